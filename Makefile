@@ -1,0 +1,39 @@
+# Set-up and everyday commands. `make demo` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# underthesea, matplotlib and friends must never need a writable $HOME (read-only HOME in cron jobs).
+export MPLCONFIGDIR ?= $(CURDIR)/$(VENV)/.mplconfig
+
+.PHONY: venv demo test model bench lint eval clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/qpdp extract corpora/samples --out out/demo --format parquet
+	$(BIN)/qpdp compare out/demo --plot out/demo/comparison.png
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/qpdp eval ../shared/corpus/dev ../shared/corpus/seed
+
+model: $(STAMP)
+	$(BIN)/qpdp train
+
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) out build src/*.egg-info

@@ -1,0 +1,34 @@
+"""All user-facing messages in one place, each with a stable code and a hint on what to do.
+
+Messages are one line: ``<source>: <reason>``. Codes never change meaning; new ones are added.
+"""
+
+from __future__ import annotations
+
+
+class Errors:
+    E001 = "empty input (no text after normalisation)"
+    E002 = "binary file, not text ({detail}); give a .txt/.md/.html/.jsonl/.csv/.warc file"
+    E003 = "not UTF-8 text ({detail}); re-save it as UTF-8"
+    E004 = "cannot read: {detail}"
+    E005 = "no such file or folder"
+    E006 = "input too large ({size} characters > --max-chars {limit})"
+    E007 = "unsupported file type '{suffix}'; supported: {supported}"
+    E008 = "malformed {what}: {detail}"
+    E010 = "extraction failed: {detail}"
+    E020 = "gold folder has no ID.txt/ID.json pairs: {path}"
+    E021 = "gold file {name} is not valid JSON: {detail}"
+
+
+class QpdpError(Exception):
+    """Base of every error the package raises on purpose."""
+
+
+class InputError(QpdpError):
+    """One input could not be turned into an article; the batch goes on with the rest."""
+
+    def __init__(self, source: str, code: str, **detail):
+        self.source = source
+        self.code = code
+        self.reason = getattr(Errors, code).format(**detail)
+        super().__init__(f"{source}: {self.reason}")

@@ -1,0 +1,142 @@
+"""The one extraction code path behind the API, the CLI, the batch engines and spaCy.
+
+``Pipeline`` loads what is heavy (underthesea's model, lexicons, matchers) once per process;
+``extract`` and ``extract_many`` use a shared instance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any, Optional, Union
+
+from . import __version__
+from .extractors import ORDER
+from .records import ArticleRecord
+from .text import Analysis, analyse
+
+PIPELINE_VERSION = __version__
+
+
+def article_id(normalised_text: str) -> str:
+    """Stable id of an article: the first 16 hex digits of SHA-1 over its normalised text."""
+    return hashlib.sha1(normalised_text.encode("utf-8")).hexdigest()[:16]
+
+
+class Pipeline:
+    """Text in, :class:`ArticleRecord` out.
+
+    >>> rec = Pipeline()("Dự có Thượng tá Nguyễn Quang Long, Phó Tham mưu trưởng Bộ CHQS tỉnh.")
+    >>> [(p.rank, p.name) for p in rec.persons]
+    [('Thượng tá', 'Nguyễn Quang Long')]
+    """
+
+    def __init__(self, *, classify: bool = True) -> None:
+        from importlib import import_module
+
+        self.extractors = {kind: import_module(f".extractors.{kind}", __package__) for kind in ORDER}
+        self.scope = import_module(".extractors.scope", __package__)
+        self.finish = import_module(".finish", __package__)
+        self.classify = classify
+
+    def analyse(self, text: str, *, title: Optional[str] = None, meta: Optional[dict] = None) -> Analysis:
+        doc = analyse(text, title=title, meta=meta)
+        for kind, module in self.extractors.items():
+            doc.found[kind] = module.extract(doc)
+        doc.found["scope"] = self.scope.extract(doc)
+        return doc
+
+    def __call__(
+        self,
+        text: str,
+        *,
+        source: Optional[str] = None,
+        title: Optional[str] = None,
+        url: Optional[str] = None,
+        published: Optional[str] = None,
+        meta: Optional[dict[str, Any]] = None,
+    ) -> ArticleRecord:
+        meta = dict(meta or {})
+        meta.setdefault("source", source)
+        meta.setdefault("url", url)
+        meta.setdefault("published", published)
+        doc = self.analyse(text, title=title, meta=meta)
+        found = doc.found
+        scope_result = found["scope"]
+        record = ArticleRecord(
+            article_id=article_id(doc.text),
+            source=source,
+            title=doc.title,
+            published=published,
+            url=url,
+            text=doc.text,
+            original_text=None if doc.original == doc.text else doc.original,
+            scope=scope_result.scope,
+            report_year=scope_result.report_year,
+            topic=scope_result.topic,
+            persons=found["persons"],
+            units=found["units"],
+            counts=found["counts"],
+            documents=found["documents"],
+            places=found["places"],
+            pipeline_version=PIPELINE_VERSION,
+        )
+        self.finish.finish(record, doc, classify=self.classify)
+        return record
+
+
+_shared: Optional[Pipeline] = None
+_lock = threading.Lock()
+
+
+def shared_pipeline() -> Pipeline:
+    """The process-wide pipeline, built on first use."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = Pipeline()
+        return _shared
+
+
+def extract(
+    text: str,
+    *,
+    source: Optional[str] = None,
+    title: Optional[str] = None,
+    url: Optional[str] = None,
+    published: Optional[str] = None,
+    meta: Optional[dict[str, Any]] = None,
+) -> ArticleRecord:
+    """Extract every fact from one article.
+
+    >>> rec = extract("Năm 2023, huyện Ba Bể khen thưởng 06 tập thể.")
+    >>> rec.article_id == extract("Năm 2023, huyện Ba Bể khen thưởng 06 tập thể.").article_id
+    True
+    """
+    return shared_pipeline()(text, source=source, title=title, url=url, published=published, meta=meta)
+
+
+ArticleInput = Union[str, dict, Any]
+
+
+def extract_many(items: Iterable[ArticleInput]) -> Iterator[ArticleRecord]:
+    """Extract from many articles lazily, in order.
+
+    Each item is a text, a dict with ``text`` (and optional ``source``, ``title``, ``url``,
+    ``published``, ``meta``), or an object with those attributes (``qpdp_nlp.sources.Article``).
+    """
+    pipe = shared_pipeline()
+    for item in items:
+        if isinstance(item, str):
+            yield pipe(item)
+            continue
+        get = item.get if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))
+        yield pipe(
+            get("text"),
+            source=get("source"),
+            title=get("title"),
+            url=get("url"),
+            published=get("published"),
+            meta=get("meta"),
+        )

@@ -1,0 +1,319 @@
+"""Typed records: one dataclass per kind of fact, one for the article.
+
+Every fact carries ``text``, ``start`` and ``end`` (character offsets into the article's
+normalised text, so ``record.text[f.start:f.end] == f.text``) and ``rule``: the name of the rule
+or model that produced it. Records round-trip through plain dicts (``to_dict`` / ``from_dict``),
+which is also the JSON Lines output contract; :func:`json_schema` derives the JSON Schema that
+is checked in at ``qpdp_nlp/schema/article.schema.json``.
+
+Field names are stable: other tools read them. New fields may be added, none renamed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional, Union
+
+QUALIFIERS = ("more_than", "nearly", "about", "less_than")
+INDICATORS = (
+    "qpan_training",
+    "qpan_students",
+    "qpan_outreach",
+    "enlisted",
+    "enlistment_target_pct",
+    "registration",
+    "exercises",
+    "militia",
+    "reserve",
+    "awards_collective",
+    "awards_individual",
+    "budget",
+    "key_tasks",
+    "policy_support",
+    "other",
+)
+TOPICS = (
+    "review",
+    "enlistment",
+    "exercise",
+    "training",
+    "militia",
+    "award",
+    "recruitment",
+    "inspection",
+    "other-defense",
+    "not-defense",
+)
+LEVELS = ("commune", "district", "province", "military_region", "national", "unknown")
+UNIT_TYPES = (
+    "military_command",
+    "military_unit",
+    "party_committee",
+    "peoples_committee",
+    "peoples_council",
+    "police",
+    "border_guard",
+    "council",
+    "agency",
+    "mass_organisation",
+    "force",
+)
+
+
+@dataclass(kw_only=True)
+class Fact:
+    """A span of the article's normalised text and the rule that found it."""
+
+    fact_kind: ClassVar[str] = "fact"
+    text: str
+    start: int
+    end: int
+    rule: Optional[str] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return _from_dict(cls, data)
+
+
+@dataclass(kw_only=True)
+class Person(Fact):
+    """A person named in the article: an officer with a rank, or an official (rank None).
+
+    >>> Person(text="Thượng tá Nguyễn Quang Long", start=14, end=41, rank="Thượng tá",
+    ...        name="Nguyễn Quang Long", position=None).name
+    'Nguyễn Quang Long'
+    """
+
+    fact_kind: ClassVar[str] = "persons"
+    rank: Optional[str] = None
+    name: Optional[str] = None
+    position: Optional[str] = None
+    unit: Optional[str] = None
+
+
+@dataclass(kw_only=True)
+class Unit(Fact):
+    """A unit or organisation: ``canonical`` has abbreviations expanded and the place filled in."""
+
+    fact_kind: ClassVar[str] = "units"
+    canonical: Optional[str] = None
+    type: Optional[str] = None
+    level: Optional[str] = None
+    place: Optional[str] = None
+
+
+@dataclass(kw_only=True)
+class Count(Fact):
+    """A number that counts something: ``value`` normalised, ``unit`` the counted noun as written."""
+
+    fact_kind: ClassVar[str] = "counts"
+    value: Optional[float] = None
+    qualifier: Optional[str] = None
+    unit: Optional[str] = None
+    indicator: Optional[str] = None
+    is_percent: bool = False
+    upper: Optional[float] = None
+    denominator: Optional[float] = None
+
+
+@dataclass(kw_only=True)
+class Document(Fact):
+    """A reference to a resolution, law, decree, directive, decision …"""
+
+    fact_kind: ClassVar[str] = "documents"
+    kind: Optional[str] = None
+    number: Optional[str] = None
+    symbol: Optional[str] = None
+    year: Optional[int] = None
+    date: Optional[str] = None
+    issuer: Optional[str] = None
+    term: Optional[str] = None
+    title: Optional[str] = None
+    doc_id: Optional[str] = None
+
+
+@dataclass(kw_only=True)
+class Place(Fact):
+    """A province, district or commune named in the text, resolved against the gazetteer."""
+
+    fact_kind: ClassVar[str] = "places"
+    name: Optional[str] = None
+    type: Optional[str] = None
+    province: Optional[str] = None
+    district: Optional[str] = None
+    code: Optional[str] = None
+    province_code: Optional[str] = None
+    district_code: Optional[str] = None
+    province_2025: Optional[str] = None
+    candidates: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Scope:
+    """Where the article is about: its level and the province/district/commune with codes."""
+
+    level: str = "unknown"
+    province: Optional[str] = None
+    district: Optional[str] = None
+    district_type: Optional[str] = None
+    commune: Optional[str] = None
+    province_code: Optional[str] = None
+    district_code: Optional[str] = None
+    commune_code: Optional[str] = None
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    province_2025: Optional[str] = None
+    rule: Optional[str] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return _from_dict(cls, data)
+
+
+FACT_TYPES: dict[str, type[Fact]] = {
+    "persons": Person,
+    "units": Unit,
+    "counts": Count,
+    "documents": Document,
+    "places": Place,
+}
+
+
+@dataclass(kw_only=True)
+class ArticleRecord:
+    """Everything extracted from one article.
+
+    ``text`` is the normalised text every offset points into; ``original_text`` is kept only when
+    normalisation changed something.
+    """
+
+    article_id: str
+    source: Optional[str] = None
+    title: Optional[str] = None
+    published: Optional[str] = None
+    url: Optional[str] = None
+    text: str = ""
+    original_text: Optional[str] = None
+    scope: Scope = field(default_factory=Scope)
+    report_year: Optional[int] = None
+    topic: Optional[str] = None
+    is_defense: Optional[bool] = None
+    defense_probability: Optional[float] = None
+    persons: list[Person] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    pipeline_version: Optional[str] = None
+
+    def facts(self):
+        """All facts of every kind, in order of appearance."""
+        every = [f for kind in FACT_TYPES for f in getattr(self, kind)]
+        return sorted(every, key=lambda f: (f.start, -f.end))
+
+    def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name in FACT_TYPES:
+                data[f.name] = [fact.to_dict() for fact in value]
+            elif f.name == "scope":
+                data[f.name] = value.to_dict()
+            else:
+                data[f.name] = value
+        if not with_text:
+            data.pop("text")
+            data.pop("original_text")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ArticleRecord":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown ArticleRecord fields: {sorted(unknown)}")
+        kwargs = dict(data)
+        for kind, fact_type in FACT_TYPES.items():
+            kwargs[kind] = [fact_type.from_dict(d) for d in data.get(kind) or []]
+        kwargs["scope"] = Scope.from_dict(data.get("scope") or {})
+        return cls(**kwargs)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _from_dict(cls, data: dict[str, Any]):
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} fields: {sorted(unknown)}")
+    return cls(**data)
+
+
+# --- JSON Schema -----------------------------------------------------------------------------
+
+def _type_schema(tp: Any) -> dict[str, Any]:
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = _type_schema(args[0]) if len(args) == 1 else {"anyOf": [_type_schema(a) for a in args]}
+        if "type" in inner and isinstance(inner["type"], str):
+            return {**inner, "type": [inner["type"], "null"]}
+        return {"anyOf": [inner, {"type": "null"}]}
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return {"type": "array", "items": _type_schema(item)}
+    if tp is str:
+        return {"type": "string"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is float:
+        return {"type": "number"}
+    if dataclasses.is_dataclass(tp):
+        return {"$ref": f"#/$defs/{tp.__name__}"}
+    raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _dataclass_schema(cls) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        props[f.name] = _type_schema(hints[f.name])
+    required = list(props)
+    if cls is ArticleRecord:
+        props["text"] = {"type": "string"}
+        props["original_text"] = {"type": ["string", "null"]}
+        required = [r for r in required if r not in ("text", "original_text")]
+    return {
+        "type": "object",
+        "properties": props,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of one JSON Lines object (``ArticleRecord.to_dict()``)."""
+    schema = _dataclass_schema(ArticleRecord)
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://qpdp-nlp/schema/article.schema.json",
+        "title": "qpdp_nlp ArticleRecord",
+        **schema,
+        "$defs": {c.__name__: _dataclass_schema(c) for c in (Scope, *FACT_TYPES.values())},
+    }
+    return schema

@@ -1,0 +1,251 @@
+"""Normalisation once at ingest, and underthesea words/sentences with exact char offsets.
+
+>>> normalize("Uỷ ban nhân dân huyện Hoà An")
+'Ủy ban nhân dân huyện Hòa An'
+>>> [w.text for w in words("Thượng tá Nguyễn Quang Long")]
+['Thượng tá', 'Nguyễn Quang Long']
+
+The normalised text is the one every offset in a record points into. underthesea rewrites
+tokens by default (``use_token_normalize``); it is turned off here and every token is realigned
+onto the text, so ``text[w.start:w.end] == w.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+# --- normalisation -----------------------------------------------------------------------------
+
+# Characters read as another: the source's Latin Eth (U+00D0) is a Vietnamese Đ (U+0110).
+_CHAR_MAP = {
+    "\u00d0": "\u0110",  # Ð -> Đ
+    "\u00f0": "\u0111",  # ð -> đ
+    "\u0189": "\u0110",  # Ɖ (African D) -> Đ
+}
+# Odd spaces become a plain space; zero-width characters and soft hyphens disappear.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\v\f"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_TRANSLATE = {ord(c): " " for c in _SPACES}
+_TRANSLATE.update({ord(c): None for c in _INVISIBLE})
+_TRANSLATE.update({ord(k): v for k, v in _CHAR_MAP.items()})
+# Other C0/C1 control characters (except newline) are dropped.
+_TRANSLATE.update({c: None for c in range(0x00, 0x20) if c not in (0x0A,)})
+_TRANSLATE.update({c: None for c in range(0x7F, 0xA0)})
+_TRANSLATE[0x0D] = "\n"  # lone CR (old Mac) is a newline; CRLF is handled before
+
+# Tone-mark placement. In open syllables ending in oa/oe/uy the press mostly writes the mark on
+# the first vowel ("hòa", "khỏe", "thủy", "Ủy ban"): the traditional placement, which the gold
+# annotations also use. The "new" placement ("hoà", "khoẻ", "thuỷ", "Uỷ") is moved to it.
+# A closed syllable ("hoàng", "thuyết") has one placement only and is left alone, and so is
+# "qu" + y ("quý"), where u belongs to the consonant.
+_TONES = {
+    # base vowel -> (huyền, sắc, hỏi, ngã, nặng)
+    "a": "àáảãạ", "e": "èéẻẽẹ", "y": "ỳýỷỹỵ", "o": "òóỏõọ", "u": "ùúủũụ",
+}
+
+
+def _tone_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for tone in range(5):
+            for f_case, s_case in ((str.lower, str.lower), (str.upper, str.upper), (str.upper, str.lower)):
+                new = f_case(first) + s_case(_TONES[second][tone])
+                old = f_case(_TONES[first][tone]) + s_case(second)
+                table[new] = old
+    return table
+
+
+_TONE_MOVE = _tone_table()
+_TONE_RE = re.compile(
+    r"(?<![qQ])(" + "|".join(sorted(map(re.escape, _TONE_MOVE), key=len, reverse=True)) + r")(?![^\W\d_])"
+)
+_HSPACE_RUN = re.compile(r"[ ]{2,}")
+_TRAILING = re.compile(r"[ ]+\n|\n[ ]+")
+
+
+def normalize(text: str) -> str:
+    """NFC, one tone-mark placement, odd spaces and control characters cleaned, Ð read as Đ.
+
+    Horizontal whitespace runs become one space and lines lose edge spaces; line breaks stay,
+    because paragraphs matter (the title is the first line).
+    """
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n")
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_TRANSLATE)
+    text = _TONE_RE.sub(lambda m: _TONE_MOVE[m.group(1)], text)
+    text = _HSPACE_RUN.sub(" ", text)
+    text = _TRAILING.sub("\n", text)
+    return text.strip(" \n")
+
+
+# --- tokens with offsets ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word or sentence: ``text == source_text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _underthesea():
+    # Imported lazily: the CLI's --help and --version must not pay for the model.
+    from underthesea import sent_tokenize, word_tokenize
+
+    return word_tokenize, sent_tokenize
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def _align(text: str, pieces: list[str], offset: int, limit: int) -> list[Token]:
+    """Place each piece (a word whose syllables are joined by spaces) onto ``text``.
+
+    Syllables are looked up one by one from the current position; whitespace between them is
+    whatever the text has. A piece that cannot be found (the tokenizer rewrote it) is skipped
+    rather than given wrong offsets.
+    """
+    tokens: list[Token] = []
+    pos = offset
+    for piece in pieces:
+        syllables = piece.split()
+        if not syllables:
+            continue
+        start = end = -1
+        cursor = pos
+        ok = True
+        for syl in syllables:
+            while cursor < limit and text[cursor] in " \n":
+                cursor += 1
+            if text.startswith(syl, cursor):
+                found = cursor
+            else:
+                found = text.find(syl, cursor, min(limit, cursor + 200 + len(syl)))
+                if found < 0:
+                    ok = False
+                    break
+            if start < 0:
+                start = found
+            end = found + len(syl)
+            cursor = end
+        if ok:
+            tokens.append(Token(text[start:end], start, end))
+            pos = end
+    return tokens
+
+
+def words(text: str) -> list[Token]:
+    """underthesea words of ``text`` (already normalised) with exact char offsets.
+
+    >>> [(w.text, w.start, w.end) for w in words("Huyện ủy Ba Bể")]
+    [('Huyện ủy', 0, 8), ('Ba Bể', 9, 14)]
+    """
+    word_tokenize, _ = _underthesea()
+    out: list[Token] = []
+    for line in _LINE.finditer(text):
+        chunk = line.group()
+        if not chunk.strip():
+            continue
+        pieces = word_tokenize(chunk, use_token_normalize=False)
+        out.extend(_align(text, pieces, line.start(), line.end()))
+    return out
+
+
+def sentences(text: str) -> list[Token]:
+    """underthesea sentences of ``text`` with exact char offsets; a line break always ends one."""
+    _, sent_tokenize = _underthesea()
+    out: list[Token] = []
+    for line in _LINE.finditer(text):
+        chunk = line.group()
+        if not chunk.strip():
+            continue
+        pieces = sent_tokenize(chunk)
+        pos = line.start()
+        for piece in pieces:
+            piece = piece.strip()
+            if not piece:
+                continue
+            found = text.find(piece, pos, line.end())
+            if found < 0:
+                # Fall back to the rest of the line: a sentence must never be lost.
+                out.append(Token(text[pos:line.end()], pos, line.end()))
+                pos = line.end()
+                break
+            out.append(Token(piece, found, found + len(piece)))
+            pos = found + len(piece)
+        if pos < line.end() and text[pos:line.end()].strip():
+            rest_start = pos + (len(text[pos:line.end()]) - len(text[pos:line.end()].lstrip()))
+            out.append(Token(text[rest_start:line.end()].rstrip(), rest_start, rest_start + len(text[rest_start:line.end()].rstrip())))
+    return out
+
+
+# --- the analysed article ----------------------------------------------------------------------
+
+@dataclass
+class Analysis:
+    """One article on its way through the extractors.
+
+    ``text`` is normalised; ``words`` and ``sentences`` point into it. ``meta`` holds what the
+    source said (title, url, published, site). ``found`` collects each extractor's facts under
+    its kind, in pipeline order, so a later extractor (scope) may read earlier ones.
+    """
+
+    text: str
+    original: str
+    words: list[Token]
+    sentences: list[Token]
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    found: dict[str, Any] = field(default_factory=dict)
+
+    def sentence_at(self, offset: int) -> Token | None:
+        """The sentence that contains ``offset`` (binary search)."""
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if offset < s.start:
+                hi = mid - 1
+            elif offset >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        return None
+
+
+_TITLE_END = re.compile(r"[.;:,]\s*$|\./\.$")
+
+
+def split_title(text: str) -> str | None:
+    """The first line, when it stands alone as a headline (short, a blank line after it, no
+    sentence-final period): the gold convention for 'title first, blank line, body'."""
+    first, sep, rest = text.partition("\n")
+    if not sep or not rest.startswith("\n"):
+        return None
+    first = first.strip()
+    if not first or len(first) > 250 or _TITLE_END.search(first):
+        return None
+    return first
+
+
+def analyse(text: str, *, title: str | None = None, meta: dict[str, Any] | None = None) -> Analysis:
+    """Normalise ``text`` and attach words and sentences."""
+    norm = normalize(text)
+    if title is None:
+        title = split_title(norm)
+    else:
+        title = normalize(title)
+    return Analysis(
+        text=norm,
+        original=text,
+        words=words(norm),
+        sentences=sentences(norm),
+        title=title,
+        meta=dict(meta or {}),
+    )

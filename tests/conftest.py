@@ -1,0 +1,41 @@
+"""Shared fixtures. Gold tests read ../shared/corpus (beside the checkout) and skip where it is
+absent, as in a user's clone; CI always has it. QPDP_SHARED overrides the location."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("QPDP_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+GOLD_DIRS = [CORPUS / "dev", CORPUS / "seed"]
+SAMPLES = ROOT / "corpora" / "samples"
+
+needs_gold = pytest.mark.skipif(
+    not all(d.is_dir() for d in GOLD_DIRS),
+    reason=f"gold corpus not found at {CORPUS} (it lives in ../shared beside the checkout; set QPDP_SHARED)",
+)
+
+
+@pytest.fixture(scope="session")
+def gold_eval():
+    """(report, records) of one evaluation run over dev + seed, shared by every gold test."""
+    if not all(d.is_dir() for d in GOLD_DIRS):
+        pytest.skip(f"gold corpus not found at {CORPUS} (set QPDP_SHARED)")
+    from qpdp_nlp.evaluate import evaluate
+
+    return evaluate(GOLD_DIRS)
+
+
+@pytest.fixture(scope="session")
+def gold_scores(gold_eval):
+    report, _ = gold_eval
+    return report.scores()
+
+
+@pytest.fixture(scope="session")
+def gold_records(gold_eval):
+    return gold_eval[1]
