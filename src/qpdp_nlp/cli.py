@@ -133,6 +133,27 @@ def eval_cmd(gold_dirs: tuple[str, ...], as_json: bool, misses_field: str | None
                            f"{json.dumps(m['value'], ensure_ascii=False)}")
 
 
+@cli.command()
+@click.option("--model-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the models (default: the package's own models/ folder).")
+@click.option("--shared", type=click.Path(exists=True, file_okay=False), default=None,
+              help="The shared/ folder with the gold and leads corpora (default: ../shared beside the checkout).")
+@click.option("--only", multiple=True, help="Train only this model (repeatable).")
+def train(model_dir: str | None, shared: str | None, only: tuple[str, ...]) -> None:
+    """Rebuild the shipped models deterministically from the repo's data (and shared/, if there).
+
+    \b
+    Example:
+      qpdp train
+      qpdp train --only indicator --model-dir /tmp/models
+    """
+    from .training import MODEL_DIR, default_shared, train_all
+
+    results = train_all(Path(model_dir) if model_dir else MODEL_DIR,
+                        shared=Path(shared) if shared else default_shared(), only=list(only) or None)
+    click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+
+
 def main() -> None:
     cli(prog_name="qpdp")
 
