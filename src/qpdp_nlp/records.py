@@ -214,6 +214,7 @@ class ArticleRecord:
     documents: list[Document] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     pipeline_version: Optional[str] = None
+    duplicate_of: Optional[str] = None  # article_id of the earlier copy of a syndicated story
 
     def facts(self):
         """All facts of every kind, in order of appearance."""
