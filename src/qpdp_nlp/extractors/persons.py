@@ -1,10 +1,503 @@
-"""The persons extractor (to be filled in by its issue)."""
+"""Persons: officers with a rank and officials or citizens named without one.
+
+>>> from qpdp_nlp.text import analyse
+>>> doc = analyse("Dự có Thượng tá Nguyễn Quang Long, Phó Tham mưu trưởng Bộ CHQS tỉnh Bắc Kạn; "
+...               "bà Nguyễn Thị Thành - Chủ tịch UBND huyện.")
+>>> [(p.rank, p.name, p.position) for p in extract(doc)]
+[('Thượng tá', 'Nguyễn Quang Long', 'Phó Tham mưu trưởng Bộ CHQS tỉnh Bắc Kạn'), (None, 'Nguyễn Thị Thành', 'Chủ tịch UBND huyện')]
+
+How a person is found (the ``rule`` of each Person says which):
+
+``rank_name``       a rank from ``persons_ranks.tsv`` ("Thượng tá", "thiếu tướng", after "đồng chí"
+                    or not) followed by a capitalised name;
+``honorific_name``  "ông", "bà", "đồng chí", "đ/c" … (``persons_honorifics.tsv``) and a name that
+                    starts with a family name (``persons_surnames.tsv``);
+``name_title``      a name followed by a separator and an office title ("Hoàng Thị Duyên, Chủ
+                    tịch Hội đồng nhân dân huyện");
+``title_name``      an office title and its body, then the name ("Bí thư Tỉnh ủy Hà Giang Hầu A
+                    Lềnh"): the capitalised run after the body is split into place and name;
+``name_speech``     a full name that opens a clause and is followed by a verb of speech
+                    ("Nguyễn Văn A chia sẻ").
+
+The position is the office title attached to the person, before or after the name. After the
+name it is a chain of segments, each starting with a title (``persons_titles.tsv``) and going on
+through the body's words (capitalised words, acronyms, numbers, the lower-case words of
+``persons_org_words.tsv``), joined by ",", "-", "–" or "kiêm"; "; ", " và " and any other word
+end it. A person is listed once: mentions of one name are merged, the span is the mention that
+said most.
+"""
 
 from __future__ import annotations
 
-from ..records import Fact
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Optional
+
+from ..records import Person
 from ..text import Analysis
 
+# --- data --------------------------------------------------------------------------------------
 
-def extract(doc: Analysis) -> list[Fact]:
-    return []
+
+def _table(name: str) -> list[list[str]]:
+    text = files("qpdp_nlp.data").joinpath(name).read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return rows[1:]  # header
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    ranks: dict[tuple[str, ...], str]
+    titles: frozenset[tuple[str, ...]]
+    title_firsts: dict[str, list[tuple[str, ...]]]
+    rank_firsts: dict[str, list[tuple[str, ...]]]
+    honorifics: dict[tuple[str, ...], str]
+    org_firsts: dict[str, list[tuple[str, ...]]]
+    surnames: frozenset[str]
+
+
+def _firsts(seqs) -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for seq in seqs:
+        out.setdefault(seq[0], []).append(seq)
+    for v in out.values():
+        v.sort(key=len, reverse=True)
+    return out
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in _tokenize_plain(phrase))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    ranks = {_key(r[0]): r[0] for r in _table("persons_ranks.tsv")}
+    titles = frozenset(_key(r[0]) for r in _table("persons_titles.tsv"))
+    honorifics = {_key(r[0]): r[1] for r in _table("persons_honorifics.tsv")}
+    return Lexicon(
+        ranks=ranks,
+        titles=titles,
+        title_firsts=_firsts(titles),
+        rank_firsts=_firsts(ranks),
+        honorifics=honorifics,
+        org_firsts=_firsts(_key(r[0]) for r in _table("persons_org_words.tsv")),
+        surnames=frozenset(r[0] for r in _table("persons_surnames.tsv")),
+    )
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+# Syllables (with &, / joining acronyms like "GDQP&AN", "đ/c"), numbers, and single punctuation.
+_TOKEN = re.compile(r"\w+(?:[&/]\w+)*|[^\w\s]")
+_ACRONYM_PART = re.compile(r"^[^\W_a-zà-ỹđ]+$")  # no lower-case letter: "QP", "AN", "2"
+
+
+def _tokenize_plain(text: str) -> list[str]:
+    return [m.group() for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+    low: str
+    space_before: bool
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Syllable tokens with offsets; "QP-AN" stays one token, "Thê-Phó" becomes three."""
+    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    merged: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(raw):
+        t, s, e = raw[i]
+        # Acronym-hyphen-acronym without spaces is one token ("QP-AN", "NĐ-CP").
+        while (
+            i + 2 < len(raw)
+            and raw[i + 1][0] == "-"
+            and raw[i + 1][1] == e
+            and raw[i + 2][1] == e + 1
+            and _ACRONYM_PART.match(t.split("-")[-1])
+            and _ACRONYM_PART.match(raw[i + 2][0])
+        ):
+            e = raw[i + 2][2]
+            t = text[s:e]
+            i += 2
+        merged.append((t, s, e))
+        i += 1
+    out = []
+    prev_end = -1
+    for t, s, e in merged:
+        out.append(Tok(t, s, e, t.casefold(), s > prev_end))
+        prev_end = e
+    return out
+
+
+def _is_cap(t: str) -> bool:
+    """A capitalised syllable: "Nguyễn", "A" (not "UBND", not "huyện", not "2023")."""
+    return t.isalpha() and t[0].isupper() and (len(t) == 1 or t[1:].islower())
+
+
+def _is_acronym(t: str) -> bool:
+    return any(c.isalpha() for c in t) and not any(c.islower() for c in t) and len(t) >= 2
+
+
+# --- the matcher -------------------------------------------------------------------------------
+
+SEPARATORS = {",", "-", "–", "—", ":"}
+SEGMENT_JOINERS = {",", "-", "–", "—", "kiêm"}
+SPEECH_VERBS = (("chia", "sẻ"), ("cho", "biết"), ("nói",), ("tâm", "sự"), ("phát", "biểu"), ("khẳng", "định"))
+# Words after which a capitalised run names a place, not a person ("huyện Ba Bể").
+PLACE_WORDS = {"tỉnh", "huyện", "xã", "quận", "phường", "thị", "trấn", "phố", "tp", "ấp", "thôn", "bản", "xóm"}
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = tokenize(text)
+        self.lows = [t.low for t in self.toks]
+        self.lex = lexicon()
+        self.n = len(self.toks)
+
+    # phrase lookups ------------------------------------------------------------------------
+    def _longest(self, i: int, firsts: dict[str, list[tuple[str, ...]]]) -> int:
+        if i >= self.n:
+            return 0
+        for seq in firsts.get(self.lows[i], ()):
+            if tuple(self.lows[i:i + len(seq)]) == seq:
+                return len(seq)
+        return 0
+
+    def title_at(self, i: int) -> int:
+        """Length in tokens of the office title starting at ``i`` (0 when none)."""
+        if i >= self.n or not (self.toks[i].text[0].isupper() or _is_acronym(self.toks[i].text)):
+            # Titles are written capitalised ("Chủ tịch", "Phó chủ tịch"), acronyms as they are.
+            if not (i < self.n and self.lows[i] in ("phó", "chủ", "bí", "ủy", "uỷ", "tỉnh", "huyện")):
+                return 0
+        n = self._longest(i, self.lex.title_firsts)
+        if self.lows[i] == "phó" and not n:
+            inner = self.title_at(i + 1) if i + 1 < self.n else 0
+            return 1 + inner if inner else 0
+        return n
+
+    def org_at(self, i: int) -> int:
+        """Length of a lower-case body phrase at ``i`` ("ủy ban nhân dân", "quân sự")."""
+        return self._longest(i, self.lex.org_firsts)
+
+    def rank_at(self, i: int) -> int:
+        return self._longest(i, self.lex.rank_firsts)
+
+    def honorific_at(self, i: int) -> int:
+        if i >= self.n:
+            return 0
+        for seq in self.lex.honorifics:
+            if tuple(self.lows[i:i + len(seq)]) == seq:
+                return len(seq)
+        return 0
+
+    def _sentence_start(self, i: int) -> bool:
+        if i == 0:
+            return True
+        prev = self.toks[i - 1]
+        gap = self.text[prev.end:self.toks[i].start]
+        return prev.text in ".!?:;\"“”(–-" or "\n" in gap
+
+    def adjacent(self, i: int) -> bool:
+        """Token ``i`` follows token ``i-1`` after exactly one space."""
+        return i > 0 and self.text[self.toks[i - 1].end:self.toks[i].start] == " "
+
+    # names ------------------------------------------------------------------------------------
+    def name_at(self, i: int, *, need_surname: bool = True, max_len: int = 5) -> int:
+        """Length of a personal name starting at ``i``: capitalised syllables one space apart,
+        stopping before a title or a rank."""
+        if i >= self.n or not _is_cap(self.toks[i].text):
+            return 0
+        if need_surname and self.toks[i].text not in self.lex.surnames:
+            return 0
+        if self.title_at(i) or self.rank_at(i):
+            return 0
+        j = i + 1
+        while (
+            j < self.n
+            and j - i < max_len
+            and _is_cap(self.toks[j].text)
+            and self.adjacent(j)
+            and not self.title_at(j)
+            and not self.rank_at(j)
+        ):
+            j += 1
+        return j - i if j - i >= 2 else 0
+
+    # positions --------------------------------------------------------------------------------
+    def body_end(self, i: int) -> int:
+        """End (exclusive token index) of the body words after a title starting at ``i``."""
+        j = i
+        while j < self.n:
+            t = self.toks[j]
+            if t.text == "(" and j + 2 < self.n and _is_acronym(self.toks[j + 1].text) and self.toks[j + 2].text == ")":
+                j += 3
+                continue
+            if not t.text[0].isalnum():
+                break
+            if self.rank_at(j) or self.honorific_at(j):
+                break
+            # A body phrase, whatever its capitalisation ("Bộ Chỉ huy", "ủy ban nhân dân").
+            k = self.org_at(j)
+            if k:
+                j += k
+                continue
+            if _is_cap(t.text) or _is_acronym(t.text) or t.text.isdigit():
+                j += 1
+                continue
+            if t.low == "và" and j + 1 < self.n:
+                nxt = self.toks[j + 1]
+                if (
+                    (_is_cap(nxt.text) and not self.title_at(j + 1) and not self.rank_at(j + 1)
+                     and not self.name_at(j + 1))
+                    or (self.org_at(j + 1) and not self.honorific_at(j + 1))
+                ):
+                    j += 1
+                    continue
+            break
+        return j
+
+    def segments(self, i: int) -> list[tuple[int, int]]:
+        """The chain of title segments starting at ``i``: [(start, end)] token ranges."""
+        segs: list[tuple[int, int]] = []
+        bare = False
+        while i < self.n:
+            t = self.title_at(i)
+            if t:
+                j = self.body_end(i + t)
+                bare = j == i + t
+            elif segs and bare and self.toks[i - 1].text == "," and _is_cap(self.toks[i].text):
+                # "Phó chỉ huy trưởng, Bộ chỉ huy quân sự tỉnh": a bare title, then its body.
+                j = self.body_end(i)
+                bare = False
+                if j == i:
+                    break
+            else:
+                break
+            segs.append((i, j))
+            if j + 1 < self.n and self.lows[j] in SEGMENT_JOINERS and (
+                self.title_at(j + 1) or (bare and self.toks[j].text == "," and _is_cap(self.toks[j + 1].text))
+            ):
+                i = j + 1
+                continue
+            break
+        return segs
+
+    def trailing_name(self, seg: tuple[int, int]) -> Optional[int]:
+        """Token index where a person's name starts at the end of a title segment, if any
+        ("Bí thư Tỉnh ủy Hà Giang Hầu A Lềnh" -> the index of "Hầu")."""
+        seg_start, end = seg
+        if end < self.n and _is_cap(self.toks[end].text) and self.adjacent(end):
+            return None
+        run_start = end
+        while run_start - 1 > seg_start and _is_cap(self.toks[run_start - 1].text) and (
+            run_start == end or self.adjacent(run_start)
+        ):
+            run_start -= 1
+        if end - run_start < 2:
+            return None
+        # The title itself is not part of the run ("Thứ trưởng Lê Văn Tuyến").
+        t = self.title_at(seg_start)
+        run_start = max(run_start, seg_start + t)
+        if end - run_start < 2:
+            return None
+        return self.split_place_name(run_start, end)
+
+    def position_after(self, i: int) -> Optional[tuple[int, int]]:
+        """Token range of the position chain starting at ``i``; a segment that ends with another
+        person's name ("…, Bí thư Thành ủy Hà Tĩnh Dương Tất Thắng") is not part of it."""
+        kept = []
+        for seg in self.segments(i):
+            if self.trailing_name(seg) is not None:
+                break
+            kept.append(seg)
+        if not kept:
+            return None
+        return kept[0][0], kept[-1][1]
+
+    def split_place_name(self, run_start: int, run_end: int) -> Optional[int]:
+        """Where a person's name starts inside a capitalised run that ends a title's body.
+
+        The name is the tail: 2–4 syllables starting with a family name. The head, if any, is a
+        place ("Hà Giang"). A run that is all name needs three syllables, since a two-syllable
+        run after a body is far more often a place ("Tỉnh ủy Hà Tĩnh") than a person.
+        """
+        n = run_end - run_start
+        candidates = []
+        for k in range(0, n - 1):
+            tail = n - k
+            if not 2 <= tail <= 4 or self.toks[run_start + k].text not in self.lex.surnames:
+                continue
+            if k == 0 and n < 3:
+                continue
+            candidates.append(k)
+        if not candidates:
+            return None
+        # Place names are mostly two syllables: prefer the split that leaves two for the place.
+        best = min(candidates, key=lambda k: (0 if k == 2 else 1 if k == 0 else 2, k))
+        return run_start + best
+
+    # spans -----------------------------------------------------------------------------------
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        return self.toks[i].start, self.toks[j - 1].end
+
+    def span_text(self, i: int, j: int) -> str:
+        s, e = self.span(i, j)
+        return self.text[s:e]
+
+
+@dataclass
+class _Mention:
+    name: str
+    start: int
+    end: int
+    rank: Optional[str]
+    position: Optional[str]
+    rule: str
+
+    @property
+    def weight(self) -> int:
+        return (2 if self.rank else 0) + (1 if self.position else 0)
+
+
+def _position_after_name(sc: _Scanner, j: int) -> tuple[Optional[str], int]:
+    """The position written after a name ending at token ``j``, and the token where it ends
+    (``j`` when there is none), so scanning resumes after it."""
+    k = j
+    if k < sc.n and sc.toks[k].text in SEPARATORS:
+        k += 1
+    pos = sc.position_after(k)
+    if pos is None:
+        return None, j
+    return sc.span_text(*pos), pos[1]
+
+
+def _mentions(sc: _Scanner) -> list[_Mention]:
+    out: list[_Mention] = []
+    covered_until = -1  # token index: names inside an earlier mention's position are skipped
+    i = 0
+    while i < sc.n:
+        if i < covered_until:
+            i += 1
+            continue
+        # rank + name ("đồng chí Đại tá X" is read at the rank)
+        r = sc.rank_at(i)
+        if r:
+            n = sc.name_at(i + r, need_surname=False)
+            if n and (sc.toks[i + r].text in sc.lex.surnames or n >= 3):
+                j = i + r + n
+                position, resume = _position_after_name(sc, j)
+                s, e = sc.span(i, j)
+                out.append(_Mention(sc.span_text(i + r, j), s, e, sc.span_text(i, i + r), position, "rank_name"))
+                i = resume
+                continue
+        h = sc.honorific_at(i)
+        if h:
+            # "đồng chí Thượng tá X": let the rank rule take it.
+            if sc.rank_at(i + h):
+                i += h
+                continue
+            n = sc.name_at(i + h)
+            if n:
+                j = i + h + n
+                position, resume = _position_after_name(sc, j)
+                s, e = sc.span(i + h, j)
+                out.append(_Mention(sc.span_text(i + h, j), s, e, None, position, "honorific_name"))
+                i = resume
+                continue
+        t = sc.title_at(i)
+        if t:
+            m = _title_then_name(sc, i)
+            if m is not None:
+                mention, j = m
+                out.append(mention)
+                i = j
+                continue
+            # Skip over the whole title chain so its body is not read as a name.
+            pos = sc.position_after(i)
+            if pos:
+                covered_until = pos[1]
+            i += 1
+            continue
+        n = sc.name_at(i)
+        if n and not _after_place_word(sc, i) and (i == 0 or sc.toks[i - 1].text in ",;:.(\"“–-" or sc._sentence_start(i)):
+            j = i + n
+            k = j
+            if k < sc.n and sc.toks[k].text in SEPARATORS:
+                k += 1
+            pos = sc.position_after(k)
+            if pos is not None and (k > j or sc.title_at(j)):
+                s, e = sc.span(i, j)
+                out.append(_Mention(sc.span_text(i, j), s, e, None, sc.span_text(*pos), "name_title"))
+                i = pos[1]
+                continue
+            if n >= 3 and _speech_follows(sc, j):
+                s, e = sc.span(i, j)
+                out.append(_Mention(sc.span_text(i, j), s, e, None, None, "name_speech"))
+                i = j
+                continue
+        i += 1
+    return out
+
+
+def _after_place_word(sc: _Scanner, i: int) -> bool:
+    return i > 0 and sc.lows[i - 1] in PLACE_WORDS
+
+
+def _speech_follows(sc: _Scanner, j: int) -> bool:
+    for verb in SPEECH_VERBS:
+        if tuple(sc.lows[j:j + len(verb)]) == verb:
+            return True
+    return False
+
+
+def _title_then_name(sc: _Scanner, i: int) -> Optional[tuple[_Mention, int]]:
+    """"Chủ tịch UBND huyện Hà Duy Đạt": a title chain, then a name ending its last segment."""
+    segs = sc.segments(i)
+    for seg in segs:
+        name_start = sc.trailing_name(seg)
+        if name_start is None:
+            continue
+        position_end = name_start
+        position = sc.span_text(i, position_end)
+        s, e = sc.span(name_start, seg[1])
+        return _Mention(sc.text[s:e], s, e, None, position, "title_name"), seg[1]
+    return None
+
+
+def _merge(mentions: list[_Mention]) -> list[Person]:
+    by_name: dict[str, list[_Mention]] = {}
+    for m in mentions:
+        by_name.setdefault(m.name, []).append(m)
+    persons = []
+    for name, ms in by_name.items():
+        best = max(ms, key=lambda m: (m.weight, -m.start))
+        rank = next((m.rank for m in ms if m.rank), None)
+        position = best.position or next((m.position for m in ms if m.position), None)
+        if rank and not best.rank:
+            ranked = next(m for m in ms if m.rank)
+            best = ranked if not best.position else best
+        text_start, text_end = best.start, best.end
+        persons.append(
+            Person(text="", start=text_start, end=text_end, rank=rank, name=name, position=position, rule=best.rule)
+        )
+    persons.sort(key=lambda p: p.start)
+    return persons
+
+
+def extract(doc: Analysis) -> list[Person]:
+    """Every person named in ``doc``, once each, in order of appearance."""
+    if not doc.text:
+        return []
+    sc = _Scanner(doc.text)
+    persons = _merge(_mentions(sc))
+    for p in persons:
+        p.text = doc.text[p.start:p.end]
+    return persons
