@@ -1,0 +1,605 @@
+"""Records → tidy tables, and the writers and readers of the dataset.
+
+One row per fact, ``article_id`` in every table, character offsets kept, every field typed.
+The columns of each table are declared once, in :data:`TABLES`; the Arrow schemas
+(:data:`SCHEMAS`) and the pandas dtypes (:func:`pandas_dtypes`) are derived from that
+declaration, so the Parquet files, the CSV files, the DuckDB database and the DataFrames agree.
+
+Tables (``TABLE_NAMES``):
+
+``articles``   one row per article: the scope flattened (level, province, district …, lat, lon,
+               province_2025), report_year, topic, is_defense, duplicate_of, title, url …
+``persons`` · ``units`` · ``counts`` · ``documents`` · ``places``
+               one row per fact: ``article_id``, ``index`` (its position in the record's list),
+               ``text``, ``start``, ``end``, ``rule`` and the fact's own fields
+``errors``     one row per input that could not become an article: source, code, reason
+
+Layouts of an output folder ``OUT`` (:func:`write`, :func:`read`):
+
+``parquet``  ``OUT/<table>/<part>.parquet`` — one file per table per part (:func:`write_part`),
+             always with the explicit schema, so empty and one-row parts keep their types
+``csv``      ``OUT/<table>.csv`` — header row; every non-null value quoted, a null left empty,
+             so an empty string and a missing value stay apart
+``duckdb``   ``OUT/qpdp.duckdb`` — the same tables plus views (:data:`VIEWS`)
+``jsonl``    ``OUT/articles.jsonl`` — the full records (``ArticleRecord.to_dict()``), text included
+
+Every file is written to a temporary name in the same folder and renamed into place, so a reader
+(or a run killed half-way) never sees half a file.
+
+Closed sets (indicator, qualifier, level, topic, unit and place type, district type, document
+kind) are dictionary-encoded in Arrow and categoricals in pandas, with the declared values as
+categories; a value outside the set is kept (appended after the declared categories, sorted), never
+turned into a missing value.
+
+>>> from qpdp_nlp.records import ArticleRecord, Count
+>>> rec = ArticleRecord(article_id="a1", text="Huyện giao 150 công dân nhập ngũ.",
+...                     counts=[Count(text="150 công dân", start=11, end=23, value=150,
+...                                   unit="công dân", indicator="enlisted")])
+>>> frames = to_frames([rec])
+>>> frames["counts"][["article_id", "text", "value", "indicator"]].to_dict("records")
+[{'article_id': 'a1', 'text': '150 công dân', 'value': 150.0, 'indicator': 'enlisted'}]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import pandas as pd
+import pyarrow as pa
+
+from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord
+
+DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
+PLACE_TYPES = ("province", "district", "commune")
+DOCUMENT_KINDS = (
+    "Nghị quyết", "Chỉ thị", "Kết luận", "Quy định", "Luật", "Pháp lệnh", "Nghị định", "Thông tư",
+    "Quyết định", "Kế hoạch", "Hướng dẫn", "Công văn", "Chiến lược", "Đề án", "Chương trình",
+)
+FORMATS = ("parquet", "csv", "duckdb", "jsonl")
+DUCKDB_FILE = "qpdp.duckdb"
+JSONL_FILE = "articles.jsonl"
+ERRORS_JSONL_FILE = "errors.jsonl"
+CANDIDATE_SEPARATOR = "|"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, its kind (``string``, ``int``, ``float``, ``bool`` or ``category``)
+    and, for a category, the closed set of values."""
+
+    name: str
+    kind: str
+    categories: tuple[str, ...] = ()
+
+    def arrow_type(self) -> pa.DataType:
+        if self.kind == "category":
+            return pa.dictionary(pa.int32(), pa.string())
+        return _ARROW_TYPES[self.kind]
+
+    def pandas_dtype(self, extra: Iterable[str] = ()) -> Any:
+        if self.kind == "category":
+            unknown = sorted(set(extra) - set(self.categories))
+            return pd.CategoricalDtype([*self.categories, *unknown])
+        return _PANDAS_DTYPES[self.kind]
+
+
+_ARROW_TYPES = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+_PANDAS_DTYPES = {
+    "string": pd.StringDtype(),
+    "int": pd.Int64Dtype(),
+    "float": pd.Float64Dtype(),
+    "bool": pd.BooleanDtype(),
+}
+
+
+# Arrow → pandas straight to the nullable dtypes (no detour through float for integers with nulls)
+_NULLABLE = {_ARROW_TYPES[kind]: dtype for kind, dtype in _PANDAS_DTYPES.items()}
+
+
+def _s(name: str) -> Column:
+    return Column(name, "string")
+
+
+def _i(name: str) -> Column:
+    return Column(name, "int")
+
+
+def _f(name: str) -> Column:
+    return Column(name, "float")
+
+
+def _b(name: str) -> Column:
+    return Column(name, "bool")
+
+
+def _c(name: str, categories: tuple[str, ...]) -> Column:
+    return Column(name, "category", categories)
+
+
+# What every fact row starts with: the article, the fact's position in its list, and its span.
+_FACT_HEAD = (_s("article_id"), _i("index"), _s("text"), _i("start"), _i("end"), _s("rule"))
+
+# THE declaration of the dataset's columns. Schemas, dtypes, writers and readers derive from it.
+TABLES: dict[str, tuple[Column, ...]] = {
+    "articles": (
+        _s("article_id"), _s("source"), _s("title"), _s("url"), _s("published"),
+        _c("level", LEVELS), _s("province"), _s("district"), _c("district_type", DISTRICT_TYPES),
+        _s("commune"), _s("province_code"), _s("district_code"), _s("commune_code"),
+        _f("lat"), _f("lon"), _s("province_2025"), _s("scope_rule"),
+        _i("report_year"), _c("topic", TOPICS), _b("is_defense"), _f("defense_probability"),
+        _s("duplicate_of"), _s("pipeline_version"), _i("n_chars"),
+    ),
+    "persons": (*_FACT_HEAD, _s("rank"), _s("name"), _s("position"), _s("unit")),
+    "units": (*_FACT_HEAD, _s("canonical"), _c("type", UNIT_TYPES), _c("level", LEVELS), _s("place")),
+    "counts": (
+        *_FACT_HEAD, _f("value"), _c("qualifier", QUALIFIERS), _s("unit"), _c("indicator", INDICATORS),
+        _b("is_percent"), _f("upper"), _f("denominator"),
+    ),
+    "documents": (
+        *_FACT_HEAD, _c("kind", DOCUMENT_KINDS), _s("number"), _s("symbol"), _i("year"), _s("date"),
+        _s("issuer"), _s("term"), _s("title"), _s("doc_id"),
+    ),
+    "places": (
+        *_FACT_HEAD, _s("name"), _c("type", PLACE_TYPES), _s("province"), _s("district"), _s("code"),
+        _s("province_code"), _s("district_code"), _s("province_2025"),
+        _s("candidates"),  # the candidate names joined with "|": a CSV cell holds no list
+    ),
+    "errors": (_s("source"), _s("code"), _s("reason")),
+}
+TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
+FACT_TABLES: tuple[str, ...] = ("persons", "units", "counts", "documents", "places")
+SCHEMAS: dict[str, pa.Schema] = {
+    name: pa.schema([pa.field(c.name, c.arrow_type()) for c in columns]) for name, columns in TABLES.items()
+}
+
+# Scope fields copied into ``articles`` under their own name (``rule`` becomes ``scope_rule``).
+_SCOPE_COLUMNS = (
+    "level", "province", "district", "district_type", "commune", "province_code", "district_code",
+    "commune_code", "lat", "lon", "province_2025",
+)
+_ARTICLE_FIELDS = (
+    "source", "title", "url", "published", "report_year", "topic", "is_defense", "defense_probability",
+    "duplicate_of", "pipeline_version",
+)
+
+# Views of the DuckDB file. ``indicator_by_district`` is a plain aggregate of the mentions;
+# the de-duplicated comparison (one value per district-year, conflicts listed) is ``qpdp compare``.
+VIEWS: dict[str, str] = {
+    "counts_in_scope": """
+        SELECT a.province, a.district, a.level, a.report_year, a.topic, a.is_defense, a.duplicate_of,
+               c.*
+        FROM counts c JOIN articles a USING (article_id)""",
+    "indicator_by_district": """
+        SELECT a.province, a.district, a.report_year, c.indicator, c.is_percent,
+               count(DISTINCT c.article_id) AS n_articles, count(*) AS n_mentions,
+               min(c.value) AS min_value, max(c.value) AS max_value,
+               list(DISTINCT c.value ORDER BY c.value) AS distinct_values
+        FROM counts c JOIN articles a USING (article_id)
+        WHERE a.duplicate_of IS NULL AND a.is_defense IS DISTINCT FROM false AND c.value IS NOT NULL
+        GROUP BY ALL
+        ORDER BY ALL""",
+    "persons_by_district": """
+        SELECT a.province, a.district, p.rank, p.name, p.position,
+               count(DISTINCT p.article_id) AS n_articles
+        FROM persons p JOIN articles a USING (article_id)
+        WHERE a.duplicate_of IS NULL
+        GROUP BY ALL
+        ORDER BY ALL""",
+    "documents_cited": """
+        SELECT d.kind, d.number, d.symbol, d.year, d.issuer, d.term,
+               count(DISTINCT d.article_id) AS n_articles
+        FROM documents d JOIN articles a USING (article_id)
+        WHERE a.duplicate_of IS NULL
+        GROUP BY ALL
+        ORDER BY n_articles DESC, kind, year, number""",
+}
+
+Records = Iterable[Union[ArticleRecord, Mapping[str, Any]]]
+
+
+def pandas_dtypes(table: str) -> dict[str, Any]:
+    """The declared pandas dtype of every column of ``table``."""
+    return {c.name: c.pandas_dtype() for c in TABLES[table]}
+
+
+# --- records → rows → tables -----------------------------------------------------------------
+
+def _as_record(record: Union[ArticleRecord, Mapping[str, Any]]) -> ArticleRecord:
+    return record if isinstance(record, ArticleRecord) else ArticleRecord.from_dict(dict(record))
+
+
+def article_row(record: ArticleRecord) -> dict[str, Any]:
+    """The ``articles`` row of one record: its fields with the scope flattened."""
+    row: dict[str, Any] = {"article_id": record.article_id}
+    row.update({name: getattr(record, name) for name in _ARTICLE_FIELDS})
+    row.update({name: getattr(record.scope, name) for name in _SCOPE_COLUMNS})
+    row["scope_rule"] = record.scope.rule
+    row["n_chars"] = len(record.text) if record.text else None
+    return row
+
+
+def record_rows(record: Union[ArticleRecord, Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """One record as rows of every table but ``errors`` (keyed by table name)."""
+    record = _as_record(record)
+    rows: dict[str, list[dict[str, Any]]] = {"articles": [article_row(record)]}
+    for kind in FACT_TABLES:
+        kind_rows = []
+        for index, fact in enumerate(getattr(record, kind)):
+            row = fact.to_dict()
+            row["article_id"] = record.article_id
+            row["index"] = index
+            if kind == "places":
+                row["candidates"] = CANDIDATE_SEPARATOR.join(row["candidates"]) or None
+            kind_rows.append(row)
+        rows[kind] = kind_rows
+    return rows
+
+
+def error_row(error: Any) -> dict[str, Any]:
+    """An ``errors`` row from an :class:`~qpdp_nlp.errors.InputError`, a dict, or anything with
+    ``source``, ``code`` and ``reason``."""
+    get = error.get if isinstance(error, Mapping) else (lambda key: getattr(error, key, None))
+    return {"source": get("source"), "code": get("code"), "reason": get("reason")}
+
+
+def rows_to_arrow(table: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts) → an Arrow table with the declared schema; keys not declared are ignored."""
+    schema = SCHEMAS[table]
+    columns = {name: [row.get(name) for row in rows] for name in schema.names}
+    return pa.table({name: pa.array(values, type=schema.field(name).type) for name, values in columns.items()},
+                    schema=schema)
+
+
+def to_arrow(records: Records, errors: Iterable[Any] = ()) -> dict[str, pa.Table]:
+    """Records (and input errors) → one Arrow table per name in :data:`TABLE_NAMES`."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
+    for record in records:
+        for name, table_rows in record_rows(record).items():
+            rows[name].extend(table_rows)
+    rows["errors"] = [error_row(e) for e in errors]
+    return {name: rows_to_arrow(name, rows[name]) for name in TABLE_NAMES}
+
+
+def to_frames(records: Records, errors: Iterable[Any] = ()) -> dict[str, pd.DataFrame]:
+    """Records (and input errors) → one typed DataFrame per name in :data:`TABLE_NAMES`."""
+    return {name: arrow_to_frame(name, table) for name, table in to_arrow(records, errors).items()}
+
+
+def empty_tables() -> dict[str, pa.Table]:
+    return {name: SCHEMAS[name].empty_table() for name in TABLE_NAMES}
+
+
+def arrow_to_frame(table: str, data: pa.Table) -> pd.DataFrame:
+    """An Arrow table (from Parquet, DuckDB or :func:`to_arrow`) → a DataFrame with the declared dtypes."""
+    frame = data.to_pandas(types_mapper=_NULLABLE.get)
+    return conform(table, frame)
+
+
+def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Give ``frame`` the declared columns, order and dtypes of ``table``.
+
+    A declared column that is missing (a dataset written before the column existed) is added empty;
+    columns that are not declared are kept after the declared ones.
+    """
+    out = {}
+    for column in TABLES[table]:
+        values = frame[column.name] if column.name in frame else pd.Series([None] * len(frame), dtype=object)
+        values = values.reset_index(drop=True)
+        if column.kind == "category":
+            seen = values.dropna().astype(str)
+            unknown = sorted(set(seen) - set(column.categories))
+            if unknown:
+                warnings.warn(f"{table}.{column.name}: values outside the declared set kept: {unknown}",
+                              stacklevel=2)
+            out[column.name] = values.astype(object).where(values.notna(), None).astype(
+                column.pandas_dtype(seen))
+        elif column.kind == "bool" and values.dtype == object:
+            out[column.name] = values.map(_to_bool, na_action="ignore").astype(column.pandas_dtype())
+        else:
+            out[column.name] = values.astype(column.pandas_dtype())
+    result = pd.DataFrame(out)
+    for extra in frame.columns:
+        if extra not in result:
+            result[extra] = frame[extra].reset_index(drop=True)
+    return result
+
+
+def _to_bool(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.strip().lower(), value)
+    return value
+
+
+def frame_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """A DataFrame of ``table`` → an Arrow table with the declared schema."""
+    frame = conform(table, frame)
+    rows = frame[list(SCHEMAS[table].names)].astype(object).where(frame.notna(), None).to_dict("records")
+    return rows_to_arrow(table, rows)
+
+
+def _tables_of(records_or_tables: Any, errors: Iterable[Any] = ()) -> dict[str, pa.Table]:
+    """Accept records, a dict of Arrow tables, or a dict of DataFrames."""
+    if isinstance(records_or_tables, Mapping) and all(k in TABLES for k in records_or_tables):
+        tables = empty_tables()
+        for name, data in records_or_tables.items():
+            tables[name] = (frame_to_arrow(name, data) if isinstance(data, pd.DataFrame)
+                            else data.select(SCHEMAS[name].names).cast(SCHEMAS[name]))
+        errors = list(errors)
+        if errors:
+            tables["errors"] = pa.concat_tables([tables["errors"], rows_to_arrow("errors", [error_row(e) for e in errors])])
+        return tables
+    return to_arrow(records_or_tables, errors)
+
+
+# --- writers ---------------------------------------------------------------------------------
+
+@contextmanager
+def _atomic_path(target: Path):
+    """Yield a temporary path beside ``target``; rename it onto ``target`` when the block ends well.
+
+    The temporary name starts with a dot, so readers of the folder (and pyarrow's dataset
+    discovery) skip it.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_parquet(table: pa.Table, target: Path) -> None:
+    import pyarrow.parquet as pq
+
+    with _atomic_path(target) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+
+
+_PART_NAME = re.compile(r"^[\w.-]+$")
+
+
+def write_part(tables: Mapping[str, pa.Table], out_dir: Union[str, Path], part_name: str) -> list[Path]:
+    """Write ``OUT/<table>/<part_name>.parquet`` for every table (an empty part for a table that is
+    not given), each atomically. Returns the paths written.
+
+    Writing a part twice replaces it, so a batch that reruns a part after a crash does not duplicate rows.
+    """
+    if not _PART_NAME.match(part_name) or part_name.startswith("."):
+        raise ValueError(f"part name {part_name!r}: use letters, digits, '-', '_' or '.', not starting with '.'")
+    out = Path(out_dir)
+    paths = []
+    for name in TABLE_NAMES:
+        table = tables.get(name)
+        table = SCHEMAS[name].empty_table() if table is None else table.select(SCHEMAS[name].names).cast(SCHEMAS[name])
+        target = out / name / f"{part_name}.parquet"
+        _write_parquet(table, target)
+        paths.append(target)
+    return paths
+
+
+def _csv_ready(table: pa.Table) -> pa.Table:
+    """Dictionary columns as plain strings: the CSV writer takes no dictionaries."""
+    fields = [pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) else f for f in table.schema]
+    return table.cast(pa.schema(fields))
+
+
+def _write_csv(name: str, table: pa.Table, target: Path) -> None:
+    import pyarrow.csv as pcsv
+
+    with _atomic_path(target) as tmp:
+        # every valid value quoted, nulls bare: an empty string and a missing value stay apart
+        pcsv.write_csv(_csv_ready(table), tmp, write_options=pcsv.WriteOptions(quoting_style="all_valid"))
+
+
+def _write_duckdb(tables: Mapping[str, Any], target: Path) -> None:
+    """``tables``: Arrow tables or pyarrow datasets (scanned lazily, so a large dataset streams)."""
+    import duckdb
+
+    with _atomic_path(target) as tmp:
+        tmp.unlink()  # duckdb wants to create the file itself
+        con = duckdb.connect(str(tmp))
+        try:
+            for name in TABLE_NAMES:
+                # closed sets become VARCHAR: plain to query, and a value outside the set still fits
+                select = ", ".join(
+                    f'CAST("{c.name}" AS VARCHAR) AS "{c.name}"' if c.kind == "category" else f'"{c.name}"'
+                    for c in TABLES[name])
+                con.register("incoming", tables[name])
+                con.execute(f'CREATE TABLE "{name}" AS SELECT {select} FROM incoming')
+                con.unregister("incoming")
+            _create_views(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def _create_views(con) -> None:
+    for view, sql in VIEWS.items():
+        con.execute(f'CREATE OR REPLACE VIEW "{view}" AS {sql}')
+
+
+def _write_jsonl(lines: Iterable[dict[str, Any]], target: Path) -> None:
+    with _atomic_path(target) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for obj in lines:
+                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def write(records_or_tables: Any, out_dir: Union[str, Path], fmt: str = "parquet", *,
+          errors: Iterable[Any] = ()) -> list[Path]:
+    """Write a whole dataset to ``out_dir`` in one format; returns the files written.
+
+    ``records_or_tables`` is an iterable of records (ArticleRecord or dicts) or a dict of tables
+    (Arrow or pandas) keyed by table name; ``jsonl`` needs records (it keeps the full text).
+
+    >>> import tempfile; from qpdp_nlp.records import ArticleRecord
+    >>> out = tempfile.mkdtemp()
+    >>> [p.name for p in write([ArticleRecord(article_id="a1", text="Huyện Ba Bể")], out, "csv")][:2]
+    ['articles.csv', 'persons.csv']
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    errors = list(errors)
+    if fmt == "jsonl":
+        if isinstance(records_or_tables, Mapping):
+            raise ValueError("jsonl keeps whole records: give records, not tables")
+        written = [out / JSONL_FILE]
+        _write_jsonl((_as_record(r).to_dict() for r in records_or_tables), written[0])
+        if errors:
+            written.append(out / ERRORS_JSONL_FILE)
+            _write_jsonl((error_row(e) for e in errors), written[1])
+        return written
+    tables = _tables_of(records_or_tables, errors)
+    if fmt == "parquet":
+        return write_part(tables, out, "part-00000")
+    if fmt == "csv":
+        written = []
+        for name in TABLE_NAMES:
+            _write_csv(name, tables[name], out / f"{name}.csv")
+            written.append(out / f"{name}.csv")
+        return written
+    _write_duckdb(tables, out / DUCKDB_FILE)
+    return [out / DUCKDB_FILE]
+
+
+def build_duckdb(out_dir: Union[str, Path]) -> Path:
+    """Build (or rebuild) ``OUT/qpdp.duckdb`` from the Parquet parts under ``OUT``, with the views.
+
+    The parts are scanned, not loaded: memory stays flat however large the dataset.
+    """
+    out = Path(out_dir)
+    tables = {name: _parquet_source(out, name) for name in TABLE_NAMES}
+    _write_duckdb(tables, out / DUCKDB_FILE)
+    return out / DUCKDB_FILE
+
+
+# --- readers ---------------------------------------------------------------------------------
+
+def detect_layout(path: Union[str, Path]) -> str:
+    """Which layout ``path`` holds: parquet (part folders), duckdb, csv or jsonl."""
+    p = Path(path)
+    if p.is_file():
+        if p.suffix == ".duckdb":
+            return "duckdb"
+        if p.name.endswith((".jsonl", ".jsonl.gz", ".json")):
+            return "jsonl"
+        raise ValueError(f"{p}: not a dataset file; give a folder written by 'qpdp extract --out', "
+                         "a .duckdb or a .jsonl file")
+    if (p / "articles").is_dir():
+        return "parquet"
+    if (p / DUCKDB_FILE).is_file():
+        return "duckdb"
+    if (p / "articles.csv").is_file():
+        return "csv"
+    if (p / JSONL_FILE).is_file():
+        return "jsonl"
+    raise ValueError(f"{p}: no dataset found (expected articles/*.parquet, {DUCKDB_FILE}, articles.csv "
+                     f"or {JSONL_FILE}); write one with 'qpdp extract --out {p}'")
+
+
+def _parquet_source(out: Path, name: str) -> Any:
+    """The parts of one table as a pyarrow dataset (or an empty table when there is none)."""
+    import pyarrow.dataset as ds
+
+    folder = out / name
+    if not folder.is_dir() or not any(folder.glob("*.parquet")):
+        return SCHEMAS[name].empty_table()
+    # the explicit schema keeps the declared types, and fills columns an older part lacks;
+    # temporary files (".name.parquet.XXXX.tmp") are skipped by the dataset's ignore_prefixes
+    return ds.dataset(str(folder), format="parquet", schema=SCHEMAS[name])
+
+
+def _read_parquet_table(out: Path, name: str) -> pa.Table:
+    source = _parquet_source(out, name)
+    return source if isinstance(source, pa.Table) else source.to_table()
+
+
+def _read_csv_table(out: Path, name: str) -> pa.Table:
+    import pyarrow.csv as pcsv
+
+    target = out / f"{name}.csv"
+    if not target.is_file():
+        return SCHEMAS[name].empty_table()
+    plain = _csv_ready(SCHEMAS[name].empty_table()).schema
+    table = pcsv.read_csv(target, convert_options=pcsv.ConvertOptions(
+        column_types=plain, strings_can_be_null=True, quoted_strings_can_be_null=False))
+    return table
+
+
+def _read_jsonl(path: Path) -> dict[str, pa.Table]:
+    import gzip
+
+    opener = gzip.open if path.name.endswith(".gz") else open
+
+    def records():
+        with opener(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    yield json.loads(line)
+
+    errors_path = path.with_name(ERRORS_JSONL_FILE)
+    errors = []
+    if errors_path.is_file() and errors_path != path:
+        with open(errors_path, encoding="utf-8") as fh:
+            errors = [json.loads(line) for line in fh if line.strip()]
+    return to_arrow(records(), errors)
+
+
+def read(out_dir: Union[str, Path], *, tables: Optional[Iterable[str]] = None,
+         fmt: Optional[str] = None) -> dict[str, pd.DataFrame]:
+    """Load a dataset written by :func:`write` / :func:`write_part` (any layout) back as typed
+    DataFrames, keyed by table name; ``tables`` limits which are loaded.
+
+    ``out_dir`` is the output folder, or a ``.duckdb`` / ``.jsonl`` file itself (the JSON Lines
+    of ``qpdp extract -o`` included).
+    """
+    path = Path(out_dir)
+    layout = fmt or detect_layout(path)
+    wanted = tuple(tables) if tables is not None else TABLE_NAMES
+    unknown = set(wanted) - set(TABLE_NAMES)
+    if unknown:
+        raise ValueError(f"unknown tables {sorted(unknown)}; the dataset has {', '.join(TABLE_NAMES)}")
+    if layout == "parquet":
+        data = {name: _read_parquet_table(path, name) for name in wanted}
+    elif layout == "csv":
+        data = {name: _read_csv_table(path, name) for name in wanted}
+    elif layout == "duckdb":
+        data = _read_duckdb(path if path.is_file() else path / DUCKDB_FILE, wanted)
+    elif layout == "jsonl":
+        everything = _read_jsonl(path if path.is_file() else path / JSONL_FILE)
+        data = {name: everything[name] for name in wanted}
+    else:
+        raise ValueError(f"unknown format {layout!r}; use one of {', '.join(FORMATS)}")
+    return {name: arrow_to_frame(name, table) for name, table in data.items()}
+
+
+def _read_duckdb(target: Path, wanted: Iterable[str]) -> dict[str, pa.Table]:
+    import duckdb
+
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        present = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        out = {}
+        for name in wanted:
+            if name in present:
+                out[name] = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+            else:
+                out[name] = SCHEMAS[name].empty_table()
+        return out
+    finally:
+        con.close()
