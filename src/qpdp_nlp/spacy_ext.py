@@ -1,0 +1,478 @@
+"""spaCy door: an underthesea tokenizer, the ``qpdp`` component and displaCy views.
+
+Nothing here extracts anything: the component runs the package's one pipeline
+(:func:`qpdp_nlp.pipeline.shared_pipeline`) on ``doc.text`` and turns the record into spans.
+
+>>> import spacy
+>>> nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "qpdp.underthesea_tokenizer.v1"}}})
+>>> nlp.add_pipe("qpdp")  # doctest: +ELLIPSIS
+<qpdp_nlp.spacy_ext.QpdpComponent object at ...>
+>>> doc = nlp("Dự có Thượng tá Nguyễn Quang Long, Phó Tham mưu trưởng Bộ CHQS tỉnh Bắc Kạn.")
+>>> [t.text for t in doc][:4]
+['Dự', 'có', 'Thượng tá', 'Nguyễn Quang Long']
+>>> [(s.text, s._.qpdp["rank"]) for s in doc.spans["persons"]]
+[('Thượng tá Nguyễn Quang Long', 'Thượng tá')]
+
+Both are found by spaCy through entry points (``spacy_tokenizers`` and ``spacy_factories`` in
+``pyproject.toml``), so the lines above work without ``import qpdp_nlp``.
+
+Offsets. spaCy's ``doc.text`` is the caller's text, character for character; the pipeline works
+on the *normalised* text (NFC, one tone-mark placement, cleaned spaces, ``\\r\\n`` → ``\\n``,
+stripped edges), and every fact offset points into that. When the two differ, an
+:class:`OffsetMap` aligns them (a character diff; normalisation only rewrites, merges or deletes
+characters locally) and each fact is mapped back onto ``doc.text``; spans are then snapped to
+token boundaries with ``alignment_mode="expand"``. The tokenizer does the same: it segments the
+normalised text (so decomposed or oddly spaced input segments like clean input) and maps the
+words back, so ``doc.text_with_ws == text`` always holds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import registry
+
+if TYPE_CHECKING:
+    from spacy.vocab import Vocab
+
+    from .pipeline import Pipeline
+    from .records import ArticleRecord, Fact
+
+TOKENIZER_NAME = "qpdp.underthesea_tokenizer.v1"
+FACTORY_NAME = "qpdp"
+KINDS = ("persons", "units", "counts", "documents", "places")
+
+# The field that best says what a fact is, shown as its span label; the kind's name otherwise.
+_LABEL_FIELD = {"persons": None, "units": "type", "counts": "indicator", "documents": "kind", "places": "type"}
+_KIND_LABEL = {"persons": "PERSON", "units": "UNIT", "counts": "COUNT", "documents": "DOCUMENT", "places": "PLACE"}
+# One colour per kind, so a label keeps its kind's colour whichever subtype it names.
+KIND_COLOURS = {
+    "persons": "#f4a261",
+    "units": "#8ecae6",
+    "counts": "#b5e48c",
+    "documents": "#cdb4db",
+    "places": "#ffd166",
+}
+
+
+# --- offsets between the caller's text and the normalised text --------------------------------
+
+class OffsetMap:
+    """Maps character offsets in the normalised text onto the raw text it came from.
+
+    >>> m = OffsetMap("Uỷ ban  nhân dân", "Ủy ban nhân dân")
+    >>> m.to_raw(7, 15)
+    (8, 16)
+
+    A span that starts or ends inside a rewritten stretch (a composed letter, a moved tone mark,
+    a collapsed run of spaces) covers the whole stretch in the raw text.
+    """
+
+    __slots__ = ("identity", "_starts", "_ends", "raw_length")
+
+    def __init__(self, raw: str, normalised: str) -> None:
+        self.raw_length = len(raw)
+        self.identity = raw == normalised
+        if self.identity:
+            self._starts = self._ends = None
+            return
+        n = len(normalised)
+        starts = [len(raw)] * (n + 1)
+        ends = [0] * (n + 1)
+        # autojunk would treat frequent characters (spaces, "n", "h") as junk and lose them.
+        matcher = difflib.SequenceMatcher(None, raw, normalised, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                for k in range(j2 - j1):
+                    starts[j1 + k] = i1 + k
+                    ends[j1 + k + 1] = i1 + k + 1
+            elif op in ("replace", "insert"):
+                for j in range(j1, j2):
+                    starts[j] = i1
+                for j in range(j1 + 1, j2 + 1):
+                    ends[j] = i2
+        # Every normalised offset maps somewhere; the first and last stay inside the raw text.
+        for j in range(1, n + 1):
+            ends[j] = max(ends[j], ends[j - 1])
+        self._starts, self._ends = starts, ends
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        if self.identity:
+            return start, end
+        raw_start = self._starts[start] if start < len(self._starts) else self.raw_length
+        raw_end = self._ends[end] if end < len(self._ends) else self.raw_length
+        return raw_start, max(raw_start, raw_end)
+
+
+# --- tokenizer ---------------------------------------------------------------------------------
+
+def _normalize(text: str) -> str:
+    from .text import normalize
+
+    return normalize(text)
+
+
+def _words(text: str):
+    from .text import words
+
+    return words(text)
+
+
+def words_and_spaces(text: str, spans: Iterable[tuple[int, int]]) -> tuple[list[str], list[bool]]:
+    """Turn word spans of ``text`` into spaCy's ``words`` and ``spaces``, covering every character.
+
+    A single space after a word becomes its trailing space; other whitespace between words becomes
+    a whitespace token, and any other character no word covered becomes a token of its own, so
+    the doc spells ``text`` exactly.
+
+    >>> words_and_spaces("Huyện ủy  Ba Bể.", [(0, 8), (10, 15)])
+    (['Huyện ủy', ' ', 'Ba Bể', '.'], [True, False, False, False])
+    """
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    pos = 0
+
+    def gap(until: int) -> None:
+        nonlocal pos
+        while pos < until:
+            if text[pos].isspace():
+                stop = pos
+                while stop < until and text[stop].isspace():
+                    stop += 1
+                run_start = pos
+                if text[pos] == " " and out_words and not out_spaces[-1] and not out_words[-1].isspace():
+                    out_spaces[-1] = True
+                    run_start += 1
+                if run_start < stop:
+                    out_words.append(text[run_start:stop])
+                    out_spaces.append(False)
+            else:
+                stop = pos
+                while stop < until and not text[stop].isspace():
+                    stop += 1
+                out_words.append(text[pos:stop])
+                out_spaces.append(False)
+            pos = stop
+
+    for start, end in spans:
+        if start < pos or end <= start:
+            continue  # overlapping or empty: the characters are covered by the gap filler
+        gap(start)
+        out_words.append(text[start:end])
+        out_spaces.append(False)
+        pos = end
+    gap(len(text))
+    return out_words, out_spaces
+
+
+class UndertheseaTokenizer:
+    """underthesea word segmentation as a spaCy tokenizer: one token per Vietnamese word.
+
+    Multi-syllable words stay one token ("Thượng tá", "Nguyễn Quang Long"), as in spaCy's own
+    Vietnamese tokenizer; nothing is downloaded (underthesea's model ships in its wheel).
+    """
+
+    def __init__(self, vocab: "Vocab", *, normalize: bool = True) -> None:
+        self.vocab = vocab
+        self.normalize = normalize
+
+    def __reduce__(self):
+        return (_rebuild_tokenizer, (self.vocab, self.normalize))
+
+    def word_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the words of ``text`` (raw offsets, in order, non-overlapping)."""
+        if not text.strip():
+            return []
+        if not self.normalize:
+            return [(w.start, w.end) for w in _words(text)]
+        normalised = _normalize(text)
+        offsets = OffsetMap(text, normalised)
+        spans: list[tuple[int, int]] = []
+        for w in _words(normalised):
+            start, end = offsets.to_raw(w.start, w.end)
+            if spans and start < spans[-1][1]:
+                # Two words meet inside one rewritten stretch: they become one token.
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            elif end > start:
+                spans.append((start, end))
+        return spans
+
+    def __call__(self, text: str) -> Doc:
+        words, spaces = words_and_spaces(text, self.word_spans(text))
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    # No state to save: the settings live in the nlp config.
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "UndertheseaTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        return None
+
+    def from_disk(self, path, **kwargs) -> "UndertheseaTokenizer":
+        return self
+
+
+def _rebuild_tokenizer(vocab, normalize):
+    return UndertheseaTokenizer(vocab, normalize=normalize)
+
+
+@registry.tokenizers(TOKENIZER_NAME)
+def create_underthesea_tokenizer(normalize: bool = True):
+    """``[nlp.tokenizer] @tokenizers = "qpdp.underthesea_tokenizer.v1"``.
+
+    ``normalize`` segments the normalised text and maps the words back (recommended); off, the
+    raw text is segmented as it is.
+    """
+
+    def underthesea_tokenizer_factory(nlp: Language) -> UndertheseaTokenizer:
+        return UndertheseaTokenizer(nlp.vocab, normalize=normalize)
+
+    return underthesea_tokenizer_factory
+
+
+# --- the component -----------------------------------------------------------------------------
+
+def _register_extensions() -> None:
+    # force=True: the module may be imported twice (entry point and a plain import).
+    Span.set_extension("qpdp", default=None, force=True)
+    Span.set_extension("qpdp_kind", default=None, force=True)
+    Span.set_extension("qpdp_fact", getter=_span_fact, force=True)
+    Doc.set_extension("qpdp", default=None, force=True)
+    Doc.set_extension("qpdp_record", getter=_doc_record, force=True)
+
+
+def _span_fact(span: Span) -> Optional["Fact"]:
+    """The typed fact behind a span (``Person``, ``Count`` …), rebuilt from ``span._.qpdp``."""
+    from .records import FACT_TYPES
+
+    if span._.qpdp is None or span._.qpdp_kind not in FACT_TYPES:
+        return None
+    return FACT_TYPES[span._.qpdp_kind].from_dict(span._.qpdp)
+
+
+def _doc_record(doc: Doc) -> Optional["ArticleRecord"]:
+    """The :class:`ArticleRecord`, rebuilt from ``doc._.qpdp`` (a plain dict, so the doc still
+    serialises with ``doc.to_bytes()``)."""
+    from .records import ArticleRecord
+
+    return None if doc._.qpdp is None else ArticleRecord.from_dict(doc._.qpdp)
+
+
+def span_label(kind: str, fact: "Fact") -> str:
+    """The label a fact's span gets: its subtype when it has one (``enlisted``,
+    ``military_command``), else the kind (``PERSON``)."""
+    field = _LABEL_FIELD.get(kind)
+    value = getattr(fact, field, None) if field else None
+    return str(value) if value else _KIND_LABEL.get(kind, kind.upper())
+
+
+def set_record_spans(
+    doc: Doc,
+    record: "ArticleRecord",
+    *,
+    kinds: Sequence[str] = KINDS,
+    spans_prefix: str = "",
+    alignment_mode: str = "expand",
+) -> Doc:
+    """Fill ``doc.spans[prefix + kind]`` from ``record`` and put the record on ``doc._.qpdp``.
+
+    Facts point into ``record.text`` (normalised); they are mapped onto ``doc.text`` first. A fact
+    that covers no token after mapping (it cannot happen for a fact with letters in it) is left
+    out rather than given a wrong span.
+    """
+    offsets = OffsetMap(doc.text, record.text)
+    for kind in kinds:
+        group = []
+        for fact in getattr(record, kind):
+            start, end = offsets.to_raw(fact.start, fact.end)
+            span = doc.char_span(start, end, label=span_label(kind, fact), alignment_mode=alignment_mode)
+            if span is None or len(span) == 0:
+                continue
+            span._.qpdp = fact.to_dict()
+            span._.qpdp_kind = kind
+            group.append(span)
+        doc.spans[spans_prefix + kind] = group
+    doc._.qpdp = record.to_dict()
+    return doc
+
+
+class QpdpComponent:
+    """Runs qpdp_nlp's extraction on each doc and stores the facts as span groups.
+
+    ``__call__`` only orchestrates: :meth:`extract` then :func:`set_record_spans`.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = FACTORY_NAME,
+        *,
+        kinds: Sequence[str] = KINDS,
+        spans_prefix: str = "",
+        alignment_mode: str = "expand",
+        classify: bool = True,
+    ) -> None:
+        unknown = set(kinds) - set(KINDS)
+        if unknown:
+            raise ValueError(f"qpdp component: unknown kinds {sorted(unknown)}; choose from {list(KINDS)}")
+        self.name = name
+        self.kinds = tuple(kinds)
+        self.spans_prefix = spans_prefix
+        self.alignment_mode = alignment_mode
+        self.classify = classify
+        self._pipeline: Optional["Pipeline"] = None
+
+    @property
+    def pipeline(self) -> "Pipeline":
+        # Built on first use: adding the pipe must stay cheap.
+        if self._pipeline is None:
+            from .pipeline import Pipeline, shared_pipeline
+
+            self._pipeline = shared_pipeline() if self.classify else Pipeline(classify=False)
+        return self._pipeline
+
+    def extract(self, doc: Doc) -> "ArticleRecord":
+        meta = doc.user_data.get("qpdp_meta") or {}
+        return self.pipeline(
+            doc.text,
+            source=meta.get("source"),
+            title=meta.get("title"),
+            url=meta.get("url"),
+            published=meta.get("published"),
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        record = self.extract(doc)
+        return set_record_spans(
+            doc, record, kinds=self.kinds, spans_prefix=self.spans_prefix, alignment_mode=self.alignment_mode
+        )
+
+
+@Language.factory(
+    FACTORY_NAME,
+    default_config={"kinds": list(KINDS), "spans_prefix": "", "alignment_mode": "expand", "classify": True},
+)
+def make_qpdp_component(
+    nlp: Language, name: str, kinds: list[str], spans_prefix: str, alignment_mode: str, classify: bool
+) -> QpdpComponent:
+    """``nlp.add_pipe("qpdp")``: facts in ``doc.spans["persons"|"units"|"counts"|"documents"|"places"]``,
+    each span's fields in ``span._.qpdp``, the record in ``doc._.qpdp_record``.
+
+    Meta for the record (``source``, ``title``, ``url``, ``published``) may be put in
+    ``doc.user_data["qpdp_meta"]`` before the component runs.
+    """
+    return QpdpComponent(
+        nlp, name, kinds=kinds, spans_prefix=spans_prefix, alignment_mode=alignment_mode, classify=classify
+    )
+
+
+_register_extensions()
+
+
+# --- displaCy ----------------------------------------------------------------------------------
+
+def blank(*, normalize: bool = True) -> Language:
+    """A blank Vietnamese pipeline with the underthesea tokenizer (no components)."""
+    import spacy
+
+    return spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME, "normalize": normalize}}})
+
+
+_blank_nlp: Optional[Language] = None
+
+
+def doc_from_record(record: "ArticleRecord", *, kinds: Sequence[str] = KINDS) -> Doc:
+    """A spaCy doc over ``record.text`` with the record's facts as span groups, without running
+    the extractors again (for records read back from JSON Lines or a dataset)."""
+    global _blank_nlp
+    if _blank_nlp is None:
+        _blank_nlp = blank()
+    return set_record_spans(_blank_nlp.make_doc(record.text), record, kinds=kinds)
+
+
+def label_colours(doc: Doc, *, kinds: Sequence[str] = KINDS, spans_prefix: str = "") -> dict[str, str]:
+    """displaCy ``colors``: every label in a group gets its kind's colour."""
+    colours: dict[str, str] = {}
+    for kind in kinds:
+        for span in doc.spans.get(spans_prefix + kind, []):
+            colours.setdefault(span.label_, KIND_COLOURS.get(kind, "#dddddd"))
+    return colours
+
+
+def render(
+    doc_or_record: Union[Doc, "ArticleRecord"],
+    *,
+    style: str = "span",
+    kinds: Sequence[str] = KINDS,
+    spans_prefix: str = "",
+    jupyter: bool = False,
+) -> Optional[str]:
+    """displaCy HTML of the facts: ``style="span"`` draws one view per kind (spans may overlap:
+    a person's span contains a unit's); ``style="ent"`` draws all kinds in one view, keeping
+    the longest of overlapping spans.
+
+    With ``jupyter=True`` the HTML is displayed in the notebook and ``None`` returned.
+
+    >>> html = render(doc)            # doctest: +SKIP
+    >>> "Thượng tá" in html           # doctest: +SKIP
+    True
+    """
+    from spacy import displacy
+    from spacy.util import filter_spans
+
+    from .records import ArticleRecord
+
+    doc = doc_from_record(doc_or_record, kinds=kinds) if isinstance(doc_or_record, ArticleRecord) else doc_or_record
+    colours = label_colours(doc, kinds=kinds, spans_prefix=spans_prefix)
+    if style == "span":
+        parts = []
+        for kind in kinds:
+            key = spans_prefix + kind
+            if key not in doc.spans:
+                continue
+            body = displacy.render(doc, style="span", options={"spans_key": key, "colors": colours}, jupyter=False)
+            parts.append(f"<h4>{html.escape(kind)} ({len(doc.spans[key])})</h4>\n{body}")
+        markup = "\n".join(parts)
+    elif style == "ent":
+        every = [s for kind in kinds for s in doc.spans.get(spans_prefix + kind, [])]
+        view = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        view.ents = [Span(view, s.start, s.end, label=s.label_) for s in filter_spans(every)]
+        markup = displacy.render(view, style="ent", options={"colors": colours}, jupyter=False)
+    else:
+        raise ValueError(f"style must be 'span' or 'ent', not {style!r}")
+    if jupyter:
+        from IPython.display import HTML, display
+
+        display(HTML(markup))
+        return None
+    return markup
+
+
+__all__ = [
+    "FACTORY_NAME",
+    "KINDS",
+    "TOKENIZER_NAME",
+    "OffsetMap",
+    "QpdpComponent",
+    "UndertheseaTokenizer",
+    "blank",
+    "create_underthesea_tokenizer",
+    "doc_from_record",
+    "make_qpdp_component",
+    "render",
+    "set_record_spans",
+    "words_and_spaces",
+]
+
