@@ -143,8 +143,8 @@ def _align(text: str, pieces: list[str], offset: int, limit: int) -> list[Token]
 def words(text: str) -> list[Token]:
     """underthesea words of ``text`` (already normalised) with exact char offsets.
 
-    >>> [(w.text, w.start, w.end) for w in words("Huyện ủy Ba Bể")]
-    [('Huyện ủy', 0, 8), ('Ba Bể', 9, 14)]
+    >>> [(w.text, w.start, w.end) for w in words("Thượng tá Nguyễn Quang Long")]
+    [('Thượng tá', 0, 9), ('Nguyễn Quang Long', 10, 27)]
     """
     word_tokenize, _ = _underthesea()
     out: list[Token] = []

@@ -193,8 +193,12 @@ class _Scanner:
     def honorific_at(self, i: int) -> int:
         if i >= self.n:
             return 0
-        for seq in self.lex.honorifics:
+        for seq, kind in self.lex.honorifics.items():
             if tuple(self.lows[i:i + len(seq)]) == seq:
+                # Capitalised mid-sentence, only the formal ones ("có Ông X"): "Anh Sơn" is a
+                # district, not "anh" + a name.
+                if self.toks[i].text[0].isupper() and kind == "private" and not self._sentence_start(i):
+                    return 0
                 return len(seq)
         return 0
 
@@ -242,7 +246,7 @@ class _Scanner:
                 continue
             if not t.text[0].isalnum():
                 break
-            if self.rank_at(j) or self.honorific_at(j):
+            if self.rank_at(j) or (t.text.islower() and self.honorific_at(j)):
                 break
             # A body phrase, whatever its capitalisation ("Bộ Chỉ huy", "ủy ban nhân dân").
             k = self.org_at(j)

@@ -1,0 +1,129 @@
+"""Normalisation and underthesea words with exact offsets."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from conftest import CORPUS, SAMPLES, needs_gold
+from qpdp_nlp.text import analyse, normalize, sentences, split_title, words
+
+NORMALISE = [
+    ("Uỷ ban nhân dân", "Ủy ban nhân dân"),
+    ("hoà bình", "hòa bình"),
+    ("Hoà An", "Hòa An"),
+    ("khoẻ mạnh", "khỏe mạnh"),
+    ("thuỷ lợi", "thủy lợi"),
+    ("HOÀ", "HÒA"),
+    ("hoàng", "hoàng"),  # closed syllable: one placement only
+    ("thuyết", "thuyết"),
+    ("quý", "quý"),  # qu + y: the mark stays on y
+    ("Ðời", "Đời"),  # Latin Eth read as Đ
+    ("a\u00a0b", "a b"),  # NBSP
+    ("a\u200bb", "ab"),  # zero-width space
+    ("a\u00adb", "ab"),  # soft hyphen
+    ("a  \t b", "a b"),
+    ("dòng 1\r\ndòng 2", "dòng 1\ndòng 2"),
+    ("a\x07b", "ab"),  # bell
+    (unicodedata.normalize("NFD", "Bộ Chỉ huy Quân sự"), "Bộ Chỉ huy Quân sự"),
+    ("  \n tiêu đề \n\n thân bài  ", "tiêu đề\n\nthân bài"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize("raw,expected", NORMALISE)
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_normalize_is_idempotent():
+    for raw, _ in NORMALISE:
+        once = normalize(raw)
+        assert normalize(once) == once
+
+
+NAUGHTY = [
+    "",
+    " ",
+    "\n\n\t  \n",
+    "🇻🇳🎖️ Lễ giao quân 🎉🎉",
+    unicodedata.normalize("NFD", "Thượng tá Nguyễn Quang Long, Phó Tham mưu trưởng."),
+    "Hội nghị 会议 конференция مؤتمر Bộ CHQS tỉnh",
+    "a" * 10,
+    "1.1.1.1.1.1.1.1.1.1.1.1.1",
+    "<b>Huyện ủy</b> &amp; UBND",
+    "Ð" * 50,
+    "\x00\x01\x02 text \x7f",
+    "null None undefined NaN",
+    "'; DROP TABLE articles; --",
+    "Ủy ban\u200b nhân\u00a0dân\u2028huyện",
+]
+
+
+def _assert_invariant(text: str) -> None:
+    norm = normalize(text)
+    ws = words(norm)
+    for w in ws:
+        assert norm[w.start:w.end] == w.text
+    assert all(a.end <= b.start for a, b in zip(ws, ws[1:]))
+    for s in sentences(norm):
+        assert norm[s.start:s.end] == s.text
+
+
+@pytest.mark.parametrize("text", NAUGHTY)
+def test_invariant_naughty(text):
+    _assert_invariant(text)
+
+
+def test_invariant_one_megabyte_of_one_word():
+    text = "quốc phòng " * (1_000_000 // 11)
+    norm = normalize(text)
+    ws = words(norm)
+    assert len(ws) > 50_000
+    assert all(norm[w.start:w.end] == w.text for w in ws)
+
+
+def test_invariant_samples():
+    files = sorted(SAMPLES.glob("*.txt"))
+    for path in files:
+        _assert_invariant(path.read_text(encoding="utf-8"))
+
+
+@needs_gold
+def test_invariant_gold_texts():
+    files = sorted((CORPUS / "dev").glob("*.txt")) + sorted((CORPUS / "seed").glob("*.txt"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        norm = normalize(text)
+        ws = words(norm)
+        assert all(norm[w.start:w.end] == w.text for w in ws)
+        # Nothing but spaces and punctuation underthesea drops may be left between words.
+        covered = sum(w.end - w.start for w in ws)
+        assert covered >= 0.8 * len(norm.replace(" ", "").replace("\n", ""))
+
+
+def test_words_keep_multisyllable_words():
+    assert [w.text for w in words("Thượng tá Nguyễn Quang Long")] == ["Thượng tá", "Nguyễn Quang Long"]
+
+
+@pytest.mark.parametrize(
+    "text,title",
+    [
+        ("Ba Bể tổng kết công tác quốc phòng\n\nNgày 02/12, huyện …", "Ba Bể tổng kết công tác quốc phòng"),
+        ("Dự hội nghị có lãnh đạo huyện.\n\nNăm 2023 …", None),
+        ("Một dòng duy nhất", None),
+        ("Tiêu đề\nthân bài ngay sau", None),
+    ],
+)
+def test_split_title(text, title):
+    assert split_title(text) == title
+
+
+def test_analyse_keeps_original():
+    raw = "Uỷ ban\u00a0nhân dân"
+    doc = analyse(raw)
+    assert doc.original == raw
+    assert doc.text == "Ủy ban nhân dân"
+    assert doc.sentence_at(3).text == doc.text
