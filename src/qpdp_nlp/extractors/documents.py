@@ -1,10 +1,714 @@
-"""The documents extractor (to be filled in by its issue)."""
+"""References to specific documents: resolutions, laws, decrees, directives, decisions …
+
+>>> from qpdp_nlp.text import analyse
+>>> doc = analyse("Quán triệt Nghị quyết số 28 ngày 25/10/2013 của Ban Chấp hành Trung ương "
+...               "Đảng (khóa XI) về “Chiến lược bảo vệ Tổ quốc trong tình hình mới”.")
+>>> d = extract(doc)[0]
+>>> (d.kind, d.number, d.date, d.issuer, d.term, d.title)
+('Nghị quyết', '28', '2013-10-25', 'Ban Chấp hành Trung ương Đảng', 'XI', 'Chiến lược bảo vệ Tổ quốc trong tình hình mới')
+>>> d.doc_id
+'nghi-quyet/28/2013/NQ-TW'
+
+A reference starts at a kind word ("Nghị quyết", "Luật", "NQ" before a number …) and is a
+specific document only when something names it: a number ("số 28", "168/2018/NĐ-CP"), a law's
+name ("Luật Nghĩa vụ quân sự năm 2015"), a plenum ("Nghị quyết Trung ương 8 khóa XI") or a quoted
+title ("Nghị quyết về “…”"). A bare symbol ("theo 28-NQ/TW") is one too. What follows in any
+order — "ngày …", "của …", "(khóa …)", "năm …" — fills date, issuer, term and year; a final
+"về …" the title. Generic mentions ("các chỉ thị, nghị quyết của cấp trên") name nothing and
+give nothing.
+
+``doc_id`` is one id per document: the entry of ``data/known_documents.tsv`` the reference fits
+(number, symbol, year, issuer, term, plenum, law name and title must not contradict it, and it
+must be the only such entry), else an id built the same way from what the reference says. Within
+an article, a short form ("Nghị quyết 28") takes the id of a fuller compatible mention of the
+same document.
+
+Kinds, issuer codes and phrases, names of laws and programmes are data: ``data/document_*.tsv``.
+"""
 
 from __future__ import annotations
 
-from ..records import Fact
-from ..text import Analysis
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Optional
+
+from ..records import Document
+from ..text import Analysis, normalize
+
+# --- tables ------------------------------------------------------------------------------------
 
 
-def extract(doc: Analysis) -> list[Fact]:
-    return []
+def _rows(name: str) -> list[dict[str, str]]:
+    """Rows of a TSV table in ``qpdp_nlp/data`` ('#' lines are its note; then a header)."""
+    text = files("qpdp_nlp.data").joinpath(name).read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    rows = []
+    for ln in lines[1:]:
+        cells = ln.split("\t")
+        if len(cells) != len(header):
+            raise ValueError(f"{name}: expected {len(header)} columns, got {len(cells)}: {ln!r}")
+        rows.append({k: normalize(v.strip()) for k, v in zip(header, cells)})
+    return rows
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    codes: tuple[str, ...]
+    abbreviations: tuple[str, ...]
+    named: str  # "law", "table", "plenum" or "-"
+
+
+@dataclass(frozen=True)
+class Issuer:
+    code: str
+    name: str
+    phrases: tuple[str, ...]
+    place_tail: bool
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    doc_id: str
+    kind: str
+    number: str
+    symbol: str
+    date: str
+    year: Optional[int]
+    issuer: str
+    term: str
+    plenum: str
+    name: str
+    title: str
+    note: str
+
+
+def _split(cell: str, sep: str = ",") -> tuple[str, ...]:
+    return tuple(p.strip() for p in cell.split(sep) if p.strip())
+
+
+@lru_cache(maxsize=None)
+def kinds() -> dict[str, Kind]:
+    """Document kinds by casefolded name."""
+    out = {}
+    for r in _rows("document_kinds.tsv"):
+        k = Kind(r["kind"], _split(r["symbol_codes"]), _split(r["abbreviations"]), r["named"] or "-")
+        out[k.name.casefold()] = k
+    return out
+
+
+@lru_cache(maxsize=None)
+def issuers() -> tuple[Issuer, ...]:
+    return tuple(
+        Issuer(r["code"], r["name"], _split(r["phrases"], "|"), r["place_tail"] == "yes")
+        for r in _rows("document_issuers.tsv")
+    )
+
+
+@lru_cache(maxsize=None)
+def document_names() -> dict[str, tuple[str, ...]]:
+    """Names cited without a number, by casefolded kind, longest first."""
+    out: dict[str, list[str]] = {}
+    for r in _rows("document_names.tsv"):
+        out.setdefault(r["kind"].casefold(), []).append(r["name"])
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def known_documents() -> tuple[KnownDocument, ...]:
+    out = []
+    for r in _rows("known_documents.tsv"):
+        if r["kind"].casefold() not in kinds():
+            raise ValueError(f"known_documents.tsv: unknown kind {r['kind']!r}")
+        out.append(KnownDocument(**{**r, "year": int(r["year"]) if r["year"] else None}))
+    return tuple(out)
+
+
+# --- patterns ----------------------------------------------------------------------------------
+
+_UPPER = "".join(
+    c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper() and not "\u0250" <= c < "\u1E00"
+)
+_CAP_WORD = f"[{_UPPER}][^\\W\\d_]*"
+_DASH = r"\-–—‐−"  # escaped: it goes inside character classes
+_ROMAN = r"[IVXL]{1,6}"
+_YEAR = r"(?:19|20)\d\d"
+_QUOTES = {"“": "”", '"': '"', "«": "»", "‘": "’", "'": "'", "„": "“"}
+_WORD_NUMBERS = {
+    "một": 1, "nhất": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "mười ba": 13,
+    "mười bốn": 14, "mười lăm": 15,
+}
+# Words after a bare number that make it a count or a duration, not a document number
+# ("kế hoạch 5 năm", "chương trình 2 ngày").
+_COUNT_AFTER = re.compile(
+    r"\s*(?:%|phần trăm|(?:năm|ngày)(?!\s*\d)|tháng|tuần|giờ|phút|người|lượt|lần|xã|huyện|đơn vị"
+    r"|điểm|nội dung|chuyên đề|bước|mục tiêu|nhiệm vụ|giải pháp|chỉ tiêu|tiêu chí|điều|khoản"
+    r"|học viên|cán bộ|chiến sĩ|công dân|tập thể|cá nhân)(?![^\W_])",
+    re.IGNORECASE,
+)
+# The word before a lowercase "luật" that makes it part of another word ("pháp luật", "kỷ luật").
+_NOT_LAW_BEFORE = re.compile(r"(?:pháp|kỷ|quy|dự|điều|hiến|định|trái|đúng)\s+$", re.IGNORECASE)
+
+_TOKEN = rf"[{_UPPER}](?:[A-Za-zđĐưƯơƠâÂăĂêÊôÔ&]|\.(?=[{_UPPER}]))*+\d{{0,2}}+"
+_SEP = rf"\s?[/{_DASH}]\s?"
+_SYMBOL = rf"{_TOKEN}(?:{_SEP}{_TOKEN}){{0,4}}+"
+_NUMBER = rf"(?P<num>\d{{1,5}}+[a-z]?)(?![\d.,]\d)"
+_NUMBERED = re.compile(
+    rf"(?P<so>\s*(?:số|Số|SỐ)\b)?\s*:?\s*{_NUMBER}"
+    rf"(?:\s?/\s?(?P<nyear>{_YEAR})(?!\d))?"
+    rf"(?:\s?[/{_DASH}]\s?(?P<sym>{_SYMBOL}))?"
+)
+_PLENUM = re.compile(
+    rf"\s*(?:của\s+)?(?:Hội nghị\s+)?(?:lần thứ\s+(?P<pw>{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}|\d{{1,2}})\s+"
+    rf"(?:của\s+)?(?:Ban Chấp hành|BCH)\s+Trung ương(?:\s+Đảng)?"
+    rf"|(?:Ban Chấp hành\s+|BCH\s+)?(?:Trung ương|TW|TƯ|T\.Ư)\s*(?:Đảng\s+)?(?:lần thứ\s+)?(?P<pn>\d{{1,2}})(?!\d))",
+    re.IGNORECASE,
+)
+_CONGRESS = re.compile(
+    rf"\s+(?:của\s+)?Đại hội\s+(?:Đảng\s+)?(?:đại biểu\s+)?(?:toàn quốc\s+)?(?:lần thứ\s+)?(?P<cong>{_ROMAN})\b",
+    re.IGNORECASE,
+)
+_DATE = (
+    rf"(?:(?P<d>\d{{1,2}})\s?(?P<s>[/.{_DASH}])\s?(?P<m>\d{{1,2}})(?:\s?(?P=s)\s?(?P<y>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})(?:\s*,?\s+năm\s+(?P<y2>\d{{4}}))?)(?!\d)"
+)
+_DATE_MOD = re.compile(
+    rf"\s*,?\s*(?:(?:được\s+)?(?:ban hành|ký)\s+)?(?:vào\s+)?ngày\s+{_DATE}", re.IGNORECASE
+)
+_BARE_DATE_MOD = re.compile(
+    rf"\s*,?\s*(?P<d>\d{{1,2}})(?P<s>[/.{_DASH}])(?P<m>\d{{1,2}})(?P=s)(?P<y>{_YEAR})(?!\d)"
+)
+_TERM_MOD = re.compile(rf"\s*,?\s*(?:\(\s*khóa\s+(?P<t1>{_ROMAN})\s*\)|khóa\s+(?P<t2>{_ROMAN})\b)", re.IGNORECASE)
+_YEAR_MOD = re.compile(rf"\s*,?\s*(?:\(\s*(?:năm\s+)?(?P<y1>{_YEAR})\s*\)|năm\s+(?P<y2>{_YEAR})\b)")
+_LAW_YEAR = re.compile(rf"\s*(?:\(\s*(?:năm\s+)?(?P<y1>{_YEAR})\s*\)|(?:năm\s+)?(?P<y2>{_YEAR})(?!\d))")
+_ISSUER_INTRO = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
+_TITLE_INTRO = re.compile(r"\s*,?\s*về\s+(?:việc\s+)?", re.IGNORECASE)
+_NUMBER_AFTER_NAME = re.compile(rf"\s*,?\s*(?:số\s+)?(?P<num>\d{{1,5}})\s?/\s?(?P<nyear>{_YEAR})\s?/\s?(?P<sym>{_SYMBOL})")
+_PLACE_WORDS = r"tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn|TP\.?|TX\.?|Quân sự|quân sự|Quân khu|Quân đoàn"
+_STOP_CAPS = r"Về|Ngày|Và|Khóa|Trong|Tại|Theo|Số|Nghị|Chỉ|Luật|Quyết|Kế|Hướng|Công|Thông|Kết"
+_ISSUER_TAIL = re.compile(
+    rf"(?:\s+(?:(?:{_PLACE_WORDS})(?![^\W_])|(?!(?:{_STOP_CAPS})(?![^\W_])){_CAP_WORD}|\d{{1,3}}(?![\d/.]))){{0,7}}+"
+)
+# A law name not in the table: a capitalised word, then words up to one that starts a clause.
+_LAW_STOP = (
+    r"và|cho|của|tại|trong|đến|tới|được|đã|đang|sẽ|là|có|với|nhằm|để|theo|thì|khi|từ|trên|này|đó|"
+    r"các|những|năm|số|ngày|sửa|về|vào|ra|bằng|do|mà|như|nay|hiện|mới|cũng|đều|còn|không|tháng|"
+    r"qua|trước|sau|giữa|gồm|thuộc|tiếp|lần|khóa|quy|hướng|đối"
+)
+_LAW_FALLBACK = re.compile(
+    rf"\s+(?P<name>(?!(?:{_STOP_CAPS}|Sư|Pháp)(?![^\W_])){_CAP_WORD}(?:\s+(?!(?:{_LAW_STOP})(?![^\W_]))[^\W\d_]+){{0,6}}+)"
+)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    kind_word: re.Pattern
+    issuer_head: re.Pattern
+    names: dict[str, re.Pattern]
+    bare_symbol: re.Pattern
+    title_end: re.Pattern
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> _Patterns:
+    ks = kinds().values()
+    words = _alternation(k.name for k in ks)
+    abbrevs = _alternation(a for k in ks for a in k.abbreviations)
+    kind_word = re.compile(
+        rf"(?<![^\W_])(?:(?P<word>(?i:{words}))|(?P<abbr>{abbrevs})"
+        rf"(?=\s?(?:số\s)?\d|\s?(?:TW|TƯ|T\.Ư)\s?\d))(?![^\W_])"
+    )
+    issuer_head = re.compile(
+        rf"(?i:{_alternation(p for i in issuers() for p in i.phrases)})(?![^\W_])"
+    )
+    names = {
+        kind: re.compile(rf"\s+(?P<name>(?i:{_alternation(ns)}))(?![^\W_])")
+        for kind, ns in document_names().items()
+    }
+    codes = _alternation(c for k in ks for c in k.codes)
+    bare_symbol = re.compile(
+        rf"(?<![\w/.{_DASH}])(?:(?i:số)\s+)?(?P<num>\d{{1,5}}+)(?:\s?/\s?(?P<nyear>{_YEAR}))?{_SEP}"
+        rf"(?P<sym>(?P<code>{codes}){_SEP}{_TOKEN}(?:{_SEP}{_TOKEN}){{0,3}}+)(?![\w/])"
+    )
+    title_end = re.compile(
+        rf"[.;:!?…](?=\s|$)|\n|\(|\s[{_DASH}]\s(?!\d)|[,;]?\s+(?:và|cùng)\s+(?=(?i:{words})(?![^\W_]))"
+        rf"|,\s*(?=(?i:{words})(?![^\W_])|\d|(?:năm|qua|huyện|tỉnh|thị xã|đồng thời|góp phần|nhằm|từ đó|qua đó|đến nay|trong đó|theo đó)(?![^\W_])|[{_UPPER}])"
+    )
+    return _Patterns(kind_word, issuer_head, names, bare_symbol, title_end)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman_ok(s: str) -> bool:
+    return re.fullmatch(r"L?X{0,3}(?:IX|IV|V?I{0,3})", s) is not None and bool(s)
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, digits in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += digits
+            n -= value
+    return out
+
+
+def _slug(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+
+
+def fold_symbol(symbol: str) -> str:
+    """One spelling per symbol: 'NQ/TW', 'NQ-TW', 'NQ/T.Ư', 'NQ/TƯ' → 'NQ-TW'; 'NĐ-CP' → 'ND-CP'."""
+    parts = [p for p in re.split(rf"\s*[/{_DASH}]\s*", symbol) if p]
+    out = []
+    for p in parts:
+        p = p.replace(".", "")
+        if p.upper() in ("TƯ", "TW"):
+            p = "TW"
+        p = p.replace("Đ", "D").replace("đ", "d")
+        p = unicodedata.normalize("NFKD", p).encode("ascii", "ignore").decode()
+        out.append(p)
+    return "-".join(out)
+
+
+def _clean_symbol(symbol: str) -> str:
+    return re.sub(rf"\s*([/{_DASH}])\s*", lambda m: "-" if m.group(1) in _DASH else "/", symbol)
+
+
+@lru_cache(maxsize=None)
+def _issuer_by_code() -> dict[str, str]:
+    return {i.code.casefold(): i.name for i in issuers() if i.code}
+
+
+@lru_cache(maxsize=None)
+def _issuer_by_phrase() -> dict[str, Issuer]:
+    return {p.casefold(): i for i in issuers() for p in i.phrases}
+
+
+@lru_cache(maxsize=None)
+def _kind_by_code() -> dict[str, Kind]:
+    return {c.casefold(): k for k in kinds().values() for c in k.codes}
+
+
+def issuer_of_symbol(symbol: str) -> tuple[Optional[str], Optional[str]]:
+    """(issuer, term) that a symbol names: 'NĐ-CP' → ('Chính phủ', None), 'QH14' → ('Quốc hội', 'XIV')."""
+    names, term = [], None
+    for part in re.split(rf"[/{_DASH}]", symbol):
+        part = part.replace(".", "")
+        code = re.sub(r"\d+$", "", part)
+        digits = part[len(code):]
+        if code.casefold() in _kind_by_code():
+            continue
+        if code.upper() == "TƯ":
+            code = "TW"
+        name = _issuer_by_code().get(code.casefold())
+        if name and name not in names:
+            names.append(name)
+            if digits and code.upper() == "QH":
+                term = _to_roman(int(digits))
+    return (", ".join(names) or None), term
+
+
+def canonical_issuer(issuer: Optional[str]) -> Optional[str]:
+    """The issuer table's name for an issuer as written ('Bộ chính trị' → 'Bộ Chính trị')."""
+    if not issuer:
+        return None
+    m = _patterns().issuer_head.match(issuer)
+    if not m:
+        return None
+    found = _issuer_by_phrase().get(re.sub(r"\s+", " ", m.group()).casefold())
+    return found.name if found else None
+
+
+def _iso(day: str, month: str, year: Optional[int]) -> Optional[str]:
+    if year is None:
+        return None
+    try:
+        return _dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _title_words(title: str) -> list[str]:
+    return re.findall(r"[^\W_]+", title.casefold())
+
+
+def titles_agree(a: str, b: str) -> bool:
+    """Most words of the shorter title occur in the longer (a paraphrase keeps the key words)."""
+    wa, wb = _title_words(a), _title_words(b)
+    if not wa or not wb:
+        return False
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    longset = set(long_)
+    return sum(w in longset for w in short) >= 0.75 * len(short) and len(short) >= 0.3 * len(long_)
+
+
+# --- one reference -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Ref:
+    start: int
+    end: int
+    kind: Kind
+    rule: str
+    number: Optional[str] = None
+    symbol: Optional[str] = None
+    year: Optional[int] = None
+    date: Optional[str] = None
+    issuer: Optional[str] = None
+    term: Optional[str] = None
+    title: Optional[str] = None
+    name: Optional[str] = None
+    plenum: Optional[str] = None
+    title_start: Optional[int] = None
+    # The issuer a symbol implies is not evidence of which body signed: "NQ/TW" is used by the
+    # Central Committee and the Politburo alike. Only a written issuer decides between documents.
+    issuer_from_symbol: bool = False
+    day_month: Optional[tuple[str, str]] = None
+
+
+def _core(text: str, km: re.Match, kind: Kind) -> Optional[_Ref]:
+    """What names the document right after its kind word, or None for a generic mention."""
+    pos = km.end()
+    ref = _Ref(km.start(), pos, kind, "numbered")
+    m = _NUMBERED.match(text, pos)
+    if m:
+        num, sym, nyear = m.group("num"), m.group("sym"), m.group("nyear")
+        if not (m.group("so") or sym or nyear) and (
+            re.fullmatch(_YEAR, num) or _COUNT_AFTER.match(text, m.end("num"))
+        ):
+            m = None
+    if m:
+        ref.number, ref.end = m.group("num"), m.end()
+        if m.group("sym"):
+            ref.symbol = _clean_symbol(m.group("sym"))
+        if m.group("nyear"):
+            ref.year = int(m.group("nyear"))
+        if km.group("abbr"):
+            ref.rule = "abbreviated"
+        return ref
+    if km.group("abbr") and kind.named != "plenum":
+        return None
+    if kind.named == "plenum":
+        m = _PLENUM.match(text, pos)
+        if m:
+            ref.rule, ref.end = "plenum", m.end()
+            ref.plenum = m.group("pn") or str(_WORD_NUMBERS.get(m.group("pw").casefold(), m.group("pw")))
+            return ref
+        m = _CONGRESS.match(text, pos)
+        if m and _roman_ok(m.group("cong").upper()):
+            ref.rule, ref.end, ref.term = "congress", m.end(), m.group("cong").upper()
+            return ref
+    if km.group("abbr"):
+        return None
+    names = _patterns().names.get(kind.name.casefold())
+    written = km.group()
+    lowercase_law = written[:1].islower()
+    if lowercase_law and kind.named == "law" and _NOT_LAW_BEFORE.search(text, max(0, km.start() - 12), km.start()):
+        return None
+    if names is not None and kind.named in ("law", "table"):
+        m = names.match(text, pos)
+        if m:
+            ref.rule, ref.end, ref.name = f"named_{kind.named}", m.end(), m.group("name")
+    if ref.name is None and kind.named == "law" and not lowercase_law:
+        m = _LAW_FALLBACK.match(text, pos)
+        if m:
+            ref.rule, ref.end, ref.name = "named_law", m.end(), m.group("name")
+    if ref.name is not None:
+        m = _LAW_YEAR.match(text, ref.end)
+        if m:
+            ref.year, ref.end = int(m.group("y1") or m.group("y2")), m.end()
+        m = _NUMBER_AFTER_NAME.match(text, ref.end)
+        if m:
+            ref.number, ref.symbol, ref.end = m.group("num"), _clean_symbol(m.group("sym")), m.end()
+            ref.year = ref.year or int(m.group("nyear"))
+        return ref
+    m = _TITLE_INTRO.match(text, pos)
+    if m and m.end() < len(text) and text[m.end()] in _QUOTES:
+        ref.rule = "quoted_title"
+        return ref
+    return None
+
+
+def _issuer(text: str, pos: int) -> Optional[tuple[str, int]]:
+    m = _ISSUER_INTRO.match(text, pos)
+    if not m:
+        return None
+    h = _patterns().issuer_head.match(text, m.end())
+    if not h:
+        return None
+    end = h.end()
+    found = _issuer_by_phrase().get(re.sub(r"\s+", " ", h.group()).casefold())
+    if found is not None and found.place_tail:
+        end = _ISSUER_TAIL.match(text, end).end()
+    return text[h.start():end], end
+
+
+def _title(text: str, pos: int) -> Optional[tuple[str, int, int]]:
+    """(title, start, end) of a "về …" title starting at ``pos`` (after "về")."""
+    if pos >= len(text):
+        return None
+    line_end = text.find("\n", pos)
+    line_end = len(text) if line_end < 0 else line_end
+    opener = text[pos]
+    if opener in _QUOTES:
+        close = text.find(_QUOTES[opener], pos + 1, min(line_end, pos + 400))
+        if close > pos + 1:
+            return text[pos + 1:close].strip(), pos, close + 1
+    limit = min(line_end, pos + 250)
+    m = _patterns().title_end.search(text, pos, limit)
+    end = m.start() if m else limit
+    if not m and limit < line_end:
+        space = text.rfind(" ", pos, limit)
+        end = space if space > pos else limit
+    title = text[pos:end].strip(" ,;\"'“”«»")
+    if not title:
+        return None
+    return title, pos, pos + len(text[pos:end].rstrip(" ,;"))
+
+
+def _modifiers(text: str, ref: _Ref) -> None:
+    """Date, issuer, term and year in any order after the core, then the title."""
+    for _ in range(6):
+        pos = ref.end
+        m = _DATE_MOD.match(text, pos) if ref.date is None and ref.day_month is None else None
+        if m is None and ref.date is None and ref.day_month is None:
+            m = _BARE_DATE_MOD.match(text, pos)
+        if m:
+            day, month = m.group("d") or m.group("d2"), m.group("m") or m.group("m2")
+            y = m.groupdict().get("y") or m.groupdict().get("y2")
+            if y:
+                ref.date = _iso(day, month, int(y))
+                ref.year = int(y) if ref.date else ref.year
+            else:
+                ref.day_month = (day, month)
+            ref.end = m.end()
+            continue
+        if ref.issuer is None:
+            found = _issuer(text, pos)
+            if found:
+                ref.issuer, ref.end = found
+                continue
+        if ref.term is None:
+            m = _TERM_MOD.match(text, pos)
+            if m and _roman_ok((m.group("t1") or m.group("t2")).upper()):
+                ref.term, ref.end = (m.group("t1") or m.group("t2")).upper(), m.end()
+                continue
+        if ref.year is None and ref.name is None:
+            m = _YEAR_MOD.match(text, pos)
+            if m:
+                ref.year, ref.end = int(m.group("y1") or m.group("y2")), m.end()
+                continue
+        break
+    m = _TITLE_INTRO.match(text, ref.end)
+    if m:
+        found = _title(text, m.end())
+        if found:
+            ref.title, ref.title_start, ref.end = found
+    if ref.day_month and ref.year:
+        ref.date = _iso(*ref.day_month, ref.year)
+
+
+def _fill_from_symbol(ref: _Ref) -> None:
+    if not ref.symbol:
+        return
+    issuer, term = issuer_of_symbol(ref.symbol)
+    if ref.issuer is None and issuer:
+        ref.issuer, ref.issuer_from_symbol = issuer, True
+    ref.term = ref.term or term
+
+
+# --- doc_id ------------------------------------------------------------------------------------
+
+
+def _own_id(ref: _Ref) -> Optional[str]:
+    kind = _slug(ref.kind.name)
+    if ref.number:
+        parts = [kind, ref.number.lstrip("0") or "0"]
+        if ref.year:
+            parts.append(str(ref.year))
+        if ref.symbol:
+            parts.append(fold_symbol(ref.symbol))
+        return "/".join(parts)
+    if ref.name:
+        return "/".join([kind, _slug(ref.name)] + ([str(ref.year)] if ref.year else []))
+    if ref.plenum:
+        return "/".join([kind, f"tw{ref.plenum}"] + ([ref.term] if ref.term else []))
+    if ref.rule == "congress":
+        return f"{kind}/dai-hoi/{ref.term}"
+    if ref.title:
+        return f"{kind}/{_slug(ref.title)[:80]}"
+    return None
+
+
+def _written_issuer(ref: _Ref) -> Optional[str]:
+    return None if ref.issuer_from_symbol else canonical_issuer(ref.issuer)
+
+
+def _fits(ref: _Ref, known: KnownDocument) -> bool:
+    if known.kind != ref.kind.name:
+        return False
+    if ref.number and (ref.number.lstrip("0") or "0") != (known.number.lstrip("0") or "0"):
+        return False
+    if ref.symbol and fold_symbol(ref.symbol).casefold() != fold_symbol(known.symbol).casefold():
+        return False
+    if ref.year and known.year and ref.year != known.year:
+        return False
+    if ref.date and known.date and ref.date != known.date:
+        return False
+    if ref.term and known.term and ref.term != known.term:
+        return False
+    if ref.plenum and known.plenum != ref.plenum:
+        return False
+    if ref.name and (not known.name or ref.name.casefold() != known.name.casefold()):
+        return False
+    if not (ref.number or ref.name or ref.plenum or ref.title):
+        return False
+    issuer = _written_issuer(ref)
+    if issuer and canonical_issuer(known.issuer) not in (None, issuer):
+        return False
+    if ref.title and known.title and not titles_agree(ref.title, known.title):
+        return False
+    if ref.title and not (ref.number or ref.name or ref.plenum) and not known.title:
+        return False
+    return True
+
+
+def resolve(ref: _Ref) -> Optional[str]:
+    """The known document a reference fits, when exactly one does."""
+    fits = [k for k in known_documents() if _fits(ref, k)]
+    return fits[0].doc_id if len(fits) == 1 else None
+
+
+def _compatible(a: _Ref, b: _Ref) -> bool:
+    if a.kind is not b.kind:
+        return False
+    if a.number or b.number:
+        if (a.number or "").lstrip("0") != (b.number or "").lstrip("0"):
+            # A titled unnumbered mention may be the same as a numbered one with that title.
+            if not (a.title and b.title and not (a.number and b.number) and titles_agree(a.title, b.title)):
+                return False
+    elif a.name or b.name:
+        if (a.name or "").casefold() != (b.name or "").casefold():
+            return False
+    elif a.plenum or b.plenum:
+        if a.plenum and b.plenum and a.plenum != b.plenum:
+            return False
+        if not (a.title and b.title and titles_agree(a.title, b.title)) and not (a.plenum and b.plenum):
+            return False
+    elif not (a.title and b.title and titles_agree(a.title, b.title)):
+        return False
+    for field in ("year", "date", "term"):
+        x, y = getattr(a, field), getattr(b, field)
+        if x and y and x != y:
+            return False
+    if a.symbol and b.symbol and fold_symbol(a.symbol).casefold() != fold_symbol(b.symbol).casefold():
+        return False
+    ia, ib = _written_issuer(a), _written_issuer(b)
+    if ia and ib and ia != ib:
+        return False
+    if a.title and b.title and not titles_agree(a.title, b.title):
+        return False
+    return True
+
+
+def _specificity(ref: _Ref) -> int:
+    return sum(bool(getattr(ref, f)) for f in ("number", "symbol", "year", "date", "issuer", "term", "title", "plenum"))
+
+
+def _link(refs: list[_Ref], ids: list[Optional[str]], known: list[bool]) -> list[Optional[str]]:
+    """Short forms take the id of the fuller compatible mentions of the same document."""
+    out = list(ids)
+    for i, ref in enumerate(refs):
+        if known[i]:
+            continue
+        mates = [j for j in range(len(refs)) if j != i and _compatible(ref, refs[j])]
+        known_ids = {ids[j] for j in mates if known[j]}
+        if len(known_ids) == 1:
+            out[i] = known_ids.pop()
+            continue
+        if known_ids:
+            continue
+        fuller = [j for j in mates if _specificity(refs[j]) > _specificity(ref)]
+        if fuller:
+            best = max(fuller, key=lambda j: _specificity(refs[j]))
+            rivals = {ids[j] for j in fuller if _specificity(refs[j]) == _specificity(refs[best])}
+            if len(rivals) == 1:
+                out[i] = ids[best]
+    return out
+
+
+# --- the extractor -----------------------------------------------------------------------------
+
+
+def find(text: str) -> list[Document]:
+    """Every document reference in ``text`` (already normalised), in order of appearance."""
+    pats = _patterns()
+    refs: list[_Ref] = []
+    by_name = kinds()
+    for km in pats.kind_word.finditer(text):
+        if km.group("word"):
+            kind = by_name[re.sub(r"\s+", " ", km.group("word")).casefold()]
+        else:
+            kind = next(k for k in by_name.values() if km.group("abbr") in k.abbreviations)
+        ref = _core(text, km, kind)
+        if ref is None:
+            continue
+        _modifiers(text, ref)
+        if ref.rule == "quoted_title" and ref.title is None:
+            continue
+        _fill_from_symbol(ref)
+        refs.append(ref)
+    if "/" in text or "-" in text:
+        taken = [(r.start, r.end) for r in refs]
+        for m in pats.bare_symbol.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            kind = _kind_by_code()[m.group("code").casefold()]
+            start = m.start("num") if not m.group().casefold().startswith("số") else m.start()
+            ref = _Ref(start, m.end(), kind, "bare_symbol", number=m.group("num"),
+                       symbol=_clean_symbol(m.group("sym")))
+            if m.group("nyear"):
+                ref.year = int(m.group("nyear"))
+            _modifiers(text, ref)
+            _fill_from_symbol(ref)
+            refs.append(ref)
+        refs.sort(key=lambda r: (r.start, -r.end))
+    # A name inside another reference's title is part of that title ("Nghị quyết về “Chương
+    # trình … nông thôn mới”"), not a reference of its own; a numbered one is kept.
+    refs = [
+        r for r in refs
+        if r.number or not any(o is not r and o.title_start is not None and o.title_start <= r.start < o.end
+                               for o in refs)
+    ]
+    resolved = [resolve(r) for r in refs]
+    ids = _link(refs, [k or _own_id(r) for k, r in zip(resolved, refs)], [k is not None for k in resolved])
+    out = []
+    for ref, doc_id in zip(refs, ids):
+        span = text[ref.start:ref.end]
+        out.append(Document(
+            text=span, start=ref.start, end=ref.end, rule=ref.rule, kind=ref.kind.name,
+            number=ref.number, symbol=ref.symbol, year=ref.year, date=ref.date, issuer=ref.issuer,
+            term=ref.term, title=ref.title, doc_id=doc_id,
+        ))
+    return out
+
+
+def extract(doc: Analysis) -> list[Document]:
+    """The documents an article cites (see the module docstring)."""
+    return find(doc.text)
