@@ -1,10 +1,423 @@
-"""The places extractor (to be filled in by its issue)."""
+"""Provinces, districts and communes named in an article, resolved against the gazetteer.
+
+>>> from qpdp_nlp.text import analyse
+>>> doc = analyse("Ban CHQS huyện Châu Thành, tỉnh Long An tổ chức huấn luyện dân quân.")
+>>> [(p.name, p.type, p.province, p.district_code) for p in extract(doc)]
+[('Châu Thành', 'huyện', 'Long An', '803'), ('Long An', 'tỉnh', 'Long An', None)]
+
+A mention is a type word ("tỉnh", "thành phố"/"TP", "huyện", "quận", "thị xã"/"TX", "xã",
+"phường", "thị trấn", "đặc khu") followed by a capitalised name or, for quận/phường, a number; or
+a bare province or district name standing alone as a capitalised run ("Ba Bể tổng kết …"); or a
+name coordinated after a typed one ("các xã Minh Đức, Hòa Lâm"). Names found in several places
+("Châu Thành", "Tân Châu") are settled, in this order, by a place written right after them ("xã
+X, huyện Y"), by the source's web domain ("tanchau.tayninh.gov.vn"), by the provinces and
+districts the article names unambiguously; otherwise they stay unresolved with ``candidates``.
+Articles of the two-level system (after 1 July 2025) resolve to the 2025 units.
+"""
 
 from __future__ import annotations
 
-from ..records import Fact
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+from urllib.parse import urlsplit
+
+from .. import gazetteer as gz
+from ..gazetteer import AdminUnit, ascii_key, name_key
+from ..records import Place
 from ..text import Analysis
 
+_UPPER = "".join(
+    c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha() and c.isprintable()
+)
+_CAP_WORD = rf"[{_UPPER}](?:[^\W_]|['’](?=[^\W_]))*"
+_NAME = (
+    rf"{_CAP_WORD}(?:[ ]{_CAP_WORD})*(?:[ ]?[-–][ ]?{_CAP_WORD}(?:[ ]{_CAP_WORD})*)?"
+    r"(?:[ ][1-3](?![^\W_]|[.,/:]\d))?"
+)
+_TYPE = (
+    r"(?i:thành[ ]phố|thị[ ]xã|thị[ ]trấn|đặc[ ]khu|tỉnh|huyện|quận|phường|xã)(?![^\W_])"
+    r"|T\.?P\.?|Tp\.?|T\.?X\.?|Tx\.?"
+)
+_MENTION = re.compile(
+    rf"(?<![^\W_])(?:(?P<type>{_TYPE})[ ]?)?(?P<name>{_NAME}|(?<=[ .])\d{{1,2}}(?![^\W_]|[.,/:]\d))"
+)
+# A coordinated name after a typed one: "các xã Minh Đức, Hòa Lâm và Trầm Lộng".
+_LIST_NEXT = re.compile(rf"(?:,[ ]?|[ ](?:và|cùng)[ ])(?P<name>{_NAME})")
+# Words the press writes before a place only to say it is one ("tỉnh bạn", "xã nghèo" are not).
+_TYPE_OF = {
+    "tỉnh": ("province", ("tỉnh",)),
+    "thành phố": ("province|district", ("thành phố",)),
+    "tp": ("province|district", ("thành phố",)),
+    "huyện": ("district", ("huyện",)),
+    "quận": ("district", ("quận",)),
+    "thị xã": ("district", ("thị xã",)),
+    "tx": ("district", ("thị xã",)),
+    "xã": ("commune", ("xã",)),
+    "phường": ("commune", ("phường",)),
+    "thị trấn": ("commune", ("thị trấn",)),
+    "đặc khu": ("commune", ("đặc khu",)),
+}
+# Labels of a web host that say nothing about a place.
+_HOST_NOISE = frozenset({"www", "gov", "vn", "com", "org", "net", "edu", "dcs", "info", "portal", "m"})
+# Prefixes a portal's host label puts before a unit's name: "tplaocai", "huyenbabe", "baobackan".
+_HOST_PREFIXES = ("thanhpho", "thixa", "huyen", "quan", "tp", "tx", "bao", "hdnd", "ubnd", "tinh")
+# The two-level system: no districts any more, communes and wards under the 34 provinces.
+_TWO_LEVEL_CUES = re.compile(
+    r"(?i:chính quyền (?:địa phương )?(?:hai|2) cấp|sau (?:khi )?(?:sáp nhập|sắp xếp|hợp nhất)"
+    r"|(?:xã|phường) mới)"
+)
 
-def extract(doc: Analysis) -> list[Fact]:
-    return []
+
+_DATE = re.compile(r"\b\d{1,2}[/-](\d{1,2})[/-](20\d\d)\b")
+
+
+def _type_key(raw: str) -> str:
+    return raw.replace(".", "").replace(" ", " ").casefold()
+
+
+@dataclass
+class Mention:
+    """A place name found in the text with every unit it may stand for."""
+
+    start: int
+    end: int
+    name: str
+    written_type: Optional[str]
+    levels: tuple[str, ...]
+    candidates: list[AdminUnit]
+    rule: str
+    chosen: Optional[AdminUnit] = None
+    shown_name: Optional[str] = None
+    settled: bool = True
+    follows: list[int] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _bare_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Name keys that may stand bare: every province, and districts of two or more syllables."""
+    names = gz.known_names()
+    communes = names.get("commune", frozenset())
+    # A dissolved district's name often lives on in a commune ("Tân Thành"): only typed then.
+    former = {gz.name_key(u.name) for u in gz.units("district") if u.code is None}
+    districts = frozenset(
+        k for k in names.get("district", ())
+        if " " in k and not k[0].isdigit() and not (k in former and k in communes)
+    )
+    return names.get("province", frozenset()), districts
+
+
+def _lookup(name: str, levels: tuple[str, ...], types: tuple[str, ...]) -> list[AdminUnit]:
+    found: list[AdminUnit] = []
+    for level in levels:
+        units = gz.lookup(name, level)
+        typed = [u for u in units if not types or u.type in types]
+        # A unit's type changes over the years (thị xã -> thành phố): the name decides.
+        found.extend(typed or (units if level != "province" else []))
+    return found
+
+
+def _scan(text: str) -> list[Mention]:
+    known = gz.known_names()
+    bare_provinces, bare_districts = _bare_names()
+    mentions: list[Mention] = []
+    for m in _MENTION.finditer(text):
+        raw_type, name = m.group("type"), m.group("name")
+        if raw_type:
+            level_spec, types = _TYPE_OF.get(_type_key(raw_type), (None, ()))
+            if level_spec is None:
+                continue
+            levels = tuple(level_spec.split("|"))
+            words = name.split(" ")
+            for n in range(len(words), 0, -1):
+                candidate = " ".join(words[:n])
+                key = name_key(candidate)
+                if any(key in known.get(level, ()) for level in levels):
+                    units = _lookup(candidate, levels, types)
+                    if units:
+                        end = m.start("name") + len(candidate)
+                        mentions.append(Mention(m.start(), end, candidate, _type_key(raw_type),
+                                                levels, units, "typed"))
+                        _coordinated(text, mentions, end, levels, types)
+                        break
+            continue
+        if name.isdigit():
+            continue
+        for candidate, offset in _bare_parts(name):
+            key = name_key(candidate)
+            level = "province" if key in bare_provinces else "district" if key in bare_districts else None
+            if level:
+                units = gz.lookup(candidate, level)
+                start = m.start("name") + offset
+                mentions.append(Mention(start, start + len(candidate), candidate, None, (level,), units, "bare"))
+                break
+    return mentions
+
+
+_ABBREVIATION = re.compile(r"[A-ZĐ&]{2,}")
+
+
+def _bare_parts(run: str) -> list[tuple[str, int]]:
+    """The run itself, or what follows its last abbreviation ("CHQS Ba Bể" -> "Ba Bể"), or for an
+    all-capitals headline every leading part ("BA BỂ TỔNG KẾT" -> "BA BỂ")."""
+    parts = [(run, 0)]
+    words = run.split(" ")
+    if run.isupper() and len(words) > 1:
+        for n in range(len(words) - 1, 1, -1):
+            parts.append((" ".join(words[:n]), 0))
+        return parts
+    for i in range(len(words) - 1, -1, -1):
+        if _ABBREVIATION.fullmatch(words[i]) and i + 1 < len(words):
+            tail = " ".join(words[i + 1 :])
+            parts.append((tail, len(run) - len(tail)))
+            break
+    return parts
+
+
+def _coordinated(text: str, mentions: list[Mention], end: int, levels, types) -> None:
+    pos = end
+    first = len(mentions) - 1
+    while True:
+        nxt = _LIST_NEXT.match(text, pos)
+        if not nxt:
+            return
+        name = nxt.group("name")
+        units = _lookup(name, levels, types)
+        same_area = [u for u in units if any(_near(u, c) for c in mentions[first].candidates)]
+        if not same_area:
+            return
+        mention = Mention(nxt.start("name"), nxt.end("name"), name, mentions[first].written_type,
+                          levels, same_area, "coordinated")
+        mentions.append(mention)
+        mentions[first].follows.append(len(mentions) - 1)
+        pos = nxt.end("name")
+
+
+def _near(a: AdminUnit, b: AdminUnit) -> bool:
+    if a.era != b.era:
+        return False
+    if a.district_code and b.district_code:
+        return a.district_code == b.district_code
+    return a.province_code == b.province_code
+
+
+# --- the source's web domain ------------------------------------------------------------------
+
+@dataclass
+class UrlPlaces:
+    """What a source URL's host says: a province newspaper, a district or commune portal."""
+
+    province: list[AdminUnit] = field(default_factory=list)
+    district: list[AdminUnit] = field(default_factory=list)
+    commune: list[AdminUnit] = field(default_factory=list)
+    province_name: Optional[str] = None  # a former name the domain still uses ("thuathienhue")
+
+
+@lru_cache(maxsize=4096)
+def url_places(url: Optional[str]) -> UrlPlaces:
+    """Places named by a URL's host, most specific label first.
+
+    >>> [u.name for u in url_places("http://vinhchan.hahoa.phutho.gov.vn/tin").commune]
+    ['Vĩnh Chân']
+    """
+    out = UrlPlaces()
+    if not url:
+        return out
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    labels = [label for label in host.lower().split(".") if label and label not in _HOST_NOISE]
+    if not labels:
+        return out
+    for label in reversed(labels):
+        if not out.province:
+            units, former = _province_in_label(label)
+            if units:
+                out.province, out.province_name = units, former
+                continue
+        stripped = [label] + [label[len(p):] for p in _HOST_PREFIXES if label.startswith(p) and len(label) > len(p) + 3]
+        for key in stripped:
+            districts = gz.by_ascii(key, "district")
+            if out.province:
+                districts = [d for d in districts if _in_province(d, out.province)]
+            elif label == labels[0] and len(labels) == 1:
+                pass  # a district's own domain ("pacnam.gov.vn")
+            if districts and not out.district:
+                if label.startswith(("tp", "thanhpho")):
+                    districts = [d for d in districts if d.type == "thành phố"] or districts
+                out.district = districts
+                break
+        else:
+            if out.district or out.province:
+                communes = gz.by_ascii(label, "commune")
+                if out.district:
+                    communes = [c for c in communes if c.district_code in {d.code for d in out.district}]
+                else:
+                    communes = [c for c in communes if _in_province(c, out.province)]
+                if communes and not out.commune:
+                    out.commune = communes
+    return out
+
+
+def _in_province(unit: AdminUnit, provinces: list[AdminUnit]) -> bool:
+    return any(unit.province_code == p.code and unit.era == p.era for p in provinces) or any(
+        unit.province == p.name for p in provinces
+    )
+
+
+@lru_cache(maxsize=1)
+def _province_keys() -> list[str]:
+    keys = {k for (level, k) in gz.gazetteer().by_ascii if level == "province"}
+    return sorted(keys, key=len, reverse=True)
+
+
+def _province_in_label(label: str) -> tuple[list[AdminUnit], Optional[str]]:
+    """A province key as the whole label, at its start or end, or anywhere when it is long
+    enough not to occur by chance ("baobariavungtau", "hdndtuyenquang", "quanuy1hcm")."""
+    for key in _province_keys():
+        if label == key or (len(key) >= 3 and label.endswith(key) and len(label) > len(key) + 1) or (
+            len(key) >= 6 and key in label
+        ):
+            if label != key and gz.by_ascii(label, "district"):
+                continue  # "tplaocai": the city, not the province
+            return gz.by_ascii(key, "province"), gz.former_name(key, "province")
+    return [], None
+
+
+# --- resolution -------------------------------------------------------------------------------
+
+def two_level_era(doc: Analysis, mentions: list[Mention]) -> bool:
+    """Whether the article is written for the two-level system (after 1 July 2025)."""
+    published = str(doc.meta.get("published") or "")
+    if published[:7] >= "2025-07":
+        return True
+    if published and published[:4].isdigit():
+        return False
+    if any(m.levels == ("district",) and m.rule == "typed" for m in mentions):
+        return False
+    if _TWO_LEVEL_CUES.search(doc.text):
+        return True
+    # The article's own date, written near its start, after the reform.
+    for m in _DATE.finditer(doc.text, 0, 600):
+        if (int(m.group(2)), int(m.group(1))) >= (2025, 7):
+            return True
+    communes = [m for m in mentions if "commune" in m.levels]
+    return bool(communes) and all(
+        any(u.era == "2025" for u in m.candidates) and not any(u.era == "legacy" for u in m.candidates)
+        for m in communes
+    )
+
+
+def resolve(doc: Analysis, mentions: list[Mention]) -> None:
+    """Choose each mention's unit in place, or leave ``chosen`` None when it cannot be known."""
+    era = "2025" if two_level_era(doc, mentions) else "legacy"
+    for m in mentions:
+        in_era = [u for u in m.candidates if u.era == era]
+        # A commune of the other era only ("Tam Xuân" before 2025) is not the place meant.
+        m.settled = bool(in_era) or m.levels != ("commune",)
+        m.candidates = in_era or m.candidates
+        if "province" in m.levels and len(m.levels) > 1:
+            # "thành phố X": the province when X is a centrally governed city, else the city.
+            provinces = [u for u in m.candidates if u.level == "province" and u.type == "thành phố"]
+            m.candidates = provinces or [u for u in m.candidates if u.level != "province"]
+        if m.candidates and m.candidates[0].level == "province":
+            former = gz.former_name(name_key(m.name), "province")
+            m.shown_name = former
+            m.candidates = m.candidates[:1]
+    url = url_places(doc.meta.get("url"))
+    # Provinces and districts written unambiguously anchor the rest.
+    anchors: list[AdminUnit] = [m.candidates[0] for m in mentions if len(m.candidates) == 1]
+    anchors += [u for u in url.province + url.district if len(url.province + url.district) <= 2]
+    for i, m in enumerate(mentions):
+        if not m.settled:
+            continue
+        if len(m.candidates) == 1:
+            m.chosen = m.candidates[0]
+            continue
+        pick = _by_apposition(doc.text, mentions, i) or _by_context(m, url.district + url.commune, url.province)
+        if pick is None:
+            pick = _by_context(m, [a for a in anchors if a.level != "province"],
+                               [a for a in anchors if a.level == "province"])
+        m.chosen = pick
+
+
+def _by_apposition(text: str, mentions: list[Mention], i: int) -> Optional[AdminUnit]:
+    """"xã X, huyện Y, tỉnh Z": the next places, written right after, settle X."""
+    m = mentions[i]
+    pool = m.candidates
+    end = m.end
+    for nxt in mentions[i + 1 : i + 3]:
+        gap = text[end : nxt.start]
+        if len(gap) > 3 or gap.strip(" ,-–(") not in ("",):
+            break
+        narrowed = [u for u in pool if any(_contains(c, u) for c in nxt.candidates)]
+        if narrowed:
+            pool = narrowed
+        end = nxt.end
+    return pool[0] if len(pool) == 1 and pool is not m.candidates else None
+
+
+def _contains(outer: AdminUnit, inner: AdminUnit) -> bool:
+    if outer.level == "province":
+        return inner.province_code == outer.code and inner.era == outer.era or inner.province == outer.name
+    if outer.level == "district":
+        return outer.code is not None and inner.district_code == outer.code
+    return False
+
+
+def _by_context(m: Mention, local: list[AdminUnit], provinces: list[AdminUnit]) -> Optional[AdminUnit]:
+    for area in (local, provinces):
+        if not area:
+            continue
+        pool = [u for u in m.candidates if any(_contains(a, u) or a.code == u.code and a.level == u.level for a in area)]
+        if len(pool) == 1:
+            return pool[0]
+    return None
+
+
+def to_place(doc: Analysis, m: Mention) -> Place:
+    u = m.chosen
+    written = m.written_type
+    shown_type = {"tp": "thành phố", "tx": "thị xã"}.get(written or "", written)
+    if u is None:
+        return Place(
+            text=doc.text[m.start:m.end], start=m.start, end=m.end, rule=m.rule, name=m.name,
+            type=shown_type, candidates=sorted({_label(c) for c in m.candidates}),
+        )
+    province = m.shown_name if u.level == "province" and m.shown_name else u.province
+    return Place(
+        text=doc.text[m.start:m.end], start=m.start, end=m.end, rule=m.rule,
+        name=m.shown_name or u.name, type=shown_type or u.type, province=province,
+        district=u.district, code=u.code, province_code=u.province_code,
+        district_code=u.district_code, province_2025=u.province_2025,
+    )
+
+
+def _label(u: AdminUnit) -> str:
+    where = ", ".join(x for x in (f"{u.district_type} {u.district}" if u.district and u.level == "commune" else None,
+                                  u.province if u.level != "province" else None) if x)
+    return f"{u.type} {u.name}" + (f" ({where})" if where else "")
+
+
+def mentions(doc: Analysis) -> list[Mention]:
+    """Every place mention of ``doc``, resolved (the scope extractor reads these)."""
+    found = _scan(doc.text)
+    found.sort(key=lambda m: m.start)
+    resolve(doc, found)
+    return found
+
+
+def extract(doc: Analysis) -> list[Place]:
+    """Every province, district and commune the article names, in order of appearance."""
+    return [to_place(doc, m) for m in mentions(doc)]
+
+
+def place_level(place: Place) -> Optional[str]:
+    """province, district or commune for a resolved place (its type alone cannot tell a
+    centrally governed "thành phố" from a provincial city)."""
+    if place.code is None:
+        return "district" if place.district and place.district == place.name else None
+    if place.code == place.district_code:
+        return "district"
+    if place.code == place.province_code and place.district is None and place.type in ("tỉnh", "thành phố"):
+        return "province"
+    return "commune"

@@ -1,12 +1,50 @@
-"""The article's scope, report year and rule-based topic (to be filled in by its issue)."""
+"""The article's scope (where it is about), the year whose results it reports, and a rule topic.
+
+>>> from qpdp_nlp.text import analyse
+>>> from qpdp_nlp.extractors import places
+>>> doc = analyse("Ba Bể tổng kết công tác quốc phòng\\n\\nNăm 2023, huyện Ba Bể đã hoàn thành "
+...               "100% chỉ tiêu giao quân.")
+>>> doc.found["places"] = places.extract(doc)
+>>> result = extract(doc)
+>>> (result.scope.level, result.scope.province, result.scope.district, result.report_year, result.topic)
+('district', 'Bắc Kạn', 'Ba Bể', 2023, 'review')
+
+Scope: the places named in the title weigh most, then the lead (the first two sentences of the
+body), then the rest; a district or commune portal's web domain ("babe.backan.gov.vn") names its
+unit, a provincial newspaper's ("baobackan.com.vn") its province. Names are those at publication
+time ("Thừa Thiên Huế" when the article or its domain writes it), short, without the type word.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 from typing import Optional
 
-from ..records import Scope
+from .. import gazetteer as gz
+from ..records import Place, Scope
 from ..text import Analysis
+from . import places as places_mod
+
+# --- scope -------------------------------------------------------------------------------------
+
+TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, URL_WEIGHT = 5.0, 3.0, 1.0, 6.0
+LEAD_SENTENCES = 2
+
+_MILITARY_REGION = re.compile(r"Quân khu(?: \d| Thủ đô)|Bộ Tư lệnh Quân khu")
+_NATIONAL = re.compile(r"Bộ Quốc phòng|Bộ Tổng Tham mưu|Tổng cục Chính trị|Quân ủy Trung ương|toàn quân", re.I)
+_PROVINCE_BODY = re.compile(
+    r"(?:Bộ CHQS|Bộ Chỉ huy Quân sự|Đảng ủy Quân sự|Ban Thường vụ|UBND|Ủy ban nhân dân|HĐND|Công an) tỉnh"
+    r"|Tỉnh ủy|\btỉnh\b", re.I,
+)
+_DISTRICT_BODY = re.compile(
+    r"(?:Ban CHQS|Ban Chỉ huy Quân sự|Đảng ủy Quân sự|UBND|Ủy ban nhân dân|HĐND) (?:huyện|quận|thị xã|thành phố)"
+    r"|Huyện ủy|Quận ủy|Thị ủy|\bhuyện\b|\bquận\b|\bthị xã\b", re.I,
+)
+_COMMUNE_TYPES = ("xã", "phường", "thị trấn", "đặc khu")
 
 
 @dataclass
@@ -16,5 +54,286 @@ class ScopeResult:
     topic: Optional[str] = None
 
 
+def _zones(doc: Analysis) -> tuple[int, int]:
+    """End of the title and end of the lead, as offsets."""
+    title_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
+    body = [s for s in doc.sentences if s.start >= title_end]
+    lead_end = body[min(LEAD_SENTENCES, len(body)) - 1].end if body else title_end
+    return title_end, lead_end
+
+
+def _weight(start: int, title_end: int, lead_end: int) -> float:
+    if start < title_end:
+        return TITLE_WEIGHT
+    if start < lead_end:
+        return LEAD_WEIGHT
+    return BODY_WEIGHT
+
+
+@dataclass
+class _Tally:
+    score: float = 0.0
+    first: int = 10**9
+    unit: Optional[gz.AdminUnit] = None
+    written_types: Counter = field(default_factory=Counter)
+    in_title: bool = False
+    in_lead: bool = False
+    places: list = field(default_factory=list)
+
+
+def _unit_of(place: Place) -> Optional[gz.AdminUnit]:
+    level = places_mod.place_level(place)
+    if level is None:
+        return None
+    if place.code is None:
+        found = [u for u in gz.lookup(place.name, "district") if u.province == place.province and u.code is None]
+        return found[0] if found else None
+    era = "2025" if level == "commune" and place.district is None else "legacy"
+    unit = gz.by_code(place.code, level, era)
+    if unit is None:
+        unit = gz.by_code(place.code, level, "2025" if era == "legacy" else "legacy")
+    return unit
+
+
+def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
+    """The article's level and unit, from its places and its URL."""
+    title_end, lead_end = _zones(doc)
+    url = places_mod.url_places(doc.meta.get("url"))
+    tallies: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
+    former_province_names: dict[str, str] = {}
+    two_level = any(p.code and p.district is None and places_mod.place_level(p) == "commune" for p in found)
+    for p in found:
+        unit = _unit_of(p)
+        if unit is None:
+            continue
+        if unit.level == "province" and p.name != unit.name:
+            former_province_names[unit.name] = p.name
+        w = _weight(p.start, title_end, lead_end)
+        key = (unit.level, unit.province, unit.name if unit.level != "province" else "")
+        t = tallies[key]
+        t.score += w
+        t.first = min(t.first, p.start)
+        t.unit = unit
+        t.places.append(p)
+        t.in_title |= p.start < title_end
+        t.in_lead |= title_end <= p.start < lead_end
+        if p.type:
+            t.written_types[p.type] += 1
+        # A commune named speaks for its district and province too, a district for its province.
+        if unit.level == "commune" and unit.district:
+            d = tallies[("district", unit.province, unit.district)]
+            d.score += w / 2
+            if d.unit is None:
+                d.unit = next((u for u in gz.lookup(unit.district, "district") if u.code == unit.district_code), None)
+        if unit.level != "province":
+            pv = tallies[("province", unit.province, "")]
+            pv.score += w / 2
+            if pv.unit is None:
+                pv.unit = next((u for u in gz.lookup(unit.province, "province") if u.era == unit.era), None)
+    url_units = []
+    url_era = "2025" if two_level else "legacy"
+    url_communes = [u for u in url.commune if u.era == url_era] or url.commune
+    if len(url_communes) == 1:
+        url_units.append(url_communes[0])
+    if len({u.code for u in url.district}) == 1:
+        url_units.append(url.district[0])
+    if url.province:
+        url_units.append(next((u for u in url.province if u.era == ("2025" if two_level else "legacy")), url.province[0]))
+        if url.province_name:
+            former_province_names[url.province[0].name] = url.province_name
+    for unit in url_units:
+        key = (unit.level, unit.province, unit.name if unit.level != "province" else "")
+        t = tallies[key]
+        t.score += URL_WEIGHT
+        t.unit = unit
+
+    def best(level: str, province: Optional[str] = None) -> Optional[_Tally]:
+        pool = [t for (lv, pv, _), t in tallies.items() if lv == level and t.unit and (province is None or pv == province)]
+        pool.sort(key=lambda t: (-t.score, t.first))
+        return pool[0] if pool else None
+
+    head = doc.text[:lead_end]
+    top_province = best("province")
+    top_district = best("district")
+    top_commune = best("commune")
+    if top_district and top_province and top_district.unit.province != top_province.unit.name:
+        # The district's own province wins unless another province clearly dominates.
+        own = tallies.get(("province", top_district.unit.province, ""))
+        if own is None or top_province.score > 2 * own.score + top_district.score:
+            top_district = best("district", top_province.unit.name)
+
+    scope = Scope()
+    url_levels = {u.level for u in url_units}
+    province_named = top_province is not None and (
+        top_province.in_title or top_province.in_lead or "province" in url_levels
+    )
+    district_named = top_district is not None and (
+        top_district.in_title or top_district.in_lead or "district" in url_levels
+        or top_district.score >= 2 * BODY_WEIGHT
+    )
+    if _MILITARY_REGION.search(head) and not province_named and not district_named:
+        scope.level, scope.rule = "military_region", "military_region"
+        return scope
+    commune = top_commune if top_commune is not None and _is_about_commune(
+        doc, top_commune, title_end, lead_end, "commune" in url_levels, two_level
+    ) else None
+    if commune is not None and not two_level and top_district is not None:
+        if commune.unit.district_code not in (top_district.unit.code, None):
+            commune = None
+    if commune is not None:
+        _fill_commune(scope, commune.unit)
+        district = tallies.get(("district", commune.unit.province, commune.unit.district or ""))
+        if district is not None and district.unit is not None:
+            _fill_district(scope, district)
+        scope.level, scope.rule = "commune", "commune"
+    elif district_named and not two_level:
+        _fill_district(scope, top_district)
+        scope.level, scope.rule = "district", "district"
+    elif top_province is not None:
+        scope.level, scope.rule = "province", "province"
+        u = top_province.unit
+        scope.province, scope.province_code, scope.province_2025 = u.name, u.code, u.province_2025
+        scope.lat, scope.lon = u.lat, u.lon
+    elif _NATIONAL.search(head):
+        scope.level, scope.rule = "national", "national"
+    if scope.province in former_province_names:
+        scope.province = former_province_names[scope.province]
+    return scope
+
+
+_BODY_OF_COMMUNE = re.compile(
+    r"(?:Đảng ủy|UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Ban CHQS|Ban Chỉ huy Quân sự|Công an),?[ ]$", re.I
+)
+
+
+def _is_about_commune(doc, t: _Tally, title_end: int, lead_end: int, from_url: bool, two_level: bool) -> bool:
+    """A commune is the article's subject when the title or the portal's domain names it, when a
+    commune body acts in the lead ("UBND xã Minh Đức tổ chức …"), or, after 2025 (no districts),
+    when the lead names it."""
+    if t.in_title or from_url:
+        return True
+    if two_level and t.in_lead:
+        return True
+    for p in t.places:
+        if title_end <= p.start < lead_end and _BODY_OF_COMMUNE.search(doc.text[max(0, p.start - 40) : p.start]):
+            return True
+    return False
+
+
+def top_district_score(t: Optional[_Tally]) -> float:
+    return t.score if t is not None else 0.0
+
+
+def _fill_district(scope: Scope, t: _Tally) -> None:
+    u = t.unit
+    scope.province = u.province
+    scope.province_code = u.province_code
+    scope.province_2025 = u.province_2025
+    scope.district = u.name
+    scope.district_code = u.code
+    written = [ty for ty, _ in t.written_types.most_common() if ty in gz.DISTRICT_TYPES]
+    scope.district_type = written[0] if written else u.type
+    scope.lat, scope.lon = u.lat, u.lon
+
+
+def _fill_commune(scope: Scope, u: gz.AdminUnit) -> None:
+    scope.province = u.province
+    scope.province_code = u.province_code
+    scope.province_2025 = u.province_2025
+    scope.commune = u.name
+    scope.commune_code = u.code
+    scope.lat, scope.lon = u.lat, u.lon
+
+
+# --- report year -------------------------------------------------------------------------------
+
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+# Years that are not the reported one: a document's, a school year's, a period's, a target's.
+_NOT_REPORT = re.compile(
+    rf"(?:Nghị quyết|Chỉ thị|Kết luận|Quy định|Luật|Pháp lệnh|Nghị định|Thông tư|Quyết định|Kế hoạch|"
+    rf"Hướng dẫn|Công văn|Chiến lược|Đề án|Chương trình)[^\n.;]{{0,60}}$"
+    rf"|(?:năm học|giai đoạn|nhiệm kỳ|đến năm|từ năm|trước năm|sau năm|tầm nhìn|sinh năm|khóa|thành lập)[^\n.;]{{0,12}}$"
+    rf"|\d{{4}}\s*[-–]\s*$",
+    re.I,
+)
+_YEAR_CUES = (
+    (re.compile(rf"(?:^|\n|[.:] )(?:Trong )?[Nn]ăm ({_YEAR})\s*,"), 4.0),
+    (re.compile(rf"(?:tổng kết|sơ kết|kết quả|giao,? nhận quân|giao quân|nhập ngũ|huấn luyện|diễn tập|"
+                rf"khám tuyển|tuyển quân|nhiệm vụ)[^.\n]{{0,60}}?năm ({_YEAR})(?!\s*[-–]\s*\d)", re.I), 3.0),
+    (re.compile(rf"\bnăm ({_YEAR})\b(?!\s*[-–]\s*\d)"), 1.0),
+    (re.compile(rf"\b\d{{1,2}}/\d{{1,2}}/({_YEAR})\b"), 1.0),
+)
+
+
+def report_year(doc: Analysis) -> Optional[int]:
+    """The year whose results the article reports, or None when the text gives none.
+
+    >>> from qpdp_nlp.text import analyse
+    >>> report_year(analyse("Năm 2022, huyện hoàn thành 100% chỉ tiêu giao quân."))
+    2022
+    """
+    title_end, lead_end = _zones(doc)
+    text = doc.text
+    scores: Counter = Counter()
+    for pattern, weight in _YEAR_CUES:
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start(1) - 80) : m.start(1)]
+            if _NOT_REPORT.search(before):
+                continue
+            where = _weight(m.start(1), title_end, lead_end)
+            scores[int(m.group(1))] += weight * where
+    if not scores:
+        return None
+    return max(scores.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+# --- topic -------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _topic_rules() -> list[tuple[str, float, re.Pattern]]:
+    rules = []
+    path = files("qpdp_nlp") / "data" / "topic_rules.tsv"
+    with path.open(encoding="utf-8") as fh:
+        header = None
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.rstrip("\n").split("\t")
+            if header is None:
+                header = cells
+                if header != ["topic", "weight", "pattern"]:
+                    raise ValueError(f"topic_rules.tsv: unexpected header {header}")
+                continue
+            topic, weight, pattern = cells
+            rules.append((topic, float(weight), re.compile(pattern, re.I)))
+    return rules
+
+
+def rule_topic(doc: Analysis) -> str:
+    """The topic by keyword rules (``data/topic_rules.tsv``)."""
+    title_end, lead_end = _zones(doc)
+    scores: dict[str, float] = {}
+    defense = 0.0
+    for topic, weight, pattern in _topic_rules():
+        for m in pattern.finditer(doc.text):
+            w = weight * (3 if m.start() < title_end else 2 if m.start() < lead_end else 0.5)
+            if topic == "defense":
+                defense += w
+            else:
+                scores[topic] = scores.get(topic, 0.0) + w
+    if defense < 2 and not scores:
+        return "not-defense"
+    if defense < 2:
+        return "not-defense"
+    order = [t for t, _, _ in _topic_rules()]
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+    if not ranked or ranked[0][1] < 3:
+        return "other-defense"
+    return ranked[0][0]
+
+
 def extract(doc: Analysis) -> ScopeResult:
-    return ScopeResult()
+    found = doc.found.get("places")
+    if found is None:
+        found = places_mod.extract(doc)
+    return ScopeResult(scope=decide_scope(doc, found), report_year=report_year(doc), topic=rule_topic(doc))

@@ -1,0 +1,330 @@
+"""Vietnamese administrative units with official codes: a thin, cached wrapper over the
+``vietnamadminunits`` package (MIT, https://github.com/tranngocminhhieu/vietnamadminunits).
+
+Two eras live side by side:
+
+- ``legacy``: the 63 provinces with their ~700 districts (huyện, quận, thị xã, thành phố thuộc
+  tỉnh) and ~10,000 communes (xã, phường, thị trấn), as before the reform of 1 July 2025;
+- ``2025``: the 34 provinces and ~3,300 communes (xã, phường, đặc khu) of the two-level system.
+
+Every legacy unit knows the 2025 province it now belongs to (provinces were merged whole, never
+split, so a district's or commune's 2025 province is its old province's).
+
+>>> [u.province for u in lookup("Ba Bể", "district")]
+['Bắc Kạn']
+>>> lookup("Gio Linh", "district")[0].province_2025
+'Quảng Trị'
+
+The package's SQLite file is read directly (found with ``importlib.util.find_spec``, without
+importing the package, whose ``__init__`` loads geodesy libraries and large JSON files we do not
+need). Everything is loaded once, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .text import normalize
+
+LEVELS = ("province", "district", "commune")
+ERAS = ("legacy", "2025")
+DISTRICT_TYPES = ("huyện", "quận", "thị xã", "thành phố")
+COMMUNE_TYPES = ("xã", "phường", "thị trấn", "đặc khu")
+
+
+@dataclass(frozen=True, slots=True)
+class AdminUnit:
+    """One province, district or commune of one era.
+
+    ``name`` is the short name as the press writes it after the type word ("Ba Bể"; "1" for
+    Quận 1); ``type`` the lower-case type word ("huyện", "thành phố", "xã" …).
+    """
+
+    name: str
+    type: str
+    level: str
+    era: str
+    code: Optional[str]  # None only for a dissolved district (see ``successor_code``)
+    province: str
+    province_code: str
+    province_type: str
+    province_2025: str
+    province_2025_code: str
+    district: Optional[str] = None
+    district_code: Optional[str] = None
+    district_type: Optional[str] = None
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    successor_code: Optional[str] = None  # a dissolved district: the district it merged into
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.type} {self.name}"
+
+
+_DASHES = re.compile(r"\s*[-–—]\s*")
+# "Tam Xuân 1" is how the press often writes the commune the gazetteer calls "Tam Xuân I".
+_TRAILING_NUMERAL = re.compile(r"(?<=[^\d\s]) ([123])$")
+_ROMAN = {"1": "i", "2": "ii", "3": "iii"}
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """The lookup key of a place name: normalised, case-folded, one spacing around dashes.
+
+    >>> name_key("Bà Rịa – Vũng Tàu") == name_key("bà rịa-vũng tàu")
+    True
+    """
+    name = normalize(name).casefold()
+    name = _DASHES.sub("-", name)
+    name = _SPACES.sub(" ", name).strip()
+    return _TRAILING_NUMERAL.sub(lambda m: " " + _ROMAN[m.group(1)], name)
+
+
+@lru_cache(maxsize=65536)
+def ascii_key(name: str) -> str:
+    """Letters and digits without diacritics, for matching web domains ("Bắc Kạn" -> "backan")."""
+    name = normalize(name).replace("đ", "d").replace("Đ", "D")
+    name = unicodedata.normalize("NFD", name)
+    return "".join(c for c in name.casefold() if c.isascii() and c.isalnum())
+
+
+_TYPE_WORDS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường")
+
+
+@lru_cache(maxsize=65536)
+def _split_type(full: str) -> tuple[str, str]:
+    """("Quận 1") -> ("quận", "1"); ("Thành phố Lào Cai") -> ("thành phố", "Lào Cai")."""
+    full = normalize(full)
+    folded = full.casefold()
+    for word in _TYPE_WORDS:
+        if folded.startswith(word + " "):
+            return word, full[len(word) + 1 :].strip()
+    raise ValueError(f"no type word in administrative unit name {full!r}")
+
+
+def _package_data() -> Path:
+    spec = find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("vietnamadminunits is required: pip install vietnamadminunits")
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
+@dataclass
+class Gazetteer:
+    units: list[AdminUnit]
+    by_key: dict[tuple[str, str], list[AdminUnit]]
+    by_code: dict[tuple[str, str, str], AdminUnit]
+    by_ascii: dict[tuple[str, str], list[AdminUnit]]
+    former: dict[tuple[str, str], str]  # key of a former name -> that name, as written
+
+    def add(self, unit: AdminUnit) -> None:
+        self.units.append(unit)
+        if unit.code is not None:
+            self.by_code.setdefault((unit.era, unit.level, unit.code), unit)
+        self.add_name(unit, unit.name)
+
+    def add_name(self, unit: AdminUnit, name: str) -> None:
+        for index, key in ((self.by_key, name_key(name)), (self.by_ascii, ascii_key(name))):
+            bucket = index.setdefault((unit.level, key), [])
+            if not any(u is unit for u in bucket):
+                bucket.append(unit)
+
+
+def _table(name: str) -> list[dict[str, str]]:
+    path = files("qpdp_nlp") / "data" / name
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        header = None
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.rstrip("\n").split("\t")
+            if header is None:
+                header = cells
+                continue
+            rows.append(dict(zip(header, cells)))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Load both eras once per process (~0.3 s)."""
+    data = _package_data()
+    with (data / "converter_2025.json").open(encoding="utf-8") as fh:
+        merged_into = {
+            old: new for new, olds in json.load(fh)["DICT_PROVINCE"].items() for old in olds
+        }
+    gaz = Gazetteer([], {}, {}, {}, {})
+    conn = sqlite3.connect(f"file:{data / 'dataset.db'}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        new_rows = conn.execute(
+            "SELECT province, provinceShort, provinceCode, provinceLat, provinceLon, provinceKey,"
+            " ward, wardShort, wardCode, wardLat, wardLon FROM admin_units"
+        ).fetchall()
+        old_rows = conn.execute(
+            "SELECT province, provinceShort, provinceCode, provinceLat, provinceLon, provinceKey,"
+            " district, districtShort, districtCode, districtLat, districtLon,"
+            " ward, wardShort, wardCode, wardLat, wardLon FROM admin_units_legacy"
+        ).fetchall()
+    finally:
+        conn.close()
+
+    new_province: dict[str, AdminUnit] = {}
+    for r in new_rows:
+        p = new_province.get(r["provinceKey"])
+        if p is None:
+            p_type, name = _split_type(r["province"])
+            p = AdminUnit(
+                name=name, type=p_type, level="province", era="2025", code=r["provinceCode"],
+                province=name, province_code=r["provinceCode"], province_type=p_type,
+                province_2025=name, province_2025_code=r["provinceCode"],
+                lat=r["provinceLat"], lon=r["provinceLon"],
+            )
+            new_province[r["provinceKey"]] = p
+            gaz.add(p)
+        w_type, w_name = _split_type(r["ward"])
+        gaz.add(AdminUnit(
+            name=w_name, type=w_type, level="commune",
+            era="2025", code=r["wardCode"], province=p.name, province_code=p.code,
+            province_type=p.type, province_2025=p.name, province_2025_code=p.code,
+            lat=r["wardLat"], lon=r["wardLon"],
+        ))
+
+    old_province: dict[str, AdminUnit] = {}
+    old_district: dict[str, AdminUnit] = {}
+    for r in old_rows:
+        p = old_province.get(r["provinceKey"])
+        if p is None:
+            now = new_province[merged_into[r["provinceKey"]]]
+            p_type, name = _split_type(r["province"])
+            p = AdminUnit(
+                name=name, type=p_type, level="province", era="legacy", code=r["provinceCode"],
+                province=name, province_code=r["provinceCode"], province_type=p_type,
+                province_2025=now.name, province_2025_code=now.code,
+                lat=r["provinceLat"], lon=r["provinceLon"],
+            )
+            old_province[r["provinceKey"]] = p
+            gaz.add(p)
+        d = old_district.get(r["districtCode"])
+        if d is None:
+            d_type, d_name = _split_type(r["district"])
+            d = AdminUnit(
+                name=d_name, type=d_type,
+                level="district", era="legacy", code=r["districtCode"], province=p.name,
+                province_code=p.code, province_type=p.type, province_2025=p.province_2025,
+                province_2025_code=p.province_2025_code, district_type=d_type,
+                lat=r["districtLat"], lon=r["districtLon"],
+            )
+            d = _with_district(d)
+            old_district[r["districtCode"]] = d
+            gaz.add(d)
+        if r["ward"]:
+            w_type, w_name = _split_type(r["ward"])
+            gaz.add(AdminUnit(
+                name=w_name, type=w_type, level="commune",
+                era="legacy", code=r["wardCode"], province=p.name, province_code=p.code,
+                province_type=p.type, province_2025=p.province_2025,
+                province_2025_code=p.province_2025_code, district=d.name, district_code=d.code,
+                district_type=d.type, lat=r["wardLat"], lon=r["wardLon"],
+            ))
+
+    for row in _table("place_former_units.tsv"):
+        successor = next(
+            u for u in gaz.by_key[("district", name_key(row["successor"]))] if u.province == row["province"]
+        )
+        gaz.add(replace(
+            successor, name=row["name"], type=row["type"], code=None, district=row["name"],
+            district_code=None, district_type=row["type"], successor_code=successor.code,
+            lat=None, lon=None,
+        ))
+    for alias in _table("place_aliases.tsv"):
+        for unit in gaz.by_key.get((alias["level"], name_key(alias["official"])), []):
+            if alias["province"] and unit.province != alias["province"]:
+                continue
+            gaz.add_name(unit, alias["alias"])
+            if alias["kind"] == "former":
+                gaz.former.setdefault((unit.level, name_key(alias["alias"])), normalize(alias["alias"]))
+                gaz.former.setdefault((unit.level, ascii_key(alias["alias"])), normalize(alias["alias"]))
+    return gaz
+
+
+def _with_district(d: AdminUnit) -> AdminUnit:
+    return replace(d, district=d.name, district_code=d.code)
+
+
+# --- queries --------------------------------------------------------------------------------------
+
+def lookup(
+    name: str,
+    level: Optional[str] = None,
+    *,
+    era: Optional[str] = None,
+    types: Iterable[str] = (),
+    province: Optional[str] = None,
+) -> list[AdminUnit]:
+    """Units called ``name`` (short name or a known alias), optionally of one level, era, type
+    set and province (short name of either era).
+
+    >>> [(u.type, u.province) for u in lookup("Tân Châu", "district")]
+    [('thị xã', 'An Giang'), ('huyện', 'Tây Ninh')]
+    """
+    gaz = gazetteer()
+    key = name_key(name)
+    levels = (level,) if level else LEVELS
+    types = tuple(types)
+    out = []
+    for lv in levels:
+        for unit in gaz.by_key.get((lv, key), ()):
+            if era and unit.era != era:
+                continue
+            if types and unit.type not in types:
+                continue
+            if province and province not in (unit.province, unit.province_2025):
+                continue
+            out.append(unit)
+    return out
+
+
+def former_name(key: str, level: str) -> Optional[str]:
+    """The former name ("Thừa Thiên Huế") a name key or domain key stands for, if it is one."""
+    return gazetteer().former.get((level, key))
+
+
+def by_code(code: str, level: str, era: str = "legacy") -> Optional[AdminUnit]:
+    """The unit with this official code (GSO code of the given era)."""
+    return gazetteer().by_code.get((era, level, code))
+
+
+def by_ascii(key: str, level: str) -> list[AdminUnit]:
+    """Units whose name without diacritics is ``key`` ("babe" -> Ba Bể)."""
+    return list(gazetteer().by_ascii.get((level, key), ()))
+
+
+def units(level: Optional[str] = None, era: Optional[str] = None) -> list[AdminUnit]:
+    """Every unit, optionally of one level and era."""
+    return [
+        u for u in gazetteer().units
+        if (level is None or u.level == level) and (era is None or u.era == era)
+    ]
+
+
+@lru_cache(maxsize=1)
+def known_names() -> dict[str, frozenset[str]]:
+    """Every name key per level, for fast membership tests by the extractors."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for level, key in gazetteer().by_key:
+        out[level].add(key)
+    return {level: frozenset(keys) for level, keys in out.items()}
