@@ -154,6 +154,75 @@ def train(model_dir: str | None, shared: str | None, only: tuple[str, ...]) -> N
     click.echo(json.dumps(results, ensure_ascii=False, indent=2))
 
 
+@cli.command()
+@click.argument("dataset", type=click.Path(exists=True))
+@click.option("--indicator", "indicators", multiple=True, metavar="KEY",
+              help="Only this indicator (repeatable), e.g. enlisted, qpan_training, enlistment_target_pct.")
+@click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable).")
+@click.option("--province", "provinces", multiple=True, help="Only this province (repeatable), e.g. 'Bắc Kạn'.")
+@click.option("--by", type=click.Choice(["district", "province"]), default="district", show_default=True,
+              help="Compare districts, or province-level reports.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "markdown", "html"]), default="table",
+              show_default=True, help="How to print the comparison.")
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write the comparison here instead of stdout.")
+@click.option("--plot", "plot_path", default=None, metavar="FILE.png",
+              help="Also draw one indicator: bars per place for one year, lines across years.")
+@click.option("--map", "map_path", default=None, metavar="FILE.png",
+              help="Also draw the places by latitude/longitude, coloured by one indicator.")
+def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], provinces: tuple[str, ...],
+            by: str, fmt: str, output: str | None, plot_path: str | None, map_path: str | None) -> None:
+    """Compare an indicator across districts and years, with the article spans behind each value.
+
+    DATASET is a folder written by 'qpdp extract --out' (Parquet, CSV or DuckDB), a .duckdb file
+    or a JSON Lines file of records.
+
+    \b
+    De-duplication rule:
+      1. copies (duplicate_of set) and articles not about defence are skipped; so are
+         counts without a value or indicator, and indicator 'other' unless asked for;
+      2. a cell is place x year x indicator; year = report_year, else year published;
+         --by district uses articles about a district (not a single commune), --by
+         province only province-level articles; percentages are cells of their own;
+      3. within one article, counts of an additive indicator are summed (one value
+         repeated in the article counts once); a percentage is never summed: the first
+         one is taken and different ones are listed as a conflict;
+      4. across articles, one value reported by several articles counts once; different
+         values are a conflict: listed with their spans, never summed, value left empty.
+
+    \b
+    Example:
+      qpdp compare out --indicator enlisted --year 2023
+      qpdp compare out --province "Bắc Kạn" --format markdown -o bac-kan.md
+      qpdp compare out --indicator enlisted --plot enlisted.png --map enlisted-map.png
+    """
+    from .compare import compare as run_compare
+    from .plots import PlotError, plot_comparison, plot_map
+    from .records import INDICATORS
+
+    unknown = [k for k in indicators if k not in INDICATORS]
+    if unknown:
+        raise click.BadParameter(f"unknown {', '.join(unknown)}; use one of {', '.join(INDICATORS)}",
+                                 param_hint="--indicator")
+    try:
+        result = run_compare(dataset, indicators=indicators or None, years=years or None,
+                             provinces=provinces or None, by=by)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    with atomic_output(output) as out:
+        out.write(result.render(fmt).rstrip("\n") + "\n")
+    indicator = indicators[0] if len(indicators) == 1 else None
+    year = years[0] if len(years) == 1 else None
+    try:
+        if plot_path:
+            if indicator is None and len(result.indicators()) > 1:
+                _warn(f"--plot draws one indicator: '{result.indicators()[0]}' (choose with --indicator)")
+            click.echo(f"chart: {plot_comparison(result, plot_path, indicator=indicator, year=year)}", err=True)
+        if map_path:
+            click.echo(f"map: {plot_map(result, map_path, indicator=indicator, year=year)}", err=True)
+    except PlotError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def main() -> None:
     cli(prog_name="qpdp")
 

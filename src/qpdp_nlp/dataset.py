@@ -342,6 +342,10 @@ def _tables_of(records_or_tables: Any, errors: Iterable[Any] = ()) -> dict[str, 
 
 # --- writers ---------------------------------------------------------------------------------
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 @contextmanager
 def _atomic_path(target: Path):
     """Yield a temporary path beside ``target``; rename it onto ``target`` when the block ends well.
@@ -354,6 +358,7 @@ def _atomic_path(target: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; the dataset is meant to be shared
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
