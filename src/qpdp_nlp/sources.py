@@ -1,26 +1,55 @@
 """Readers: paths in, :class:`Article` (or :class:`InputError`) out, one per article.
 
-Each reader yields; nothing holds a whole archive in memory. A reader never raises for a bad
-input: it yields an :class:`~qpdp_nlp.errors.InputError` so the batch goes on with the rest.
+Each reader yields; nothing holds a whole archive in memory (a ``.json`` file holding one array
+is the exception: JSON arrays cannot be streamed without a second parser, use JSON Lines for
+archives). A reader never raises for a bad input: it yields an
+:class:`~qpdp_nlp.errors.InputError` so the batch goes on with the rest.
+
+Formats, by suffix: ``.txt``/``.md`` (one article per file, title on the first line),
+``.html``/``.htm`` (main text, title, date and site through trafilatura), ``.warc``/``.warc.gz``
+(HTML responses only, URL from the record), ``.jsonl``/``.jsonl.gz``/``.json``, ``.csv`` and
+``.parquet`` (one article per row; which field holds what is set by :class:`Fields`).
+
+>>> from pathlib import Path; import tempfile
+>>> folder = Path(tempfile.mkdtemp()); _ = (folder / "a.txt").write_text("Huyện Ba Bể giao quân\\n\\nSáng 12/2, 152 thanh niên lên đường.", encoding="utf-8")
+>>> [a.text.splitlines()[0] for a in read_paths([str(folder)])]
+['Huyện Ba Bể giao quân']
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import glob
+import gzip
+import io
+import json
+import re
 import sys
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
+from urllib.parse import urlparse
 
 from .errors import InputError
 
+DEFAULT_MAX_CHARS = 2_000_000
+
 TEXT_SUFFIXES = {".txt", ".md"}
-SUPPORTED = sorted(TEXT_SUFFIXES)
+HTML_SUFFIXES = {".html", ".htm"}
+WARC_SUFFIXES = {".warc", ".warc.gz"}
+JSON_SUFFIXES = {".jsonl", ".jsonl.gz", ".json"}
+TABLE_SUFFIXES = {".csv", ".parquet"}
+ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | WARC_SUFFIXES | JSON_SUFFIXES | TABLE_SUFFIXES
+SUPPORTED = sorted(ALL_SUFFIXES)
+TEXT_SUFFIXES_SUPPORTED = TEXT_SUFFIXES  # kept for older callers
 
 
 @dataclass
 class Article:
-    """Raw article text and what the source says about it."""
+    """Raw article text and what the source says about it (``meta["site"]`` is the host name)."""
 
     text: str
     source: str
@@ -33,80 +62,556 @@ class Article:
 SourceItem = Union[Article, InputError]
 
 
+@dataclass(frozen=True)
+class Fields:
+    """Which field of a JSON object, CSV row or Parquet row holds what.
+
+    ``id`` names the record in its ``source`` (``dump.jsonl#A17``); without it the line or row
+    number does (``dump.jsonl:17``). ``date`` falls back to ``published`` and ``url`` to ``link``.
+    """
+
+    text: str = "text"
+    id: Optional[str] = "id"
+    title: Optional[str] = "title"
+    date: Optional[str] = "date"
+    url: Optional[str] = "url"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    fields: Fields = Fields()
+    max_chars: int = DEFAULT_MAX_CHARS
+
+
+# --- encodings -------------------------------------------------------------------------------
+
 def looks_binary(data: bytes) -> Optional[str]:
     """A reason when ``data`` is not text: NUL bytes, or mostly control bytes."""
     head = data[:8192]
-    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+    if b"\x00" in head and not _utf16_guess(head):
         return "contains NUL bytes"
-    if head:
-        controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if head and not _utf16_guess(head):
+        controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
         if controls / len(head) > 0.05:
             return f"{controls} control bytes in the first {len(head)}"
     return None
 
 
+def _utf16_guess(head: bytes) -> Optional[str]:
+    """UTF-16 by its BOM, or without one by NULs at every other byte (ASCII-heavy text)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16"
+    if len(head) >= 16:
+        even_nul = head[0::2].count(0) / len(head[0::2])
+        odd_nul = head[1::2].count(0) / len(head[1::2])
+        if odd_nul > 0.3 and even_nul < 0.05:
+            return "utf-16-le"
+        if even_nul > 0.3 and odd_nul < 0.05:
+            return "utf-16-be"
+    return None
+
+
+# A Vietnamese syllable, read loosely: an optional onset, a vowel group with at most one
+# tone-marked vowel, an optional coda. Good enough to tell Vietnamese decoded with the right code
+# page from the mojibake the wrong one gives ("Qu?c phòng", "QuÃ´c").
+_VOWELS = "aăâeêioôơuưy"
+_TONED = "àằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    rf"[{_VOWELS}]*[{_TONED}]?[{_VOWELS}]*"
+    r"(?:ng|nh|ch|[cmnpt])?",
+)
+_WORD = re.compile(r"[^\W\d_]+")
+# Legacy Vietnamese code pages Python can decode; VISCII and TCVN3 have no codec in the standard
+# library and are not guessed.
+_LEGACY_ENCODINGS = ("cp1258",)
+
+
+def vietnamese_share(text: str) -> float:
+    """Share of the words of ``text`` that read as Vietnamese syllables (0 when no word).
+
+    >>> vietnamese_share("Huyện Ba Bể tổng kết công tác quốc phòng") == 1.0
+    True
+    """
+    words = _WORD.findall(unicodedata.normalize("NFC", text[:20000]).lower())
+    if not words:
+        return 0.0
+    good = sum(1 for w in words if _SYLLABLE.fullmatch(w) and any(c in _VOWELS or c in _TONED for c in w))
+    return good / len(words)
+
+
 def decode_text(data: bytes, source: str) -> str:
-    """Decode UTF-8 (with or without BOM) strictly; raise :class:`InputError` otherwise."""
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 (BOM, or NULs at every other byte),
+    else the legacy Vietnamese code page whose decoding reads most like Vietnamese syllables.
+
+    Raises :class:`InputError` for empty, binary or undecodable input.
+    """
     if not data.strip():
         raise InputError(source, "E001")
+    utf16 = _utf16_guess(data[:8192])
+    if utf16:
+        try:
+            text = data.decode(utf16)
+        except UnicodeDecodeError as exc:
+            raise InputError(source, "E003", detail=f"broken UTF-16 at offset {exc.start}") from None
+        return _non_empty(text.lstrip("\ufeff"), source)
     reason = looks_binary(data)
     if reason:
         raise InputError(source, "E002", detail=reason)
     try:
-        text = data.decode("utf-8-sig")
+        return _non_empty(data.decode("utf-8-sig"), source)
     except UnicodeDecodeError as exc:
-        raise InputError(source, "E003", detail=f"invalid byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+        first_bad = exc.start
+    best, best_share = None, 0.0
+    for encoding in _LEGACY_ENCODINGS:
+        try:
+            candidate = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        share = vietnamese_share(candidate)
+        if share > best_share:
+            best, best_share = candidate, share
+    if best is None or best_share < 0.6:
+        raise InputError(source, "E003", detail=f"invalid byte 0x{data[first_bad]:02x} at offset {first_bad}, "
+                                                f"and not Windows-1258 Vietnamese either")
+    return _non_empty(best, source)
+
+
+def _non_empty(text: str, source: str) -> str:
     if not text.strip():
         raise InputError(source, "E001")
     return text
 
 
-def read_text_file(path: Path) -> Iterator[SourceItem]:
+def _check_size(text: str, source: str, options: ReadOptions) -> None:
+    if len(text) > options.max_chars:
+        raise InputError(source, "E006", size=len(text), limit=options.max_chars)
+
+
+def _read_bytes(path: Path, options: ReadOptions, *, factor: int = 4) -> bytes:
+    """The file's bytes, refusing before reading one that cannot fit ``max_chars``
+    (``factor`` bytes per character at most: 4 in UTF-8, more for HTML markup)."""
     source = str(path)
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > options.max_chars * factor:
+            raise InputError(source, "E006", size=f"over {size // factor}", limit=options.max_chars)
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, "E004", detail=exc.strerror or str(exc)) from None
+
+
+def _site(url: Optional[str]) -> Optional[str]:
+    if not url:
+        return None
+    try:
+        return urlparse(url).hostname
+    except ValueError:
+        return None
+
+
+def _article(text: str, source: str, options: ReadOptions, **kw) -> Article:
+    _check_size(text, source, options)
+    if not text.strip():
+        raise InputError(source, "E001")
+    url = kw.get("url")
+    meta = kw.pop("meta", None) or {}
+    if url and "site" not in meta:
+        meta["site"] = _site(url)
+    return Article(text=text, source=source, meta=meta, **kw)
+
+
+# --- one reader per format -------------------------------------------------------------------
+
+def read_text_bytes(data: bytes, source: str, options: ReadOptions) -> Iterator[SourceItem]:
+    try:
+        yield _article(decode_text(data, source), source, options)
+    except InputError as err:
+        yield err
+
+
+def read_text_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    try:
+        data = _read_bytes(path, options)
+    except InputError as err:
+        yield err
+        return
+    yield from read_text_bytes(data, str(path), options)
+
+
+_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
+
+
+def _decode_html(data: bytes, source: str, declared: Optional[str] = None) -> str:
+    """HTML bytes to text: the declared charset (HTTP header or <meta>) when it decodes, else
+    :func:`decode_text`'s guesses."""
+    if not declared:
+        match = _CHARSET.search(data[:4096])
+        declared = match.group(1).decode("ascii") if match else None
+    if declared:
+        try:
+            if codecs.lookup(declared).name not in ("utf-8",):
+                return _non_empty(data.decode(declared), source)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data, source)
+
+
+def html_article(html: str, source: str, options: ReadOptions, *, url: Optional[str] = None) -> Article:
+    """The main text, title, date and site of one HTML page (trafilatura).
+
+    The article text is the title, a blank line, then the body: the layout the pipeline reads
+    titles from.
+    """
+    import trafilatura
+
+    if "<" not in html[:2048]:
+        raise InputError(source, "E008", what="HTML", detail="no markup found")
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                          favor_recall=True)
+    except Exception as exc:  # trafilatura/lxml raise many types on broken markup
+        raise InputError(source, "E008", what="HTML", detail=f"{type(exc).__name__}: {exc}") from None
+    body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if not body:
+        raise InputError(source, "E008", what="HTML", detail="no main text found")
+    title = (doc.title or "").strip() or None
+    if title and body.startswith(title):
+        body = body[len(title):].lstrip()
+    text = f"{title}\n\n{body}" if title else body
+    url = url or doc.url
+    meta = {"site": _site(url) or doc.hostname or doc.sitename}
+    if doc.sitename:
+        meta["sitename"] = doc.sitename
+    return _article(text, source, options, title=title, published=doc.date or None, url=url, meta=meta)
+
+
+def read_html_bytes(data: bytes, source: str, options: ReadOptions) -> Iterator[SourceItem]:
+    try:
+        yield html_article(_decode_html(data, source), source, options)
+    except InputError as err:
+        yield err
+
+
+def read_html_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    try:
+        data = _read_bytes(path, options, factor=8)
+    except InputError as err:
+        yield err
+        return
+    yield from read_html_bytes(data, str(path), options)
+
+
+def read_warc_stream(stream, source: str, options: ReadOptions) -> Iterator[SourceItem]:
+    """Every HTML response of a WARC file; other records (requests, metadata, images) are skipped.
+
+    A record that cannot be parsed ends the file (the rest cannot be found reliably) with one
+    error naming the record's number.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    number = 0
+    try:
+        for record in ArchiveIterator(stream):
+            number += 1
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            name = f"{source}#{number}"
+            http = record.http_headers
+            ctype = (http.get_header("Content-Type") if http else None) or ""
+            if "html" not in ctype.lower():
+                continue
+            if http is not None and not http.get_statuscode().startswith("2"):
+                continue
+            charset = None
+            match = re.search(r"charset=([A-Za-z0-9_-]+)", ctype)
+            if match:
+                charset = match.group(1)
+            try:
+                payload = record.content_stream().read(options.max_chars * 8 + 1)
+                if len(payload) > options.max_chars * 8:
+                    raise InputError(name, "E006", size=f"over {options.max_chars}", limit=options.max_chars)
+                yield html_article(_decode_html(payload, name, charset), name, options, url=url)
+            except InputError as err:
+                yield err
+            except Exception as exc:  # a broken gzip member or chunked body inside one record
+                yield InputError(name, "E008", what="WARC record", detail=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # warcio.ArchiveLoadFailed, gzip/zlib errors, truncated files
+        yield InputError(f"{source}#{number + 1}", "E008", what="WARC record",
+                         detail=f"{type(exc).__name__}: {str(exc).strip()[:200]}")
+    if number == 0:
+        yield InputError(source, "E008", what="WARC file", detail="no WARC record found")
+
+
+def read_warc_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    try:
+        stream = open(path, "rb")
+    except OSError as exc:
+        yield InputError(str(path), "E004", detail=exc.strerror or str(exc))
+        return
+    with stream:
+        yield from read_warc_stream(stream, str(path), options)
+
+
+def _text_value(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN from a CSV/Parquet null
+        return None
+    return str(value).strip() or None
+
+
+def record_article(obj: Any, where: str, source: str, what: str, options: ReadOptions) -> Article:
+    """One JSON object / CSV row / Parquet row as an article (``where`` is ``:line`` or ``:row``)."""
+    fields = options.fields
+    if not isinstance(obj, dict):
+        raise InputError(f"{source}{where}", "E008", what=what, detail=f"expected an object, got {type(obj).__name__}")
+    ident = _text_value(obj.get(fields.id)) if fields.id else None
+    name = f"{source}#{ident}" if ident else f"{source}{where}"
+    text = obj.get(fields.text)
+    if not isinstance(text, str):
+        detail = f"no '{fields.text}' field" if text is None else f"'{fields.text}' is not a string"
+        raise InputError(name, "E008", what=what, detail=detail + " (set --text-field)")
+    date = (_text_value(obj.get(fields.date)) if fields.date else None) or _text_value(obj.get("published"))
+    url = (_text_value(obj.get(fields.url)) if fields.url else None) or _text_value(obj.get("link"))
+    title = _text_value(obj.get(fields.title)) if fields.title else None
+    meta = {"id": ident} if ident else {}
+    return _article(text, name, options, title=title, published=date, url=url, meta=meta)
+
+
+def read_json_lines(lines: Iterable[bytes], source: str, options: ReadOptions) -> Iterator[SourceItem]:
+    seen_any = False
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        seen_any = True
+        where = f":{number}"
+        if len(raw) > options.max_chars * 4 + 1024:
+            yield InputError(f"{source}{where}", "E006", size=f"over {options.max_chars}", limit=options.max_chars)
+            continue
+        try:
+            obj = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            yield InputError(f"{source}{where}", "E003", detail=f"invalid byte at offset {exc.start} of the line")
+            continue
+        except json.JSONDecodeError as exc:
+            yield InputError(f"{source}{where}", "E008", what="JSON line", detail=exc.msg + f" at column {exc.colno}")
+            continue
+        try:
+            yield record_article(obj, where, source, "JSON line", options)
+        except InputError as err:
+            yield err
+    if not seen_any:
+        yield InputError(source, "E001")
+
+
+def read_jsonl_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    opener: Callable[..., Any] = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        stream = opener(path, "rb")
+    except OSError as exc:
+        yield InputError(str(path), "E004", detail=exc.strerror or str(exc))
+        return
+    try:
+        with stream:
+            yield from read_json_lines(stream, str(path), options)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:  # a broken .gz
+        yield InputError(str(path), "E008", what="gzip stream", detail=str(exc) or type(exc).__name__)
+
+
+def read_json_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    """A ``.json`` file: one object, or an array of objects."""
+    source = str(path)
+    try:
+        data = _read_bytes(path, options, factor=64)
+        text = decode_text(data, source)
+        obj = json.loads(text)
+    except InputError as err:
+        yield err
+        return
+    except json.JSONDecodeError as exc:
+        yield InputError(source, "E008", what="JSON", detail=f"{exc.msg} at line {exc.lineno}")
+        return
+    items = obj if isinstance(obj, list) else [obj]
+    where = (lambda i: f":{i}") if isinstance(obj, list) else (lambda i: "")
+    for i, item in enumerate(items, 1):
+        try:
+            yield record_article(item, where(i), source, "JSON object", options)
+        except InputError as err:
+            yield err
+
+
+def read_csv_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    """A CSV file with a header row; one article per row. A row whose field count differs from
+    the header's is malformed; a broken quote ends the file with an error."""
+    source = str(path)
+    csv.field_size_limit(max(options.max_chars * 4, 1 << 20))
+    try:
+        raw = open(path, "rb")
     except OSError as exc:
         yield InputError(source, "E004", detail=exc.strerror or str(exc))
         return
+    with raw:
+        head = raw.read(8192)
+        if not head.strip():
+            yield InputError(source, "E001")
+            return
+        reason = looks_binary(head)
+        if reason:
+            yield InputError(source, "E002", detail=reason)
+            return
+        raw.seek(0)
+        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        reader = csv.reader(stream, strict=True)
+        number = 1
+        try:
+            header = next(reader)
+            if options.fields.text not in header:
+                yield InputError(source, "E008", what="CSV header",
+                                 detail=f"no '{options.fields.text}' column (set --text-field)")
+                return
+            for number, row in enumerate(reader, 2):
+                if not row:
+                    continue
+                if len(row) != len(header):
+                    yield InputError(f"{source}:{number}", "E008", what="CSV row",
+                                     detail=f"{len(row)} fields, the header has {len(header)}")
+                    continue
+                try:
+                    yield record_article(dict(zip(header, row)), f":{number}", source, "CSV row", options)
+                except InputError as err:
+                    yield err
+        except UnicodeDecodeError as exc:
+            yield InputError(f"{source}:{number + 1}", "E003", detail=f"invalid byte 0x{exc.object[exc.start]:02x}")
+        except csv.Error as exc:
+            yield InputError(f"{source}:{number + 1}", "E008", what="CSV row", detail=str(exc))
+
+
+def read_parquet_file(path: Path, options: ReadOptions = ReadOptions(), *, batch_size: int = 512) -> Iterator[SourceItem]:
+    """A Parquet file, read one row group batch at a time; one article per row."""
+    import pyarrow.parquet as pq
+
+    source = str(path)
     try:
-        yield Article(text=decode_text(data, source), source=source)
-    except InputError as err:
-        yield err
-
-
-def _expand(path_arg: str) -> Iterator[Union[Path, InputError]]:
-    path = Path(path_arg)
-    if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if child.suffix.lower() in TEXT_SUFFIXES:
-                yield child
+        pf = pq.ParquetFile(path)
+    except OSError as exc:
+        yield InputError(source, "E004", detail=exc.strerror or str(exc))
         return
-    if not path.exists():
-        yield InputError(path_arg, "E005")
+    except Exception as exc:  # pyarrow.ArrowInvalid for a file that is not Parquet
+        yield InputError(source, "E008", what="Parquet file", detail=str(exc)[:200])
         return
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        yield InputError(path_arg, "E007", suffix=path.suffix or "(none)", supported=", ".join(SUPPORTED))
+    fields = options.fields
+    names = set(pf.schema_arrow.names)
+    if fields.text not in names:
+        yield InputError(source, "E008", what="Parquet schema", detail=f"no '{fields.text}' column (set --text-field)")
         return
-    yield path
-
-
-def read_stdin(stream=None) -> Iterator[SourceItem]:
-    stream = stream if stream is not None else sys.stdin.buffer
-    data = stream.read()
+    wanted = [c for c in (fields.text, fields.id, fields.title, fields.date, fields.url, "published", "link")
+              if c and c in names]
+    number = 0
     try:
-        yield Article(text=decode_text(data, "-"), source="-")
-    except InputError as err:
-        yield err
+        for batch in pf.iter_batches(batch_size=batch_size, columns=list(dict.fromkeys(wanted))):
+            for row in batch.to_pylist():
+                number += 1
+                if row.get(fields.text) is not None and not isinstance(row[fields.text], str):
+                    row[fields.text] = str(row[fields.text])
+                for key in (fields.date, "published"):
+                    if key and row.get(key) is not None and not isinstance(row[key], str):
+                        row[key] = row[key].isoformat() if hasattr(row[key], "isoformat") else str(row[key])
+                try:
+                    yield record_article(row, f":{number}", source, "Parquet row", options)
+                except InputError as err:
+                    yield err
+    except Exception as exc:  # a corrupt page
+        yield InputError(f"{source}:{number + 1}", "E008", what="Parquet row group", detail=str(exc)[:200])
 
 
-def read_paths(paths: Iterable[str], *, stdin=None) -> Iterator[SourceItem]:
-    """Every article under ``paths`` (files, folders recursively, ``-`` for stdin), in order."""
+READERS: dict[str, Callable[[Path, ReadOptions], Iterator[SourceItem]]] = {
+    **{s: read_text_file for s in TEXT_SUFFIXES},
+    **{s: read_html_file for s in HTML_SUFFIXES},
+    **{s: read_warc_file for s in WARC_SUFFIXES},
+    ".jsonl": read_jsonl_file,
+    ".jsonl.gz": read_jsonl_file,
+    ".json": read_json_file,
+    ".csv": read_csv_file,
+    ".parquet": read_parquet_file,
+}
+
+
+def suffix_of(path: Path) -> str:
+    """``.warc.gz``/``.jsonl.gz`` count as one suffix."""
+    name = path.name.lower()
+    for double in (".warc.gz", ".jsonl.gz"):
+        if name.endswith(double):
+            return double
+    return path.suffix.lower()
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+def expand_paths(paths: Iterable[str]) -> Iterator[Union[Path, str, InputError]]:
+    """Files to read, in a stable order: each folder recursively (hidden files and unsupported
+    suffixes skipped), each glob sorted, ``-`` kept as is. A named file with an unsupported
+    suffix or a missing path is an error."""
     for arg in paths:
         if arg == "-":
-            yield from read_stdin(stdin)
+            yield "-"
             continue
-        for item in _expand(arg):
-            if isinstance(item, InputError):
-                yield item
-            else:
-                yield from read_text_file(item)
+        path = Path(arg)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path).parts
+                if child.is_file() and not any(p.startswith(".") for p in rel) and suffix_of(child) in READERS:
+                    yield child
+            continue
+        if not path.exists() and glob.has_magic(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                yield InputError(arg, "E005")
+            for match in matches:
+                if Path(match).is_dir():
+                    yield from expand_paths([match])
+                elif suffix_of(Path(match)) in READERS:
+                    yield Path(match)
+            continue
+        if not path.exists():
+            yield InputError(arg, "E005")
+            continue
+        if suffix_of(path) not in READERS:
+            yield InputError(arg, "E007", suffix=suffix_of(path) or "(none)", supported=", ".join(SUPPORTED))
+            continue
+        yield path
+
+
+def read_stdin(stream=None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    """Standard input, its format sniffed: a WARC, an HTML page, JSON Lines or plain text."""
+    stream = stream if stream is not None else sys.stdin.buffer
+    data = stream.read(options.max_chars * 8 + 1)
+    if len(data) > options.max_chars * 8:
+        yield InputError("-", "E006", size=f"over {options.max_chars}", limit=options.max_chars)
+        return
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"WARC/"):
+        yield from read_warc_stream(io.BytesIO(data), "-", options)
+    elif head[:1] == b"<":
+        yield from read_html_bytes(data, "-", options)
+    elif head[:1] == b"{":
+        yield from read_json_lines(io.BytesIO(data), "-", options)
+    else:
+        yield from read_text_bytes(data, "-", options)
+
+
+def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    """Every article of one file, by the reader its suffix names."""
+    yield from READERS[suffix_of(path)](path, options)
+
+
+def read_paths(paths: Iterable[str], *, stdin=None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    """Every article under ``paths`` (files, folders recursively, globs, ``-`` for stdin), in order."""
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+        elif item == "-":
+            yield from read_stdin(stdin, options)
+        else:
+            yield from read_file(item, options)

@@ -1,0 +1,647 @@
+"""Archive-scale runs: streaming, parallel, incremental and crash-safe; local or Dask engine.
+
+Articles flow from the readers (:mod:`qpdp_nlp.sources`) in chunks to the workers (processes
+that load the pipeline once each, or Dask workers), and back in input order to the driver, which
+marks near-duplicates (:mod:`qpdp_nlp.dedup`) and commits one *part* every ``batch_size``
+articles. Nothing holds the whole input: memory is the chunks in flight plus one part.
+
+With an output folder (``--out DIR``) a part is ``OUT/<table>/<part>.parquet`` for every table
+of :mod:`qpdp_nlp.dataset`, and the manifest (:mod:`qpdp_nlp.manifest`) remembers which article
+is in which part. The commit protocol makes a run killed at any moment harmless:
+
+1. write each file of the part under a temporary name and rename it into place;
+2. record the part, its articles and its errors in one SQLite transaction.
+
+A new run first deletes every file that no committed part owns, then skips the articles the
+manifest has (same ``article_id`` and pipeline version) unless ``force``. A re-extracted
+article's old part is rewritten without it ("compaction", same two steps), so an article is in
+exactly one part. Without an output folder the records go out as JSON Lines, in input order.
+
+>>> import io, tempfile
+>>> from pathlib import Path
+>>> folder = Path(tempfile.mkdtemp())
+>>> _ = (folder / "a.txt").write_text("Huyện Ba Bể giao quân\\n\\nSáng 12/2, 152 thanh niên lên đường nhập ngũ.", encoding="utf-8")
+>>> sink = io.StringIO()
+>>> run([str(folder)], RunOptions(workers=1, quiet=True), output=sink).exit_code
+0
+>>> '"title": "Huyện Ba Bể giao quân"' in sink.getvalue()
+True
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Optional, Union
+
+from .errors import InputError
+from .sources import Article, ReadOptions, expand_paths, read_file, read_stdin
+
+MANIFEST_NAME = "manifest.sqlite"
+RECORDS_DIR = "records"  # OUT/records/<part>.jsonl: full records, written for --format jsonl
+OUT_FORMATS = ("parquet", "csv", "duckdb", "jsonl")
+ENGINES = ("local", "dask")
+
+
+@dataclass
+class RunOptions:
+    """What :func:`run` does. ``out`` None: JSON Lines to the ``output`` stream."""
+
+    out: Optional[Path] = None
+    fmt: str = "parquet"
+    workers: Optional[int] = None  # None: the number of cores
+    batch_size: int = 1000  # articles per committed part
+    chunk_size: int = 16  # articles per task sent to a worker
+    engine: str = "local"
+    scheduler: Optional[str] = None  # Dask scheduler address; None: a LocalCluster
+    dask_client: Any = None  # an existing dask.distributed Client (tests, notebooks)
+    force: bool = False
+    quiet: bool = False
+    log_json: bool = False
+    read: ReadOptions = field(default_factory=ReadOptions)
+    only_defense: bool = False
+    min_defense_probability: Optional[float] = None
+    with_text: bool = True  # JSON Lines output only
+    dedup: bool = True
+    pipeline_version: Optional[str] = None  # None: the package's
+
+
+@dataclass
+class RunSummary:
+    articles: int = 0  # extracted in this run
+    skipped: int = 0  # already in the manifest (or an exact copy of an article of this run)
+    errors: int = 0  # inputs that failed in this run
+    duplicates: int = 0  # near-duplicates marked in this run
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        rate = self.articles / self.seconds if self.seconds else 0.0
+        return {"articles": self.articles, "skipped": self.skipped, "errors": self.errors,
+                "duplicates": self.duplicates, "seconds": round(self.seconds, 3),
+                "articles_per_second": round(rate, 2)}
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    """An ``errors`` row (picklable, unlike the exception it comes from)."""
+
+    source: str
+    code: str
+    reason: str
+
+    @classmethod
+    def of(cls, err: InputError) -> "ErrorRow":
+        return cls(err.source, err.code, err.reason)
+
+
+@dataclass
+class _Chunk:
+    articles: list[Article] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    errors: list[ErrorRow] = field(default_factory=list)
+
+
+# --- worker side -----------------------------------------------------------------------------
+
+def _init_worker() -> None:
+    """Load the pipeline (underthesea's model, lexicons, classifiers) once per worker process."""
+    from .pipeline import shared_pipeline
+
+    shared_pipeline()("Huyện Ba Bể tổ chức lễ giao nhận quân.")
+
+
+def extract_chunk(articles: list[Article], with_signatures: bool = True) -> list[tuple]:
+    """Extract each article: ``(record, signature, None)`` or ``(None, None, ErrorRow)``."""
+    from .dedup import signature
+    from .pipeline import shared_pipeline
+
+    pipe = shared_pipeline()
+    out = []
+    for art in articles:
+        try:
+            rec = pipe(art.text, source=art.source, title=art.title, url=art.url, published=art.published,
+                       meta=art.meta)
+        except Exception as exc:  # one bad article must not stop the batch
+            err = InputError(art.source, "E010", detail=f"{type(exc).__name__}: {exc}")
+            out.append((None, None, ErrorRow.of(err)))
+            continue
+        out.append((rec, signature(rec.text) if with_signatures else None, None))
+    return out
+
+
+# --- executors: the same submit/result for in-process, processes and Dask ----------------------
+
+class _Done:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+class _Inline:
+    """One worker: extract in the driver itself (no process to feed)."""
+
+    def submit(self, fn, *args):
+        return _Done(fn(*args))
+
+    def shutdown(self) -> None:
+        pass
+
+
+class _Dask:
+    def __init__(self, options: RunOptions) -> None:
+        from dask.distributed import Client, LocalCluster
+
+        self.own = options.dask_client is None
+        if options.dask_client is not None:
+            self.client = options.dask_client
+        elif options.scheduler:
+            self.client = Client(options.scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=options.workers or os.cpu_count() or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None)
+            self.client = Client(self.cluster)
+        self.client.run(_init_worker)
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def shutdown(self) -> None:
+        if self.own:
+            self.client.close()
+            cluster = getattr(self, "cluster", None)
+            if cluster is not None:
+                cluster.close()
+
+
+def _executor(options: RunOptions):
+    if options.engine == "dask":
+        return _Dask(options)
+    workers = options.workers or os.cpu_count() or 1
+    if workers <= 1:
+        return _Inline()  # the pipeline loads on the first chunk, not for a run with nothing new
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: the driver has threads (progress display, SQLite); forking it would copy
+    # their locks. The server preloads the package, so workers start fast.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["qpdp_nlp.pipeline", "qpdp_nlp.dedup"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+class Reporter:
+    """Error lines (``qpdp: <source>: <reason>``), a progress display on a terminal, or one JSON
+    object per event with ``log_json`` (for scheduled jobs)."""
+
+    def __init__(self, options: RunOptions, stream: Optional[IO[str]] = None, total_bytes: int = 0) -> None:
+        self.stream = stream or sys.stderr
+        self.log_json = options.log_json
+        self.started = time.monotonic()
+        self.progress = None
+        isatty = getattr(self.stream, "isatty", lambda: False)()
+        if isatty and not options.quiet and not options.log_json:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(
+                TextColumn("{task.fields[done]} articles"), TextColumn("{task.fields[rate]:.1f}/s"),
+                TextColumn("{task.fields[errors]} errors"), TextColumn("{task.fields[skipped]} skipped"),
+                BarColumn(), TimeRemainingColumn(), console=Console(file=self.stream), transient=False)
+            self.task = self.progress.add_task("extract", total=total_bytes or None, done=0, rate=0.0,
+                                               errors=0, skipped=0)
+            self.progress.start()
+
+    def event(self, name: str, **data: Any) -> None:
+        if self.log_json:
+            obj = {"event": name, "time": round(time.time(), 3), **data}
+            self.stream.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            self.stream.flush()
+
+    def error(self, row: ErrorRow) -> None:
+        if self.log_json:
+            self.event("error", source=row.source, code=row.code, reason=row.reason)
+            return
+        line = f"qpdp: {row.source}: {row.reason}"
+        if self.progress is not None:
+            self.progress.console.print(line, markup=False, highlight=False)
+        else:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def update(self, summary: RunSummary, bytes_read: int) -> None:
+        if self.progress is not None:
+            elapsed = max(time.monotonic() - self.started, 1e-9)
+            self.progress.update(self.task, completed=bytes_read, done=summary.articles,
+                                 rate=summary.articles / elapsed, errors=summary.errors, skipped=summary.skipped)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+# --- sinks: where committed records go ---------------------------------------------------------
+
+def _keep_facts(record, options: RunOptions) -> bool:
+    """Whether the record's facts are written: ``None`` (no classifier) always keeps them."""
+    if options.only_defense and record.is_defense is False:
+        return False
+    p = options.min_defense_probability
+    if p is not None and record.defense_probability is not None and record.defense_probability < p:
+        return False
+    return True
+
+
+def _strip_facts(record) -> None:
+    from .records import FACT_TYPES
+
+    for kind in FACT_TYPES:
+        setattr(record, kind, [])
+
+
+class _Sink:
+    """Commits parts: dedup, manifest, files. The JSON Lines sink keeps its manifest in a
+    temporary folder (for duplicates within the run) and writes lines instead of parts."""
+
+    def __init__(self, options: RunOptions, version: str, reporter: Reporter, summary: RunSummary,
+                 output: Optional[IO[str]] = None) -> None:
+        from .dedup import DuplicateIndex
+        from .manifest import Manifest
+
+        self.options = options
+        self.version = version
+        self.reporter = reporter
+        self.summary = summary
+        self.output = output
+        self._tmp = None
+        if options.out is not None:
+            self.out = Path(options.out)
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.manifest = Manifest(self.out / MANIFEST_NAME)
+        else:
+            self.out = None
+            self._tmp = tempfile.TemporaryDirectory(prefix="qpdp-run-")
+            self.manifest = Manifest(Path(self._tmp.name) / MANIFEST_NAME)
+        self.index = DuplicateIndex(self.manifest.db)
+        if self.out is not None:
+            self.recover()
+
+    # the dataset folder's file layout
+    def _files_of(self, part: str) -> list[Path]:
+        from .dataset import TABLE_NAMES
+
+        files = [self.out / name / f"{part}.parquet" for name in TABLE_NAMES]
+        return files + [self.out / RECORDS_DIR / f"{part}.jsonl"]
+
+    def recover(self) -> None:
+        """Delete what a killed run left unrecorded, then finish any pending compaction."""
+        from .dataset import TABLE_NAMES
+
+        for path in self.manifest.unrecorded_files(self.out, TABLE_NAMES, (".parquet",)):
+            path.unlink(missing_ok=True)
+        for path in self.manifest.unrecorded_files(self.out, (RECORDS_DIR,), (".jsonl",)):
+            path.unlink(missing_ok=True)
+        self.compact()
+
+    def is_done(self, article_id: str) -> bool:
+        return self.manifest.is_done(article_id, self.version, force=self.options.force)
+
+    def commit(self, outcomes: list[tuple[str, tuple]], errors: list[ErrorRow]) -> None:
+        """Commit one part: ``outcomes`` are (article_id, (record, signature, error)) in input order."""
+        m = self.manifest
+        m.begin()
+        try:
+            records, error_rows = [], []
+            seen_counter = m.next_seen()
+            part_errors: set[tuple[str, str]] = set()
+
+            def add_error(row: ErrorRow) -> None:
+                self.summary.errors += 1
+                self.reporter.error(row)
+                key = (row.source, row.code)
+                if key not in part_errors and m.error_is_new(*key):
+                    part_errors.add(key)
+                    error_rows.append(row)
+
+            for row in errors:
+                add_error(row)
+            seq = m.next_part_seq()
+            name = f"part-{seq:06d}"
+            for article_id, (record, sig, error) in outcomes:
+                if error is not None:
+                    add_error(error)
+                    continue
+                entry = m.entry(record.article_id)
+                if entry is not None and (entry[2] == m.run_id or (not self.options.force and entry[0] == self.version)):
+                    self.summary.skipped += 1  # the same text twice in this run: the first copy stands
+                    continue
+                if entry is not None:
+                    seen = entry[3]
+                else:
+                    seen, seen_counter = seen_counter, seen_counter + 1
+                if sig is not None:
+                    record.duplicate_of = self.index.find(sig, seen)
+                    self.index.add(record.article_id, sig, seen)
+                    if record.duplicate_of:
+                        self.summary.duplicates += 1
+                if not _keep_facts(record, self.options):
+                    _strip_facts(record)
+                m.record_article(record.article_id, self.version, name, seen, record.source, record.duplicate_of)
+                records.append(record)
+            self.summary.articles += len(records)
+            if self.out is None:
+                for record in records:
+                    self.output.write(json.dumps(record.to_dict(with_text=self.options.with_text),
+                                                 ensure_ascii=False) + "\n")
+                m.commit()
+                return
+            if records or error_rows:
+                self._write_part(name, records, error_rows)
+                m.record_part(name, seq, len(records), len(error_rows))
+                for row in error_rows:
+                    m.record_error(row.source, row.code, name)
+            m.commit()
+        except BaseException:
+            m.rollback()
+            raise
+        self.compact()
+
+    def _write_part(self, name: str, records: list, error_rows: list) -> None:
+        from .dataset import to_arrow, write_part
+
+        write_part(to_arrow(records, error_rows), self.out, name)
+        if self.options.fmt == "jsonl":
+            _write_atomic_lines(self.out / RECORDS_DIR / f"{name}.jsonl",
+                                (json.dumps(r.to_dict(), ensure_ascii=False) for r in records))
+
+    def compact(self) -> None:
+        """Rewrite every dirty part without the articles that a later part holds now."""
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        from .dataset import TABLE_NAMES
+
+        m = self.manifest
+        for old in m.dirty_parts():
+            keep = m.articles_in(old)
+            keep_errors = m.errors_in(old)
+            tables = {}
+            for table in TABLE_NAMES:
+                path = self.out / table / f"{old}.parquet"
+                data = pq.read_table(path)
+                if table == "errors":
+                    mask = [(s, c) in keep_errors for s, c in zip(data["source"].to_pylist(), data["code"].to_pylist())]
+                    data = data.filter(mask) if len(data) else data
+                elif len(data):
+                    data = data.filter(pc.is_in(data["article_id"], value_set=_string_array(keep)))
+                tables[table] = data
+            m.begin()
+            try:
+                seq = m.next_part_seq()
+                new = f"part-{seq:06d}" if keep or keep_errors else None
+                if new is not None:
+                    from .dataset import write_part
+
+                    write_part(tables, self.out, new)
+                    old_records = self.out / RECORDS_DIR / f"{old}.jsonl"
+                    if old_records.exists():
+                        _write_atomic_lines(self.out / RECORDS_DIR / f"{new}.jsonl",
+                                            (line.rstrip("\n") for line in open(old_records, encoding="utf-8")
+                                             if json.loads(line)["article_id"] in keep))
+                m.replace_part(old, new, seq, len(keep), len(keep_errors))
+                m.commit()
+            except BaseException:
+                m.rollback()
+                raise
+            for path in self._files_of(old):
+                path.unlink(missing_ok=True)
+
+    def finish(self) -> None:
+        """Build what the format asks for from all the parts (not only this run's)."""
+        if self.out is not None:
+            from . import dataset
+
+            if self.options.fmt == "duckdb":
+                dataset.build_duckdb(self.out)
+            elif self.options.fmt == "csv":
+                _export_csv(self.out)
+            elif self.options.fmt == "jsonl":
+                self._export_jsonl()
+        self.close()
+
+    def _export_jsonl(self) -> None:
+        from . import dataset
+
+        parts = self.manifest.parts()
+        missing = [p for p in parts if not (self.out / RECORDS_DIR / f"{p}.jsonl").exists()]
+        if missing:
+            self.reporter.error(ErrorRow(str(self.out), "E004", f"cannot read: {len(missing)} parts were written "
+                                         "without --format jsonl; rerun with --force to include them"))
+
+        def lines() -> Iterator[str]:
+            for part in parts:
+                path = self.out / RECORDS_DIR / f"{part}.jsonl"
+                if path.exists():
+                    with open(path, encoding="utf-8") as fh:
+                        for line in fh:
+                            yield line.rstrip("\n")
+
+        _write_atomic_lines(self.out / dataset.JSONL_FILE, lines())
+        errors = dataset.read(self.out, tables=["errors"], fmt="parquet")["errors"]
+        _write_atomic_lines(self.out / dataset.ERRORS_JSONL_FILE,
+                            (json.dumps(row, ensure_ascii=False) for row in
+                             errors.astype(object).where(errors.notna(), None).to_dict("records")))
+
+    def close(self) -> None:
+        self.manifest.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+def _string_array(values: Iterable[str]):
+    import pyarrow as pa
+
+    return pa.array(sorted(values), type=pa.string())
+
+
+def _write_atomic_lines(target: Path, lines: Iterable[str]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _export_csv(out: Path) -> None:
+    """``OUT/<table>.csv`` from the parts, batch by batch (the dataset's quoting: every valid
+    value quoted, nulls bare)."""
+    import pyarrow.csv as pcsv
+    import pyarrow.dataset as ds
+
+    from .dataset import SCHEMAS, TABLE_NAMES, _csv_ready
+
+    for name in TABLE_NAMES:
+        target = out / f"{name}.csv"
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
+        os.close(fd)
+        try:
+            plain = _csv_ready(SCHEMAS[name].empty_table()).schema
+            with pcsv.CSVWriter(tmp, plain, write_options=pcsv.WriteOptions(quoting_style="all_valid")) as writer:
+                folder = out / name
+                if folder.is_dir() and any(folder.glob("*.parquet")):
+                    for batch in ds.dataset(str(folder), format="parquet", schema=SCHEMAS[name]).to_batches():
+                        writer.write_table(_csv_ready(__import__("pyarrow").Table.from_batches([batch])))
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+def _items(paths: Iterable[str], options: RunOptions, stdin, progress: list[int]) -> Iterator[Union[Article, InputError]]:
+    """Every article or error, in input order; ``progress[0]`` counts the bytes of files read."""
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+        elif item == "-":
+            yield from read_stdin(stdin, options.read)
+        else:
+            yield from read_file(item, options.read)
+            try:
+                progress[0] += item.stat().st_size
+            except OSError:
+                pass
+
+
+def _total_bytes(paths: Iterable[str]) -> int:
+    total = 0
+    for item in expand_paths(paths):
+        if isinstance(item, Path):
+            try:
+                total += item.stat().st_size
+            except OSError:
+                pass
+    return total
+
+
+def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: Optional[IO[str]] = None,
+        stdin=None, stderr: Optional[IO[str]] = None) -> RunSummary:
+    """Extract every article under ``paths`` (files, folders, globs, ``-``) as ``options`` says.
+
+    Returns the summary; its ``exit_code`` is 1 when some input failed. Bad inputs never stop the
+    run: each becomes an ``errors`` row and one line on ``stderr``.
+    """
+    from .pipeline import PIPELINE_VERSION, article_id
+    from .text import normalize
+
+    options = options or RunOptions()
+    paths = list(paths)
+    if options.engine not in ENGINES:
+        raise ValueError(f"unknown engine {options.engine!r}; use one of {', '.join(ENGINES)}")
+    if options.out is not None and options.fmt not in OUT_FORMATS:
+        raise ValueError(f"unknown format {options.fmt!r}; use one of {', '.join(OUT_FORMATS)}")
+    if options.out is None and output is None:
+        output = sys.stdout
+    version = options.pipeline_version or PIPELINE_VERSION
+    summary = RunSummary()
+    started = time.monotonic()
+    reporter = Reporter(options, stderr, total_bytes=_total_bytes(p for p in paths if p != "-")
+                        if (stderr or sys.stderr).isatty() else 0)
+    reporter.event("start", paths=paths, out=str(options.out) if options.out else None, version=version,
+                   engine=options.engine, workers=options.workers or os.cpu_count())
+    sink = _Sink(options, version, reporter, summary, output)
+    executor = None
+    try:
+        executor = _executor(options)
+        workers = options.workers or os.cpu_count() or 1
+        max_in_flight = 2 * workers + 1
+        chunk_size = max(1, min(options.chunk_size, options.batch_size))
+        bytes_read = [0]
+        in_flight: dict[str, int] = {}  # ids dispatched and not yet committed
+        pending: deque = deque()
+        part_outcomes: list[tuple[str, tuple]] = []
+        part_errors: list[ErrorRow] = []
+
+        def collect(block: bool) -> None:
+            while pending and (block or len(pending) >= max_in_flight):
+                chunk, future = pending.popleft()
+                results = future.result() if future is not None else []
+                part_errors.extend(chunk.errors)
+                part_outcomes.extend(zip(chunk.ids, results))
+                while len(part_outcomes) >= options.batch_size:
+                    flush(options.batch_size)
+
+        def flush(size: Optional[int] = None) -> None:
+            size = len(part_outcomes) if size is None else size
+            outcomes = part_outcomes[:size]
+            sink.commit(outcomes, list(part_errors))
+            for aid, _ in outcomes:
+                left = in_flight.pop(aid, 1) - 1
+                if left > 0:
+                    in_flight[aid] = left
+            del part_outcomes[:size]
+            part_errors.clear()
+            summary.seconds = time.monotonic() - started
+            reporter.update(summary, bytes_read[0])
+            reporter.event("part", **summary.to_dict())
+
+        def dispatch(chunk: _Chunk) -> None:
+            future = executor.submit(extract_chunk, chunk.articles, options.dedup) if chunk.articles else None
+            pending.append((chunk, future))
+            collect(block=False)
+
+        chunk = _Chunk()
+        for item in _items(paths, options, stdin, bytes_read):
+            if isinstance(item, InputError):
+                chunk.errors.append(ErrorRow.of(item))
+            else:
+                text = normalize(item.text)
+                if not text:
+                    chunk.errors.append(ErrorRow.of(InputError(item.source, "E001")))
+                else:
+                    aid = article_id(text)
+                    if aid in in_flight or sink.is_done(aid):
+                        summary.skipped += 1
+                    else:
+                        in_flight[aid] = in_flight.get(aid, 0) + 1
+                        chunk.articles.append(item)
+                        chunk.ids.append(aid)
+            if len(chunk.articles) >= chunk_size or len(chunk.errors) >= chunk_size:
+                dispatch(chunk)
+                chunk = _Chunk()
+        if chunk.articles or chunk.errors:
+            dispatch(chunk)
+        collect(block=True)
+        if part_outcomes or part_errors:
+            flush()
+        sink.finish()
+    finally:
+        if executor is not None:
+            executor.shutdown()
+        sink.close()
+        reporter.update(summary, bytes_read[0] if "bytes_read" in locals() else 0)
+        reporter.close()
+    summary.seconds = time.monotonic() - started
+    reporter.event("end", **summary.to_dict(), exit_code=summary.exit_code)
+    return summary
