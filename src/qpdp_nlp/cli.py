@@ -60,39 +60,76 @@ def cli() -> None:
 @click.option("-o", "--output", "output", default=None, metavar="FILE",
               help="Write JSON Lines here instead of stdout (written whole or not at all).")
 @click.option("--no-text", is_flag=True, help="Leave the article text out of each JSON object.")
-def extract(paths: tuple[str, ...], output: str | None, no_text: bool) -> None:
-    """Extract facts from articles: .txt/.md files, folders (recursive), or - for stdin.
+@click.option("--out", "out_dir", default=None, metavar="DIR", type=click.Path(file_okay=False),
+              help="Write the dataset here (Parquet parts + manifest); reruns add only new articles.")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "duckdb", "jsonl"]), default=None,
+              help="With --out: also build this layout at the end (default parquet).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Articles per committed part.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); default: a local cluster.")
+@click.option("--force", is_flag=True, help="Re-extract articles the manifest already has.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@click.option("--log-json", is_flag=True, help="One JSON object per event on stderr (for scheduled jobs).")
+@click.option("--max-chars", type=click.IntRange(min=1), default=2_000_000, show_default=True,
+              help="Longer inputs are refused (an errors row).")
+@click.option("--text-field", default="text", show_default=True, help="JSON/CSV/Parquet field with the text.")
+@click.option("--id-field", default="id", show_default=True, help="Field naming the record in its source.")
+@click.option("--title-field", default="title", show_default=True)
+@click.option("--date-field", default="date", show_default=True, help="Publication date (else 'published').")
+@click.option("--url-field", default="url", show_default=True, help="Page URL (else 'link').")
+@click.option("--only-defense", is_flag=True,
+              help="Write facts only for articles the classifier finds about defence (others keep their row).")
+@click.option("--min-defense-probability", type=click.FloatRange(0, 1), default=None, metavar="P",
+              help="Write facts only for articles with defence probability >= P.")
+@click.option("--no-dedup", is_flag=True, help="Do not look for near-duplicate articles.")
+def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: str | None, fmt: str | None,
+            workers: int | None, batch_size: int, engine: str, scheduler: str | None, force: bool,
+            quiet: bool, log_json: bool, max_chars: int, text_field: str, id_field: str, title_field: str,
+            date_field: str, url_field: str, only_defense: bool, min_defense_probability: float | None,
+            no_dedup: bool) -> None:
+    """Extract facts from articles: .txt/.md, .html, .warc(.gz), .jsonl(.gz)/.json, .csv,
+    .parquet files, folders (recursive), globs, or - for stdin.
 
-    One JSON object per article (JSON Lines). A file that cannot be read gives one line on
-    stderr naming it and the reason; the others are still extracted, and the exit code is 1.
+    Without --out: one JSON object per article (JSON Lines) on stdout or in -o FILE. With --out
+    DIR: the dataset as Parquet parts (and CSV, DuckDB or JSON Lines with --format), with a
+    manifest so that a rerun extracts only new articles and a killed run loses nothing. A bad
+    input gives an errors row and one line on stderr; the others are still extracted, and the
+    exit code is 1. See docs/batch.md.
 
     \b
     Example:
       qpdp extract corpora/samples -o facts.jsonl
       cat article.txt | qpdp extract -
+      qpdp extract archive/ --out dataset --format duckdb --workers 2
+      qpdp extract dump.jsonl.gz --text-field body --out dataset --engine dask --scheduler tcp://sched:8786
     """
-    from .errors import InputError
-    from .pipeline import shared_pipeline
-    from .sources import read_paths
+    from .batch import RunOptions, run
+    from .sources import Fields, ReadOptions
 
-    pipe = shared_pipeline()
-    failed = 0
-    with atomic_output(output) as out:
-        for item in read_paths(paths):
-            if isinstance(item, InputError):
-                failed += 1
-                _warn(str(item))
-                continue
-            try:
-                rec = pipe(item.text, source=item.source, title=item.title, url=item.url,
-                           published=item.published, meta=item.meta)
-            except Exception as exc:  # one bad article must not stop the batch
-                failed += 1
-                _warn(f"{item.source}: extraction failed: {type(exc).__name__}: {exc}")
-                continue
-            out.write(json.dumps(rec.to_dict(with_text=not no_text), ensure_ascii=False) + "\n")
-    if failed:
-        sys.exit(1)
+    if out_dir is None and fmt not in (None, "jsonl"):
+        raise click.UsageError("--format needs --out DIR (without it the output is JSON Lines)")
+    if out_dir is not None and output is not None:
+        raise click.UsageError("give either -o FILE (JSON Lines) or --out DIR (a dataset), not both")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    options = RunOptions(
+        out=Path(out_dir) if out_dir else None, fmt=fmt or "parquet", workers=workers, batch_size=batch_size,
+        engine=engine, scheduler=scheduler, force=force, quiet=quiet, log_json=log_json,
+        read=ReadOptions(fields=Fields(text=text_field, id=id_field or None, title=title_field or None,
+                                       date=date_field or None, url=url_field or None), max_chars=max_chars),
+        only_defense=only_defense, min_defense_probability=min_defense_probability, with_text=not no_text,
+        dedup=not no_dedup)
+    if out_dir is None:
+        with atomic_output(output) as out:
+            summary = run(paths, options, output=out)
+    else:
+        summary = run(paths, options)
+    if summary.exit_code:
+        sys.exit(summary.exit_code)
 
 
 @cli.command("eval")
