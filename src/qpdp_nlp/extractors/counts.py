@@ -1,10 +1,417 @@
-"""The counts extractor (to be filled in by its issue)."""
+"""Counts: every number that counts something, every percentage, every money amount.
+
+>>> from qpdp_nlp.text import analyse
+>>> doc = analyse("Dịp này, UBND huyện đã khen thưởng cho 06 tập thể và 18 cá nhân; năm 2023 có hơn 300 người.")
+>>> [(c.text, c.value, c.unit, c.qualifier) for c in extract(doc)]
+[('06 tập thể', 6, 'tập thể', None), ('18 cá nhân', 18, 'cá nhân', None), ('hơn 300 người', 300, 'người', 'more_than')]
+
+How a number becomes a count (conventions of ``shared/GOLD_SCHEMA.md``):
+
+1. :mod:`.numbers` reads it (digits, words, multipliers, %, ranges, ratios; dates and clock
+   times are skipped there).
+2. It is dropped when the words before it make it a label, a date, a time, an age or a code
+   ("Quân khu 5", "đối tượng 4", "năm 2023", "Nghị quyết số 28", "tuổi 17": ``count_contexts.tsv``),
+   when a capitalised name stands right before it ("Sư đoàn 316", "Quận 1"), when it is a year,
+   an age ("18 tuổi"), an anniversary ("70 năm Ngày thành lập"), a period of the year
+   ("6 tháng đầu năm"), a clock time ("7 giờ 25 phút"), a rating ("3 sao"), "24/24", a phone
+   number, or a lone spelled "một".
+3. It is kept when a percent sign, a counted noun (``count_nouns.tsv``) or a currency follows;
+   the unit is the noun as written, coordinated nouns of one kind kept whole ("xã, thị trấn"),
+   but "06 tập thể và 18 cá nhân" stays two counts. Otherwise a bare number is kept when an
+   ordinary word follows (that word is the unit, or none when it is a verb: ``count_not_units.tsv``),
+   after "chỉ tiêu"/"mỗi huyện", or as the next item of an allocation list
+   ("chỉ tiêu 170, Châu Đốc 80, ...").
+4. The qualifier comes from the words right before it (``count_qualifiers.tsv``), the indicator
+   from :mod:`qpdp_nlp.indicators`.
+"""
 
 from __future__ import annotations
 
-from ..records import Fact
-from ..text import Analysis
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Optional
+
+from ..records import Count
+from ..text import Analysis, Token
+from .numbers import Number, find_numbers
+
+# --- tables ------------------------------------------------------------------------------------
 
 
-def extract(doc: Analysis) -> list[Fact]:
-    return []
+def _rows(name: str) -> list[list[str]]:
+    """Rows of a data table: '#' lines are notes, the first other line is the header."""
+    text = files("qpdp_nlp.data").joinpath(name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    header = lines[0].split("\t")
+    rows = []
+    for line in lines[1:]:
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise ValueError(f"{name}: expected {len(header)} columns, got {line!r}")
+        rows.append(cells)
+    return rows
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    noun_group: dict[str, str]
+    noun_re: re.Pattern
+    glued_noun_re: re.Pattern
+    money: dict[str, str]
+    money_re: re.Pattern
+    qualifier_re: re.Pattern
+    qualifiers: dict[str, str]
+    contexts: dict[str, str]
+    not_units: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def tables() -> _Tables:
+    nouns = {noun.lower(): group for noun, group in _rows("count_nouns.tsv")}
+    measure = [n for n, g in nouns.items() if g == "measure"]
+    money = {surface.lower(): unit for surface, unit in _rows("count_money.tsv")}
+    qualifiers = {phrase.lower(): q for phrase, q in _rows("count_qualifiers.tsv")}
+    contexts = {before.lower(): kind for before, kind in _rows("count_contexts.tsv")}
+    not_units = frozenset(row[0].lower() for row in _rows("count_not_units.tsv"))
+    word_end = r"(?![^\W_])"
+    return _Tables(
+        noun_group=nouns,
+        # a counted noun after the number: one space, or glued for measures ("75km")
+        noun_re=re.compile(r" (" + _alternation(nouns) + r")" + word_end, re.IGNORECASE),
+        glued_noun_re=re.compile(r"(" + _alternation(measure) + r")" + word_end, re.IGNORECASE),
+        money=money,
+        money_re=re.compile(r" ?(" + _alternation(money) + r")" + word_end, re.IGNORECASE),
+        # the qualifier is the last words of a short window before the number
+        qualifier_re=re.compile(r"(?:^|[\s(,;:\"“])(" + _alternation(qualifiers) + r") $", re.IGNORECASE),
+        qualifiers=qualifiers,
+        contexts=contexts,
+        not_units=not_units,
+    )
+
+
+# --- context patterns ----------------------------------------------------------------------------
+
+# "70 năm Ngày thành lập", "80 năm chiến thắng": an anniversary, not a duration.
+_ANNIVERSARY_AFTER = re.compile(
+    r" năm (?:ngày|chiến thắng|thành lập|truyền thống|giải phóng|khởi nghĩa|cách mạng|quốc khánh"
+    r"|kỷ niệm|hội quốc phòng|tổng tiến công|chiến dịch)",
+    re.IGNORECASE,
+)
+_ANNIVERSARY_BEFORE = re.compile(r"(?:kỷ niệm|mừng|chào mừng|tròn|lần thứ)\s*$", re.IGNORECASE)
+# "6 tháng đầu năm", "9 tháng năm 2024": a period of the year, not a duration.
+_PERIOD_AFTER = re.compile(r" tháng (?:đầu |cuối )?năm", re.IGNORECASE)
+# "7 giờ 25 phút", "7 giờ sáng": a time of day.
+_CLOCK_AFTER = re.compile(r" giờ(?: \d| kém| sáng| chiều| tối| trưa| đêm| đúng)", re.IGNORECASE)
+_CLOCK_BEFORE = frozenset(("lúc", "vào", "từ", "đến", "tới", "khoảng"))
+# a number right before a year is a label ("Cụm số 3 năm 2024"), not a duration
+_YEAR_AFTER = re.compile(r" năm (?:19|20)\d\d(?!\d)", re.IGNORECASE)
+_AGE_AFTER = re.compile(r" tuổi(?![^\W_])", re.IGNORECASE)
+_RATING_AFTER = re.compile(r" sao(?![^\W_])", re.IGNORECASE)
+# "N trong số M sản phẩm": the unit is the noun after M
+_AMONG = re.compile(r" trong (?:tổng )?số (\S+)", re.IGNORECASE)
+# a number that starts a clause: after "(", ";", ":" or a line break
+_CLAUSE_START = re.compile(r"(?:^|[(;:\n•\-–]|\.)\s*$")
+_COORDINATOR = re.compile(r"(?:,| và| hoặc) ", re.IGNORECASE)
+_LIST_END = re.compile(r"\s*(?:[,;.)]|và |$)")
+_WORDLIKE = re.compile(r"[^\W\d_][^\W_]*(?:[ -][^\W\d_][^\W_]*)*")
+
+_NOUN_BEFORE = ("chỉ tiêu",)
+_EACH = re.compile(r"\bmỗi (?:huyện|xã|phường|thị trấn|quận|tỉnh|đơn vị|địa phương|cơ quan|người|năm)\s*$",
+                   re.IGNORECASE)
+
+
+@dataclass
+class _Candidate:
+    number: Number
+    start: int
+    end: int
+    unit: Optional[str]
+    qualifier: Optional[str]
+    rule: str
+
+
+def _words_before(doc: Analysis, pos: int, n: int = 2) -> list[Token]:
+    """The ``n`` underthesea words that end at or before ``pos`` (same line), nearest last."""
+    words = doc.words
+    i = bisect_right(words, pos, key=lambda w: w.end)
+    out = words[max(0, i - n):i]
+    return [w for w in out if "\n" not in doc.text[w.start:pos]]
+
+
+def _word_at(doc: Analysis, pos: int) -> Optional[Token]:
+    words = doc.words
+    i = bisect_left(words, pos, key=lambda w: w.start)
+    if i < len(words) and words[i].start == pos:
+        return words[i]
+    return None
+
+
+def _label_context(doc: Analysis, start: int, contexts: dict[str, str]) -> Optional[str]:
+    """The kind of context (label, date, time, age, code, number_word) the words right before
+    ``start`` put the number in, or None."""
+    before = _words_before(doc, start)
+    if not before or before[-1].end != start - 1 and before[-1].end != start:
+        return None
+    last = before[-1].text.lower()
+    if len(before) == 2 and f"{before[0].text.lower()} {last}" in contexts:
+        return contexts[f"{before[0].text.lower()} {last}"]
+    if last in contexts:
+        return contexts[last]
+    # a syllable-level check for multiword labels the tokenizer split differently
+    tail = doc.text[max(0, start - 24):start].lower()
+    for size in (3, 2):
+        parts = tail.split()[-size:]
+        if len(parts) == size and " ".join(parts) in contexts:
+            return contexts[" ".join(parts)]
+    return None
+
+
+def _capitalised_name_before(doc: Analysis, start: int) -> bool:
+    """A capitalised word right before the number, inside a sentence ("Sư đoàn 316", "Quận 1")."""
+    before = _words_before(doc, start, 2)
+    if not before or before[-1].end not in (start, start - 1):
+        return False
+    last = before[-1]
+    if not last.text[:1].isupper():
+        return False
+    # at the start of a clause a capitalised word is just the first word of the sentence
+    head = doc.text[max(0, last.start - 3):last.start]
+    return not _CLAUSE_START.search(head) and last.start != 0
+
+
+def _qualifier(text: str, start: int) -> tuple[Optional[str], int]:
+    t = tables()
+    window = text[max(0, start - 24):start]
+    m = t.qualifier_re.search(window)
+    if m is None:
+        return None, start
+    q = t.qualifiers[m.group(1).lower()]
+    if q == "none":
+        return None, start
+    return q, start - len(window) + m.start(1)
+
+
+def _noun_after(text: str, pos: int) -> Optional[tuple[str, int]]:
+    """The counted noun right after ``pos`` (with coordinated nouns of its group), and its end."""
+    t = tables()
+    m = t.noun_re.match(text, pos) or t.glued_noun_re.match(text, pos)
+    if m is None:
+        return None
+    noun_start, end = m.start(1), m.end(1)
+    group = t.noun_group[m.group(1).lower()]
+    if group in ("people", "admin", "award", "org"):
+        while True:
+            sep = _COORDINATOR.match(text, end)
+            if sep is None:
+                break
+            nxt = t.noun_re.match(text, sep.end() - 1)
+            if nxt is None or t.noun_group[nxt.group(1).lower()] != group:
+                break
+            end = nxt.end(1)
+    return text[noun_start:end], end
+
+
+def _reject_by_following(text: str, number: Number, unit: Optional[str]) -> bool:
+    end = number.end
+    if _AGE_AFTER.match(text, end) or _RATING_AFTER.match(text, end):
+        return True
+    if unit is not None:
+        low = unit.lower()
+        if low == "năm" and _ANNIVERSARY_AFTER.match(text, end):
+            return True
+        if low == "tháng" and _PERIOD_AFTER.match(text, end):
+            return True
+        if low == "giờ" and _CLOCK_AFTER.match(text, end):
+            return True
+    if _YEAR_AFTER.match(text, end):
+        return True
+    return False
+
+
+def _is_year(number: Number) -> bool:
+    return (
+        not number.is_percent
+        and number.text[:1].isdigit()
+        and number.text.isdigit()
+        and len(number.text) == 4
+        and 1900 <= number.value <= 2100
+    )
+
+
+def _read(doc: Analysis, number: Number) -> Optional[_Candidate]:
+    """Decide whether ``number`` is a count, and read its unit and qualifier."""
+    t = tables()
+    text = doc.text
+    if number.spelled and number.text[:1].isupper() and not _CLAUSE_START.search(text[max(0, number.start - 3):number.start]):
+        return None  # "Ba Bể", "Hai Bà Trưng": a name
+    if number.text.startswith("0") and len(number.text.replace(".", "").replace(" ", "")) >= 4:
+        return None  # a phone number
+    if number.denominator is not None and number.denominator == number.value and not number.is_percent:
+        return None  # "24/24": round the clock
+    qualifier, start = _qualifier(text, number.start)
+    context = None if qualifier is not None else _label_context(doc, number.start, t.contexts)
+
+    # the unit
+    unit: Optional[str] = None
+    end = number.end
+    rule = number.rule
+    if number.is_percent:
+        unit = "%"
+        noun = _noun_after(text, end)
+        if noun is not None:
+            end = noun[1]
+        rule = "percent"
+    else:
+        money = t.money_re.match(text, end)
+        noun = _noun_after(text, end)
+        if money is not None and (number.multiplier or noun is None or noun[1] <= money.end(1)):
+            unit = t.money[money.group(1).lower()]
+            end = money.end(1)
+            rule = "money"
+        elif noun is not None:
+            unit, end = noun
+            rule = f"{number.rule}+noun"
+    if context is not None and not (
+        context == "number_word" and unit is not None and t.noun_group.get(unit.lower()) != "duration"
+    ):
+        return None  # "Nghị quyết số 28 ngày 25/10/2013" is a label; "trong số 28 sản phẩm" a count
+    if _reject_by_following(text, number, unit):
+        return None
+    if number.date_like and unit in (None, "%") and not number.is_percent:
+        return None
+    if number.date_like and unit is not None and t.noun_group.get(unit.lower()) == "duration":
+        return None
+    if _is_year(number) and (unit is None or t.noun_group.get(unit.lower()) == "duration"):
+        return None
+    if unit is not None and t.noun_group.get(unit.lower()) == "duration" and unit.lower() == "giờ":
+        before = _words_before(doc, number.start, 1)
+        if before and before[-1].text.lower() in _CLOCK_BEFORE and qualifier is None:
+            return None
+    if unit is not None:
+        if number.spelled and number.text.lower() == "năm" and t.noun_group.get(unit.lower()) == "duration":
+            return None  # "năm năm" is too rare to outweigh "năm" the noun
+        return _Candidate(number, start, end, unit, qualifier, rule)
+
+    # a bare number: no %, no counted noun, no currency
+    if number.spelled or number.multiplier and not number.text[:1].isdigit():
+        return None
+    if _capitalised_name_before(doc, number.start):
+        return _Candidate(number, start, end, None, qualifier, "list_item?")
+    among = _AMONG.match(text, end)
+    if among is not None:
+        after = find_numbers(text[among.start(1):among.start(1) + 40])
+        if after:
+            noun = _noun_after(text, among.start(1) + after[0].end)
+            if noun is not None:
+                return _Candidate(number, start, end, noun[0].split(",")[0], qualifier, "among")
+    before_text = text[max(0, number.start - 16):number.start].lower()
+    for noun in _NOUN_BEFORE:
+        if before_text.endswith(noun + " "):
+            noun_start = number.start - len(noun) - 1
+            return _Candidate(number, noun_start, end, text[noun_start:noun_start + len(noun)], qualifier,
+                              "noun_before")
+    if _EACH.search(text[max(0, number.start - 24):number.start]):
+        return _Candidate(number, start, end, None, qualifier, "each")
+    if _is_year(number):
+        return None
+    word = _word_at(doc, _skip_spaces(text, end)) if end < len(text) and text[end] == " " else None
+    clause_start = _CLAUSE_START.search(text[max(0, start - 3):start]) is not None
+    if word is not None and _WORDLIKE.fullmatch(word.text) and not word.text[:1].isupper():
+        low = word.text.lower()
+        if low in t.not_units or low.split()[0] in t.not_units:
+            if clause_start:
+                return _Candidate(number, start, end, None, qualifier, "clause_start")
+            return None
+        if low in t.contexts or _in_short_quote(text, number.start):
+            return None  # "“3 gặp, 4 biết”": a slogan
+        return _Candidate(number, start, end, word.text, qualifier, "word_after")
+    return None
+
+
+_OPEN_QUOTES = "“\"«‘"
+_CLOSE_QUOTES = "”\"»’"
+
+
+def _in_short_quote(text: str, pos: int, reach: int = 40) -> bool:
+    """``pos`` lies inside a short quotation (a slogan such as "3 gặp, 4 biết")."""
+    before = text[max(0, pos - reach):pos]
+    opened = max(before.rfind(q) for q in _OPEN_QUOTES)
+    if opened < 0 or any(q in before[opened + 1:] for q in _CLOSE_QUOTES if q != '"'):
+        return False
+    after = text[pos:pos + reach]
+    return any(q in after for q in _CLOSE_QUOTES)
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
+    """Keep "Name N," items when they continue a list of counts ("chỉ tiêu 170, Châu Đốc 80, ...")."""
+    out: list[_Candidate] = []
+    for cand in found:
+        if cand.rule != "list_item?":
+            out.append(cand)
+            continue
+        if not _LIST_END.match(text, cand.end):
+            continue
+        if out and out[-1].unit is None or out and out[-1].rule == "noun_before":
+            prev = out[-1]
+            between = text[prev.end:cand.start]
+            if len(between) <= 60 and "\n" not in between and ". " not in between \
+                    and re.match(r"\s*[,;]", between):
+                cand.rule = "list_item"
+                out.append(cand)
+    return out
+
+
+def candidates(doc: Analysis) -> list[_Candidate]:
+    """Counts before indicators: the rules of steps 1–3 of the module docstring."""
+    found = []
+    for number in find_numbers(doc.text):
+        cand = _read(doc, number)
+        if cand is not None:
+            found.append(cand)
+    return _accept_list_items(doc.text, found)
+
+
+def extract(doc: Analysis) -> list[Count]:
+    found = candidates(doc)
+    counts = [
+        Count(
+            text=doc.text[c.start:c.end],
+            start=c.start,
+            end=c.end,
+            rule=c.rule,
+            value=c.number.value,
+            qualifier=c.qualifier,
+            unit=c.unit,
+            is_percent=c.number.is_percent,
+            upper=c.number.upper,
+            denominator=c.number.denominator,
+        )
+        for c in found
+    ]
+    if counts:
+        _fill_indicators(doc, counts)
+    return counts
+
+
+def _fill_indicators(doc: Analysis, counts: list[Count]) -> None:
+    try:
+        from ..indicators import indicators_for
+    except ImportError:  # the indicator model is optional for the extractor
+        for c in counts:
+            c.indicator = "other"
+        return
+    for c, indicator in zip(counts, indicators_for(doc, counts)):
+        c.indicator = indicator
