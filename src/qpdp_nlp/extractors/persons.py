@@ -54,6 +54,8 @@ class Lexicon:
     title_firsts: dict[str, list[tuple[str, ...]]]
     rank_firsts: dict[str, list[tuple[str, ...]]]
     honorifics: dict[tuple[str, ...], str]
+    honorific_firsts: dict[str, list[tuple[str, ...]]]
+    triggers: frozenset[str]  # first words of ranks, honorifics and titles (case-folded)
     org_firsts: dict[str, list[tuple[str, ...]]]
     surnames: frozenset[str]
 
@@ -82,6 +84,8 @@ def lexicon() -> Lexicon:
         title_firsts=_firsts(titles),
         rank_firsts=_firsts(ranks),
         honorifics=honorifics,
+        honorific_firsts=_firsts(honorifics),
+        triggers=frozenset(seq[0] for seq in (*ranks, *titles, *honorifics)),
         org_firsts=_firsts(_key(r[0]) for r in _table("persons_org_words.tsv")),
         surnames=frozenset(r[0] for r in _table("persons_surnames.tsv")),
     )
@@ -107,33 +111,38 @@ class Tok:
     space_before: bool
 
 
-def tokenize(text: str) -> list[Tok]:
-    """Syllable tokens with offsets; "QP-AN" stays one token, "Thê-Phó" becomes three."""
-    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    merged: list[tuple[str, int, int]] = []
-    i = 0
-    while i < len(raw):
-        t, s, e = raw[i]
+def token_lists(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Syllable tokens as parallel lists (texts, starts, ends); "QP-AN" stays one token,
+    "Thê-Phó" becomes three. Lists, not objects: this runs on every article."""
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN.finditer(text):
+        t = m.group()
+        s, e = m.span()
         # Acronym-hyphen-acronym without spaces is one token ("QP-AN", "NĐ-CP").
-        while (
-            i + 2 < len(raw)
-            and raw[i + 1][0] == "-"
-            and raw[i + 1][1] == e
-            and raw[i + 2][1] == e + 1
-            and _ACRONYM_PART.match(t.split("-")[-1])
-            and _ACRONYM_PART.match(raw[i + 2][0])
+        if (
+            len(texts) >= 2
+            and texts[-1] == "-"
+            and starts[-1] == s - 1
+            and ends[-2] == s - 1
+            and _ACRONYM_PART.match(texts[-2].split("-")[-1])
+            and _ACRONYM_PART.match(t)
         ):
-            e = raw[i + 2][2]
-            t = text[s:e]
-            i += 2
-        merged.append((t, s, e))
-        i += 1
-    out = []
-    prev_end = -1
-    for t, s, e in merged:
-        out.append(Tok(t, s, e, t.casefold(), s > prev_end))
-        prev_end = e
-    return out
+            texts.pop(), starts.pop(), ends.pop()
+            texts[-1] = text[starts[-1]:e]
+            ends[-1] = e
+            continue
+        texts.append(t)
+        starts.append(s)
+        ends.append(e)
+    return texts, starts, ends
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Syllable tokens with offsets (see :func:`token_lists`)."""
+    texts, starts, ends = token_lists(text)
+    return [Tok(t, s, e, t.casefold(), i == 0 or s > ends[i - 1]) for i, (t, s, e) in enumerate(zip(texts, starts, ends))]
 
 
 def _is_cap(t: str) -> bool:
@@ -157,10 +166,10 @@ PLACE_WORDS = {"tỉnh", "huyện", "xã", "quận", "phường", "thị", "tr�
 class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.toks = tokenize(text)
-        self.lows = [t.low for t in self.toks]
+        self.texts, self.starts, self.ends = token_lists(text)
+        self.lows = [t.casefold() for t in self.texts]
         self.lex = lexicon()
-        self.n = len(self.toks)
+        self.n = len(self.texts)
 
     # phrase lookups ------------------------------------------------------------------------
     def _longest(self, i: int, firsts: dict[str, list[tuple[str, ...]]]) -> int:
@@ -173,7 +182,7 @@ class _Scanner:
 
     def title_at(self, i: int) -> int:
         """Length in tokens of the office title starting at ``i`` (0 when none)."""
-        if i >= self.n or not (self.toks[i].text[0].isupper() or _is_acronym(self.toks[i].text)):
+        if i >= self.n or not (self.texts[i][0].isupper() or _is_acronym(self.texts[i])):
             # Titles are written capitalised ("Chủ tịch", "Phó chủ tịch"), acronyms as they are.
             if not (i < self.n and self.lows[i] in ("phó", "chủ", "bí", "ủy", "uỷ", "tỉnh", "huyện")):
                 return 0
@@ -193,11 +202,12 @@ class _Scanner:
     def honorific_at(self, i: int) -> int:
         if i >= self.n:
             return 0
-        for seq, kind in self.lex.honorifics.items():
+        for seq in self.lex.honorific_firsts.get(self.lows[i], ()):
+            kind = self.lex.honorifics[seq]
             if tuple(self.lows[i:i + len(seq)]) == seq:
                 # Capitalised mid-sentence, only the formal ones ("có Ông X"): "Anh Sơn" is a
                 # district, not "anh" + a name.
-                if self.toks[i].text[0].isupper() and kind == "private" and not self._sentence_start(i):
+                if self.texts[i][0].isupper() and kind == "private" and not self._sentence_start(i):
                     return 0
                 return len(seq)
         return 0
@@ -205,21 +215,20 @@ class _Scanner:
     def _sentence_start(self, i: int) -> bool:
         if i == 0:
             return True
-        prev = self.toks[i - 1]
-        gap = self.text[prev.end:self.toks[i].start]
-        return prev.text in ".!?:;\"“”(–-" or "\n" in gap
+        gap = self.text[self.ends[i - 1]:self.starts[i]]
+        return self.texts[i - 1] in ".!?:;\"“”(–-" or "\n" in gap
 
     def adjacent(self, i: int) -> bool:
         """Token ``i`` follows token ``i-1`` after exactly one space."""
-        return i > 0 and self.text[self.toks[i - 1].end:self.toks[i].start] == " "
+        return i > 0 and self.text[self.ends[i - 1]:self.starts[i]] == " "
 
     # names ------------------------------------------------------------------------------------
     def name_at(self, i: int, *, need_surname: bool = True, max_len: int = 5) -> int:
         """Length of a personal name starting at ``i``: capitalised syllables one space apart,
         stopping before a title or a rank."""
-        if i >= self.n or not _is_cap(self.toks[i].text):
+        if i >= self.n or not _is_cap(self.texts[i]):
             return 0
-        if need_surname and self.toks[i].text not in self.lex.surnames:
+        if need_surname and self.texts[i] not in self.lex.surnames:
             return 0
         if self.title_at(i) or self.rank_at(i):
             return 0
@@ -227,7 +236,7 @@ class _Scanner:
         while (
             j < self.n
             and j - i < max_len
-            and _is_cap(self.toks[j].text)
+            and _is_cap(self.texts[j])
             and self.adjacent(j)
             and not self.title_at(j)
             and not self.rank_at(j)
@@ -240,26 +249,26 @@ class _Scanner:
         """End (exclusive token index) of the body words after a title starting at ``i``."""
         j = i
         while j < self.n:
-            t = self.toks[j]
-            if t.text == "(" and j + 2 < self.n and _is_acronym(self.toks[j + 1].text) and self.toks[j + 2].text == ")":
+            t = self.texts[j]
+            if t == "(" and j + 2 < self.n and _is_acronym(self.texts[j + 1]) and self.texts[j + 2] == ")":
                 j += 3
                 continue
-            if not t.text[0].isalnum():
+            if not t[0].isalnum():
                 break
-            if self.rank_at(j) or (t.text.islower() and self.honorific_at(j)):
+            if self.rank_at(j) or (t.islower() and self.honorific_at(j)):
                 break
             # A body phrase, whatever its capitalisation ("Bộ Chỉ huy", "ủy ban nhân dân").
             k = self.org_at(j)
             if k:
                 j += k
                 continue
-            if _is_cap(t.text) or _is_acronym(t.text) or t.text.isdigit():
+            if _is_cap(t) or _is_acronym(t) or t.isdigit():
                 j += 1
                 continue
-            if t.low == "và" and j + 1 < self.n:
-                nxt = self.toks[j + 1]
+            if self.lows[j] == "và" and j + 1 < self.n:
+                nxt = self.texts[j + 1]
                 if (
-                    (_is_cap(nxt.text) and not self.title_at(j + 1) and not self.rank_at(j + 1)
+                    (_is_cap(nxt) and not self.title_at(j + 1) and not self.rank_at(j + 1)
                      and not self.name_at(j + 1))
                     or (self.org_at(j + 1) and not self.honorific_at(j + 1))
                 ):
@@ -277,7 +286,7 @@ class _Scanner:
             if t:
                 j = self.body_end(i + t)
                 bare = j == i + t
-            elif segs and bare and self.toks[i - 1].text == "," and _is_cap(self.toks[i].text):
+            elif segs and bare and self.texts[i - 1] == "," and _is_cap(self.texts[i]):
                 # "Phó chỉ huy trưởng, Bộ chỉ huy quân sự tỉnh": a bare title, then its body.
                 j = self.body_end(i)
                 bare = False
@@ -287,7 +296,7 @@ class _Scanner:
                 break
             segs.append((i, j))
             if j + 1 < self.n and self.lows[j] in SEGMENT_JOINERS and (
-                self.title_at(j + 1) or (bare and self.toks[j].text == "," and _is_cap(self.toks[j + 1].text))
+                self.title_at(j + 1) or (bare and self.texts[j] == "," and _is_cap(self.texts[j + 1]))
             ):
                 i = j + 1
                 continue
@@ -298,10 +307,10 @@ class _Scanner:
         """Token index where a person's name starts at the end of a title segment, if any
         ("Bí thư Tỉnh ủy Hà Giang Hầu A Lềnh" -> the index of "Hầu")."""
         seg_start, end = seg
-        if end < self.n and _is_cap(self.toks[end].text) and self.adjacent(end):
+        if end < self.n and _is_cap(self.texts[end]) and self.adjacent(end):
             return None
         run_start = end
-        while run_start - 1 > seg_start and _is_cap(self.toks[run_start - 1].text) and (
+        while run_start - 1 > seg_start and _is_cap(self.texts[run_start - 1]) and (
             run_start == end or self.adjacent(run_start)
         ):
             run_start -= 1
@@ -337,7 +346,7 @@ class _Scanner:
         candidates = []
         for k in range(0, n - 1):
             tail = n - k
-            if not 2 <= tail <= 4 or self.toks[run_start + k].text not in self.lex.surnames:
+            if not 2 <= tail <= 4 or self.texts[run_start + k] not in self.lex.surnames:
                 continue
             if k == 0 and n < 3:
                 continue
@@ -350,7 +359,7 @@ class _Scanner:
 
     # spans -----------------------------------------------------------------------------------
     def span(self, i: int, j: int) -> tuple[int, int]:
-        return self.toks[i].start, self.toks[j - 1].end
+        return self.starts[i], self.ends[j - 1]
 
     def span_text(self, i: int, j: int) -> str:
         s, e = self.span(i, j)
@@ -375,7 +384,7 @@ def _position_after_name(sc: _Scanner, j: int) -> tuple[Optional[str], int]:
     """The position written after a name ending at token ``j``, and the token where it ends
     (``j`` when there is none), so scanning resumes after it."""
     k = j
-    if k < sc.n and sc.toks[k].text in SEPARATORS:
+    if k < sc.n and sc.texts[k] in SEPARATORS:
         k += 1
     pos = sc.position_after(k)
     if pos is None:
@@ -386,16 +395,18 @@ def _position_after_name(sc: _Scanner, j: int) -> tuple[Optional[str], int]:
 def _mentions(sc: _Scanner) -> list[_Mention]:
     out: list[_Mention] = []
     covered_until = -1  # token index: names inside an earlier mention's position are skipped
+    triggers, surnames = sc.lex.triggers, sc.lex.surnames
     i = 0
     while i < sc.n:
-        if i < covered_until:
+        if i < covered_until or (sc.lows[i] not in triggers and sc.texts[i] not in surnames):
+            # Most tokens can start nothing: skip them without trying every rule.
             i += 1
             continue
         # rank + name ("đồng chí Đại tá X" is read at the rank)
         r = sc.rank_at(i)
         if r:
             n = sc.name_at(i + r, need_surname=False)
-            if n and (sc.toks[i + r].text in sc.lex.surnames or n >= 3):
+            if n and (sc.texts[i + r] in sc.lex.surnames or n >= 3):
                 j = i + r + n
                 position, resume = _position_after_name(sc, j)
                 s, e = sc.span(i, j)
@@ -431,10 +442,10 @@ def _mentions(sc: _Scanner) -> list[_Mention]:
             i += 1
             continue
         n = sc.name_at(i)
-        if n and not _after_place_word(sc, i) and (i == 0 or sc.toks[i - 1].text in ",;:.(\"“–-" or sc._sentence_start(i)):
+        if n and not _after_place_word(sc, i) and (i == 0 or sc.texts[i - 1] in ",;:.(\"“–-" or sc._sentence_start(i)):
             j = i + n
             k = j
-            if k < sc.n and sc.toks[k].text in SEPARATORS:
+            if k < sc.n and sc.texts[k] in SEPARATORS:
                 k += 1
             pos = sc.position_after(k)
             if pos is not None and (k > j or sc.title_at(j)):
