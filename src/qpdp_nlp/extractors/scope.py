@@ -25,7 +25,7 @@ from importlib.resources import files
 from typing import Optional
 
 from .. import gazetteer as gz
-from ..records import Place, Scope
+from ..records import TOPICS, Place, Scope
 from ..text import Analysis
 from . import places as places_mod
 
@@ -247,26 +247,35 @@ def _fill_commune(scope: Scope, u: gz.AdminUnit) -> None:
 
 # --- report year -------------------------------------------------------------------------------
 
-_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
-# Years that are not the reported one: a document's, a school year's, a period's, a target's.
-_NOT_REPORT = re.compile(
-    rf"(?:Nghị quyết|Chỉ thị|Kết luận|Quy định|Luật|Pháp lệnh|Nghị định|Thông tư|Quyết định|Kế hoạch|"
-    rf"Hướng dẫn|Công văn|Chiến lược|Đề án|Chương trình)[^\n.;]{{0,60}}$"
-    rf"|(?:năm học|giai đoạn|nhiệm kỳ|đến năm|từ năm|trước năm|sau năm|tầm nhìn|sinh năm|khóa|thành lập)[^\n.;]{{0,12}}$"
-    rf"|\d{{4}}\s*[-–]\s*$",
-    re.I,
+_YEAR_TOKEN = re.compile(
+    r"(?<![\d/.,-])(?:\d{1,2}[/.-])?(?:(\d{1,2})[/.])?(19[5-9]\d|20[0-4]\d)(?![\d/])(?P<period>[ ]?[-–][ ]?(?:19|20)\d\d)?"
 )
-_YEAR_CUES = (
-    (re.compile(rf"(?:^|\n|[.:] )(?:Trong )?[Nn]ăm ({_YEAR})\s*,"), 4.0),
-    (re.compile(rf"(?:tổng kết|sơ kết|kết quả|giao,? nhận quân|giao quân|nhập ngũ|huấn luyện|diễn tập|"
-                rf"khám tuyển|tuyển quân|nhiệm vụ)[^.\n]{{0,60}}?năm ({_YEAR})(?!\s*[-–]\s*\d)", re.I), 3.0),
-    (re.compile(rf"\bnăm ({_YEAR})\b(?!\s*[-–]\s*\d)"), 1.0),
-    (re.compile(rf"\b\d{{1,2}}/\d{{1,2}}/({_YEAR})\b"), 1.0),
+# What the words before a year say about it (matched on the lower-cased 80 characters before it,
+# at their end). A year reported on: "năm 2023, …", "tổng kết … năm 2022", "lễ giao quân năm 2024".
+_REPORTED = re.compile(
+    r"(?:tổng kết|sơ kết|kết quả|giao,? nhận quân|giao quân|nhập ngũ|huấn luyện|diễn tập|khám tuyển|"
+    r"tuyển quân|khai mạc|hoàn thành|an ninh|địa phương)[^.\n;]{0,50}năm $"
+    r"|(?:tháng|quý) đầu năm $"
 )
+_SENTENCE_START_YEAR = re.compile(r"(?:^|[\n.:] ?)(?:trong |tính đến hết )?năm $")
+# Not the reported year: a document's, a plan's, a school year's, a period's, a birth year.
+_NOT_REPORTED = re.compile(
+    r"(?:nghị quyết|chỉ thị|kết luận|quy định|luật|pháp lệnh|nghị định|thông tư|quyết định|chiến lược)"
+    r"[^\n.;]{0,75}$"
+    r"|(?:kế hoạch|hướng dẫn|công văn|đề án|chương trình) (?:số|\d)[^\n.;]{0,75}$"
+    r"|(?:triển khai|phương hướng|thực hiện) (?:các )?nhiệm vụ[^\n.;]{0,40}$"
+    r"|(?:năm học|nhiệm kỳ|đến năm|từ năm|trước năm|sau năm|tầm nhìn|sinh năm|so với(?: cùng kỳ)?|"
+    r"thành lập|tháng cuối năm)[^\n.;]{0,12}$"
+    r"|\d{4} ?[-–] ?$"
+)
+MIN_YEAR_SCORE = 2.0
 
 
 def report_year(doc: Analysis) -> Optional[int]:
     """The year whose results the article reports, or None when the text gives none.
+
+    Every year written in the text is weighed by the words before it and by where it stands
+    (title, lead, body); a year seen only in passing in the body is not enough.
 
     >>> from qpdp_nlp.text import analyse
     >>> report_year(analyse("Năm 2022, huyện hoàn thành 100% chỉ tiêu giao quân."))
@@ -275,24 +284,55 @@ def report_year(doc: Analysis) -> Optional[int]:
     title_end, lead_end = _zones(doc)
     text = doc.text
     scores: Counter = Counter()
-    for pattern, weight in _YEAR_CUES:
-        for m in pattern.finditer(text):
-            before = text[max(0, m.start(1) - 80) : m.start(1)]
-            if _NOT_REPORT.search(before):
-                continue
-            where = _weight(m.start(1), title_end, lead_end)
-            scores[int(m.group(1))] += weight * where
+    for m in _YEAR_TOKEN.finditer(text):
+        start = m.start(2)
+        before = text[max(0, m.start() - 100) : m.start()].lower()
+        if _NOT_REPORTED.search(before):
+            continue
+        year = int(m.group(2))
+        if m.group("period"):
+            # "giai đoạn 2019-2024": a period's results are reported at its end.
+            year = int(m.group("period")[-4:])
+            weight = 1.0
+        elif m.group(1):
+            weight = 1.0  # a date: the event's
+        elif _SENTENCE_START_YEAR.search(before):
+            weight = 4.0
+        elif _REPORTED.search(before):
+            weight = 3.0
+        elif before.endswith("năm "):
+            weight = 1.0
+        else:
+            continue
+        scores[year] += weight * _weight(start, title_end, lead_end)
     if not scores:
         return None
-    return max(scores.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    year, score = max(scores.items(), key=lambda kv: (kv[1], kv[0]))
+    return year if score >= MIN_YEAR_SCORE else None
 
 
 # --- topic -------------------------------------------------------------------------------------
 
+TOPIC_TITLE_WEIGHT, TOPIC_LEAD_WEIGHT, TOPIC_BODY_WEIGHT = 10.0, 2.0, 0.3
+MIN_DEFENSE_CUES = 2.0
+MIN_TOPIC_SCORE = 3.0
+
+
+@dataclass(frozen=True)
+class TopicRules:
+    """``data/topic_rules.tsv`` compiled: one alternation for the topics (a named group per
+    row, so one pass over the text finds them all) and one for the defence cues."""
+
+    topics: tuple[str, ...]
+    weights: dict[str, tuple[str, float]]  # group name -> (topic, weight)
+    topic_pattern: re.Pattern
+    defense_pattern: re.Pattern
+
+
 @lru_cache(maxsize=1)
-def _topic_rules() -> list[tuple[str, float, re.Pattern]]:
-    rules = []
+def topic_rules() -> TopicRules:
     path = files("qpdp_nlp") / "data" / "topic_rules.tsv"
+    rows: list[tuple[str, float, str]] = []
     with path.open(encoding="utf-8") as fh:
         header = None
         for line in fh:
@@ -302,32 +342,55 @@ def _topic_rules() -> list[tuple[str, float, re.Pattern]]:
             if header is None:
                 header = cells
                 if header != ["topic", "weight", "pattern"]:
-                    raise ValueError(f"topic_rules.tsv: unexpected header {header}")
+                    raise ValueError(f"topic_rules.tsv: header must be topic, weight, pattern; got {header}")
                 continue
             topic, weight, pattern = cells
-            rules.append((topic, float(weight), re.compile(pattern, re.I)))
-    return rules
+            if topic != "defense" and topic not in TOPICS:
+                raise ValueError(f"topic_rules.tsv: unknown topic {topic!r}")
+            re.compile(pattern)  # fail on the row, not on the alternation
+            rows.append((topic, float(weight), pattern))
+    weights = {}
+    parts = []
+    for i, (topic, weight, pattern) in enumerate(rows):
+        if topic == "defense":
+            continue
+        weights[f"r{i}"] = (topic, weight)
+        parts.append(f"(?P<r{i}>{pattern})")
+    defense = "|".join(f"(?:{p})" for t, _, p in rows if t == "defense")
+    return TopicRules(
+        topics=tuple(dict.fromkeys(t for t, _, _ in rows if t != "defense")),
+        weights=weights,
+        topic_pattern=re.compile("|".join(parts)),
+        defense_pattern=re.compile(defense),
+    )
 
 
 def rule_topic(doc: Analysis) -> str:
-    """The topic by keyword rules (``data/topic_rules.tsv``)."""
+    """The topic by keyword rules (``data/topic_rules.tsv``): the title decides when it names a
+    topic; the lead and the body settle the rest.
+
+    >>> from qpdp_nlp.text import analyse
+    >>> rule_topic(analyse("Huyện Ba Bể tổ chức lễ giao nhận quân năm 2024\n\nSáng nay, 200 thanh niên lên đường nhập ngũ."))
+    'enlistment'
+    """
+    rules = topic_rules()
     title_end, lead_end = _zones(doc)
+    lowered = doc.text.lower()
+
+    def zone_weight(pos: int) -> float:
+        if pos < title_end:
+            return TOPIC_TITLE_WEIGHT
+        return TOPIC_LEAD_WEIGHT if pos < lead_end else TOPIC_BODY_WEIGHT
+
+    defense = sum(zone_weight(m.start()) for m in rules.defense_pattern.finditer(lowered))
+    if defense < MIN_DEFENSE_CUES:
+        return "not-defense"
     scores: dict[str, float] = {}
-    defense = 0.0
-    for topic, weight, pattern in _topic_rules():
-        for m in pattern.finditer(doc.text):
-            w = weight * (3 if m.start() < title_end else 2 if m.start() < lead_end else 0.5)
-            if topic == "defense":
-                defense += w
-            else:
-                scores[topic] = scores.get(topic, 0.0) + w
-    if defense < 2 and not scores:
-        return "not-defense"
-    if defense < 2:
-        return "not-defense"
-    order = [t for t, _, _ in _topic_rules()]
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
-    if not ranked or ranked[0][1] < 3:
+    for m in rules.topic_pattern.finditer(lowered):
+        topic, weight = rules.weights[m.lastgroup]
+        scores[topic] = scores.get(topic, 0.0) + weight * zone_weight(m.start())
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], rules.topics.index(kv[0])))
+    if not ranked or ranked[0][1] < MIN_TOPIC_SCORE:
         return "other-defense"
     return ranked[0][0]
 
