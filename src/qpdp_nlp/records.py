@@ -215,6 +215,7 @@ class ArticleRecord:
     places: list[Place] = field(default_factory=list)
     pipeline_version: Optional[str] = None
     duplicate_of: Optional[str] = None  # article_id of the earlier copy of a syndicated story
+    subtopic: Optional[str] = None  # finer topic of a non-defence article (economy, security …), from classify
 
     def facts(self):
         """All facts of every kind, in order of appearance."""
