@@ -60,6 +60,7 @@ UNIT_TYPES = (
     "agency",
     "mass_organisation",
     "force",
+    "enterprise",  # companies and cooperatives named in the text (Công ty …, Hợp tác xã …)
 )
 
 
