@@ -40,9 +40,35 @@ _TYPE = (
     r"(?i:thành[ ]phố|thị[ ]xã|thị[ ]trấn|đặc[ ]khu|tỉnh|huyện|quận|phường|xã)(?![^\W_])"
     r"|T\.?P\.?|Tp\.?|T\.?X\.?|Tx\.?"
 )
-_MENTION = re.compile(
-    rf"(?<![^\W_])(?:(?P<type>{_TYPE})[ ]?)?(?P<name>{_NAME}|(?<=[ .])\d{{1,2}}(?![^\W_]|[.,/:]\d))"
+# Capitalised runs are found first (a fast scan: most positions fail on the first character);
+# the type word is then looked for inside the run ("Huyện Ứng Hòa", "TP Hà Tĩnh") or just before
+# it ("thị xã Tân Châu", "TP.HCM"). Numbered units ("Quận 1", "phường 3") have their own pattern.
+_RUN = re.compile(rf"(?<![^\W_]){_NAME}")
+_TYPE_BEFORE = re.compile(rf"(?<![^\W_])(?:{_TYPE})[ ]?$")
+_TYPE_INSIDE = re.compile(rf"(?:{_TYPE})[ ]?(?=[^\W\d_])")
+_NUMBERED = re.compile(
+    r"(?<![^\W_])(?P<type>[Qq]uận|QUẬN|[Pp]hường|PHƯỜNG)[ ](?P<name>\d{1,2})(?![^\W_]|[.,/:]\d)"
 )
+_TYPE_REACH = 12  # the longest type word and its space ("thành phố ", "thị trấn ")
+
+
+def _raw_mentions(text: str):
+    """(start, raw type or None, name start, name) for every candidate place name."""
+    for m in _NUMBERED.finditer(text):
+        yield m.start(), m.group("type"), m.start("name"), m.group("name")
+    for m in _RUN.finditer(text):
+        run, start = m.group(), m.start()
+        inside = _TYPE_INSIDE.match(run)
+        if inside and inside.end() < len(run):
+            yield start, inside.group().rstrip(), start + inside.end(), run[inside.end():]
+            continue
+        before = _TYPE_BEFORE.search(text, max(0, start - _TYPE_REACH), start)
+        if before:
+            yield before.start(), before.group().rstrip(), start, run
+        else:
+            yield start, None, start, run
+
+
 # A coordinated name after a typed one: "các xã Minh Đức, Hòa Lâm và Trầm Lộng".
 _LIST_NEXT = re.compile(rf"(?:,[ ]?|[ ](?:và|cùng)[ ])(?P<name>{_NAME})")
 # Words the press writes before a place only to say it is one ("tỉnh bạn", "xã nghèo" are not).
@@ -122,8 +148,7 @@ def _scan(text: str) -> list[Mention]:
     known = gz.known_names()
     bare_provinces, bare_districts = _bare_names()
     mentions: list[Mention] = []
-    for m in _MENTION.finditer(text):
-        raw_type, name = m.group("type"), m.group("name")
+    for mention_start, raw_type, name_start, name in _raw_mentions(text):
         if raw_type:
             level_spec, types = _TYPE_OF.get(_type_key(raw_type), (None, ()))
             if level_spec is None:
@@ -136,8 +161,8 @@ def _scan(text: str) -> list[Mention]:
                 if any(key in known.get(level, ()) for level in levels):
                     units = _lookup(candidate, levels, types)
                     if units:
-                        end = m.start("name") + len(candidate)
-                        mentions.append(Mention(m.start(), end, candidate, _type_key(raw_type),
+                        end = name_start + len(candidate)
+                        mentions.append(Mention(mention_start, end, candidate, _type_key(raw_type),
                                                 levels, units, "typed"))
                         _coordinated(text, mentions, end, levels, types)
                         break
@@ -149,7 +174,7 @@ def _scan(text: str) -> list[Mention]:
             level = "province" if key in bare_provinces else "district" if key in bare_districts else None
             if level:
                 units = gz.lookup(candidate, level)
-                start = m.start("name") + offset
+                start = name_start + offset
                 mentions.append(Mention(start, start + len(candidate), candidate, None, (level,), units, "bare"))
                 break
     return mentions
@@ -400,7 +425,7 @@ def _label(u: AdminUnit) -> str:
 
 def mentions(doc: Analysis) -> list[Mention]:
     """Every place mention of ``doc``, resolved (the scope extractor reads these)."""
-    found = _scan(doc.text)
+    found = list({(m.start, m.end): m for m in _scan(doc.text)}.values())
     found.sort(key=lambda m: m.start)
     resolve(doc, found)
     return found

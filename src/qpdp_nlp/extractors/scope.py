@@ -254,20 +254,21 @@ _YEAR_TOKEN = re.compile(
 # at their end). A year reported on: "năm 2023, …", "tổng kết … năm 2022", "lễ giao quân năm 2024".
 _REPORTED = re.compile(
     r"(?:tổng kết|sơ kết|kết quả|giao,? nhận quân|giao quân|nhập ngũ|huấn luyện|diễn tập|khám tuyển|"
-    r"tuyển quân|khai mạc|hoàn thành|an ninh|địa phương)[^.\n;]{0,50}năm $"
+    r"tuyển quân|khai mạc|hoàn thành|an ninh|địa phương)(?=[^.\n;]{0,50}năm $)"
     r"|(?:tháng|quý) đầu năm $"
 )
-_SENTENCE_START_YEAR = re.compile(r"(?:^|[\n.:] ?)(?:trong |tính đến hết )?năm $")
+_SENTENCE_START_YEAR = re.compile(r"^(?:trong |tính đến hết )?năm $")
 # Not the reported year: a document's, a plan's, a school year's, a period's, a birth year.
+# Each is searched in the clause before the year (back to the last ".", ";", ":" or line break).
 _NOT_REPORTED = re.compile(
     r"(?:nghị quyết|chỉ thị|kết luận|quy định|luật|pháp lệnh|nghị định|thông tư|quyết định|chiến lược)"
-    r"[^\n.;]{0,75}$"
-    r"|(?:kế hoạch|hướng dẫn|công văn|đề án|chương trình) (?:số|\d)[^\n.;]{0,75}$"
-    r"|(?:triển khai|phương hướng|thực hiện) (?:các )?nhiệm vụ[^\n.;]{0,40}$"
+    r"|(?:kế hoạch|hướng dẫn|công văn|đề án|chương trình) (?:số|\d)"
+    r"|(?:triển khai|phương hướng|thực hiện) (?:các )?nhiệm vụ(?=.{0,40}$)"
     r"|(?:năm học|nhiệm kỳ|đến năm|từ năm|trước năm|sau năm|tầm nhìn|sinh năm|so với(?: cùng kỳ)?|"
-    r"thành lập|tháng cuối năm)[^\n.;]{0,12}$"
+    r"thành lập|tháng cuối năm)(?=.{0,12}$)"
     r"|\d{4} ?[-–] ?$"
 )
+CLAUSE_REACH = 100
 MIN_YEAR_SCORE = 2.0
 
 
@@ -286,8 +287,10 @@ def report_year(doc: Analysis) -> Optional[int]:
     scores: Counter = Counter()
     for m in _YEAR_TOKEN.finditer(text):
         start = m.start(2)
-        before = text[max(0, m.start() - 100) : m.start()].lower()
-        if _NOT_REPORTED.search(before):
+        before = text[max(0, m.start() - CLAUSE_REACH) : m.start()].lower()
+        cut = max(before.rfind("."), before.rfind(";"), before.rfind(":"), before.rfind("\n"))
+        clause = before[cut + 1 :].lstrip(" ") if cut >= 0 else before
+        if _NOT_REPORTED.search(clause):
             continue
         year = int(m.group(2))
         if m.group("period"):
@@ -296,11 +299,11 @@ def report_year(doc: Analysis) -> Optional[int]:
             weight = 1.0
         elif m.group(1):
             weight = 1.0  # a date: the event's
-        elif _SENTENCE_START_YEAR.search(before):
+        elif _SENTENCE_START_YEAR.match(clause) and (cut >= 0 or m.start() < CLAUSE_REACH):
             weight = 4.0
-        elif _REPORTED.search(before):
+        elif _REPORTED.search(clause):
             weight = 3.0
-        elif before.endswith("năm "):
+        elif clause.endswith("năm "):
             weight = 1.0
         else:
             continue
@@ -360,8 +363,9 @@ def topic_rules() -> TopicRules:
     return TopicRules(
         topics=tuple(dict.fromkeys(t for t, _, _ in rows if t != "defense")),
         weights=weights,
-        topic_pattern=re.compile("|".join(parts)),
-        defense_pattern=re.compile(defense),
+        # Every cue starts a word: the look-behind rejects most positions before any branch runs.
+        topic_pattern=re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + ")"),
+        defense_pattern=re.compile(r"(?<![^\W_])(?:" + defense + ")"),
     )
 
 
