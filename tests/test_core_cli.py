@@ -114,3 +114,21 @@ def test_eval_rejects_folder_without_gold(runner, tmp_path):
 
 def test_click_group_is_thin():
     assert isinstance(cli, click.Group)
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="uses /proc for an unwritable HOME")
+def test_works_with_unwritable_home(tmp_path):
+    """Cron jobs may run with a read-only HOME: nothing may need to write there."""
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    env = dict(os.environ, HOME="/proc/qpdp-no-home", XDG_CACHE_HOME="/proc/qpdp-no-home/cache",
+               XDG_CONFIG_HOME="/proc/qpdp-no-home/config")
+    env.pop("MPLCONFIGDIR", None)
+    result = subprocess.run([sys.executable, "-m", "qpdp_nlp.cli", "extract", str(src)], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["persons"][0]["name"] == "Nguyễn Quang Long"
