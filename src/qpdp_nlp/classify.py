@@ -1,0 +1,452 @@
+"""Relevance (is the article about local defence?) and topic (which kind of event), from models
+trained with scikit-learn and shipped as plain JSON.
+
+Two linear models over TF-IDF weighted syllable unigrams and bigrams of the article's title and
+lead:
+
+- ``relevance.json``: logistic regression, ``is_defense`` with its probability;
+- ``topic.json``: multinomial logistic regression over the defence topics (review, enlistment,
+  exercise, training, militia, award, recruitment, inspection, other-defense) and the finer
+  non-defence topics the training data gives (economy, security, health …).
+
+A record gets ``is_defense`` and ``defense_probability`` from the first model; its ``topic`` is the
+best defence topic when it is about defence (unless the topic rules name a specific one, see
+:func:`combine_topic`), else ``not-defense``, the finer non-defence topic going to
+``record.subtopic``.
+
+>>> p = predict("Huyện Ba Bể tổ chức lễ giao nhận quân năm 2024, 120 thanh niên lên đường nhập ngũ")
+>>> p.is_defense, p.topic
+(True, 'enlistment')
+>>> p = predict("Công an huyện bắt giữ 3 đối tượng trộm cắp xe máy")
+>>> p.is_defense, p.topic, p.subtopic
+(False, 'not-defense', 'security')
+
+Training (``train``, run by ``qpdp train`` / ``make model``) reads the labelled headlines and
+leads of ``shared/corpus/leads/leads.jsonl`` at training time (never copied into the repo) and the
+project's own examples in ``data/classify_extra.tsv``; it is deterministic (same data, same bytes)
+and returns cross-validated scores, grouped so that near-identical leads never sit on both sides
+of a split. At run time nothing of scikit-learn is imported and nothing is unpickled: the model is
+a vocabulary, IDF weights and coefficients read from JSON, applied with a dot product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .records import TOPICS
+from .text import normalize
+
+MODEL_FORMAT = "qpdp-linear-tfidf/1"
+RELEVANCE_FILE = "relevance.json"
+TOPIC_FILE = "topic.json"
+EXTRA_DATA = "classify_extra.tsv"
+NOT_DEFENSE = "not-defense"
+DEFENSE_TOPICS = tuple(t for t in TOPICS if t != NOT_DEFENSE)
+
+# The lead is what both the training leads and a news page open with: the headline and the
+# first paragraphs. Long bodies drift into speeches and lists that say little about the kind of
+# event, so the article is cut after this many characters (at a paragraph end when possible).
+LEAD_CHARS = 700
+# Significant digits kept in the shipped model: enough for identical decisions, few enough that
+# the file is small and rebuilds byte-identically.
+DIGITS = 6
+# Two leads whose syllable-trigram sets overlap at least this much are one story (syndicated or
+# reposted); cross-validation keeps them in the same fold.
+NEAR_DUPLICATE_JACCARD = 0.5
+CV_FOLDS = 5
+C_RELEVANCE = 10.0
+C_TOPIC = 10.0
+# A term seen in one example only is noise to the model and weight in the file.
+MIN_DF = 2
+
+# --- features ----------------------------------------------------------------------------------
+
+# A syllable is a run of letters; digits say nothing about the kind of event. Punctuation and line
+# breaks end a phrase, so no bigram spans them.
+_PIECE = re.compile(r"[^\W\d_]+|[^\w\s]|\n")
+
+
+def lead_of(text: str, title: str | None = None) -> str:
+    """The headline and the opening of ``text``, about :data:`LEAD_CHARS` characters.
+
+    >>> lead_of("Ba Bể tổng kết công tác quốc phòng\\n\\nSáng 5/1, huyện Ba Bể tổ chức hội nghị.")
+    'Ba Bể tổng kết công tác quốc phòng\\n\\nSáng 5/1, huyện Ba Bể tổ chức hội nghị.'
+    """
+    body = text
+    if title and not text.startswith(title):
+        body = f"{title}\n{text}"
+    if len(body) <= LEAD_CHARS:
+        return body
+    cut = body.rfind("\n", LEAD_CHARS // 2, LEAD_CHARS)
+    if cut < 0:
+        cut = body.rfind(" ", 0, LEAD_CHARS)
+    return body[: cut if cut > 0 else LEAD_CHARS]
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased syllables and syllable bigrams (joined by ``_``) of normalised ``text``.
+
+    >>> terms("Lễ giao nhận quân, năm 2024")
+    ['lễ', 'giao', 'nhận', 'quân', 'năm', 'lễ_giao', 'giao_nhận', 'nhận_quân']
+    """
+    unigrams: list[str] = []
+    bigrams: list[str] = []
+    previous: str | None = None
+    for match in _PIECE.finditer(text.lower()):
+        piece = match.group()
+        if piece[0].isalpha():
+            unigrams.append(piece)
+            if previous is not None:
+                bigrams.append(f"{previous}_{piece}")
+            previous = piece
+        else:
+            previous = None
+    return unigrams + bigrams
+
+
+# --- the shipped linear models -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LinearModel:
+    """TF-IDF (sublinear tf, l2-normalised) then a linear layer: what scikit-learn's
+    ``TfidfVectorizer`` + ``LogisticRegression`` compute, without scikit-learn."""
+
+    classes: tuple[str, ...]
+    index: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray  # (n_features, n_outputs); one output for a binary model
+    intercept: np.ndarray
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LinearModel:
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"not a {MODEL_FORMAT} model: {data.get('format')!r}; rebuild it with `qpdp train`")
+        rows = data["features"]
+        return cls(
+            classes=tuple(data["classes"]),
+            index={row[0]: i for i, row in enumerate(rows)},
+            idf=np.asarray([row[1] for row in rows], dtype=np.float64),
+            coef=np.asarray([row[2:] for row in rows], dtype=np.float64).reshape(len(rows), -1),
+            intercept=np.asarray(data["intercept"], dtype=np.float64),
+        )
+
+    def decision(self, text: str) -> np.ndarray:
+        counts = Counter(t for t in terms(text) if t in self.index)
+        if not counts:
+            return self.intercept.copy()
+        rows = np.fromiter((self.index[t] for t in counts), dtype=np.intp, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        weights = tf * self.idf[rows]
+        weights /= np.linalg.norm(weights)
+        return weights @ self.coef[rows] + self.intercept
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        z = self.decision(text)
+        if len(self.classes) == 2:
+            p = 1.0 / (1.0 + math.exp(-float(z[0])))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        z = np.exp(z - z.max())
+        z /= z.sum()
+        return dict(zip(self.classes, z.tolist()))
+
+
+def _model_resource(name: str):
+    return files("qpdp_nlp").joinpath("models", name)
+
+
+@cache
+def load_model(name: str) -> LinearModel | None:
+    """The shipped model ``name`` (``relevance.json`` / ``topic.json``), or None if not built."""
+    resource = _model_resource(name)
+    if not resource.is_file():
+        return None
+    return LinearModel.from_dict(json.loads(resource.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    is_defense: bool
+    defense_probability: float
+    topic: str
+    subtopic: str | None
+    topic_probability: float  # of ``topic`` (or of ``subtopic``) among the topics allowed
+
+
+def _decide(relevance: LinearModel, topic_model: LinearModel | None, lead: str) -> Prediction:
+    """The topic must agree with relevance: the best defence topic for a defence article, else
+    ``not-defense`` with the best finer non-defence topic as ``subtopic``."""
+    p_defense = relevance.probabilities(lead)["True"]
+    is_defense = p_defense >= 0.5
+    best, p_best = None, 0.0
+    if topic_model is not None:
+        probs = topic_model.probabilities(lead)
+        allowed = [c for c in topic_model.classes if (c in DEFENSE_TOPICS) == is_defense]
+        if allowed:
+            best = max(allowed, key=probs.__getitem__)
+            p_best = probs[best] / (sum(probs[c] for c in allowed) or 1.0)
+    if is_defense:
+        return Prediction(True, p_defense, best or "other-defense", None, p_best)
+    subtopic = best if best != NOT_DEFENSE else None
+    return Prediction(False, p_defense, NOT_DEFENSE, subtopic, p_best)
+
+
+def predict(text: str, *, title: str | None = None) -> Prediction | None:
+    """Relevance and topic of one article (normalised text), or None when no model is shipped."""
+    relevance = load_model(RELEVANCE_FILE)
+    if relevance is None:
+        return None
+    return _decide(relevance, load_model(TOPIC_FILE), lead_of(text, title))
+
+
+# Topics whose rules (``extractors/scope.py``, ``data/topic_rules.tsv``) name the event by its
+# own words ("lễ giao nhận quân", "diễn tập khu vực phòng thủ"): when the rules give one of these
+# for an article the model finds about defence, the rule wins. Measured (bench/classify.py): on
+# the dev gold, rules first 0.978 topic accuracy against 0.913 for the model alone; on the leads
+# (out-of-fold) 0.935 against 0.943, the rules' generic answers being left to the model.
+RULE_TOPICS = frozenset(DEFENSE_TOPICS) - {"other-defense"}
+
+
+def combine_topic(prediction: Prediction, rule_topic: str | None) -> str:
+    """The record's topic: a specific rule topic for a defence article, else the model's.
+
+    >>> p = Prediction(True, 0.97, "recruitment", None, 0.7)
+    >>> combine_topic(p, "enlistment"), combine_topic(p, "other-defense"), combine_topic(p, None)
+    ('enlistment', 'recruitment', 'recruitment')
+    """
+    if prediction.is_defense and rule_topic in RULE_TOPICS:
+        return rule_topic
+    return prediction.topic
+
+
+def classify(record, doc) -> None:
+    """The ``finish`` hook: fill ``is_defense``, ``defense_probability``, ``topic`` (rule topic
+    already in ``record.topic`` combined with the model's) and ``subtopic``."""
+    prediction = predict(doc.text, title=doc.title)
+    if prediction is None:
+        return
+    record.is_defense = prediction.is_defense
+    record.defense_probability = round(prediction.defense_probability, 4)
+    record.topic = combine_topic(prediction, record.topic)
+    record.subtopic = prediction.subtopic
+
+
+# --- training ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    text: str
+    is_defense: bool
+    topic: str  # a defence topic, or the finer non-defence topic ("not-defense" when unknown)
+    origin: str  # "leads" (evaluated) or "extra" (always trained on)
+
+
+def _leads_path(shared: Path | None) -> Path | None:
+    if shared is None:
+        return None
+    path = Path(shared) / "corpus" / "leads" / "leads.jsonl"
+    return path if path.is_file() else None
+
+
+def load_leads(shared: Path | None) -> list[Example]:
+    """The labelled leads of ``shared/corpus/leads/leads.jsonl`` (empty when absent)."""
+    path = _leads_path(shared)
+    if path is None:
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        text = normalize("\n".join(p for p in (row.get("title"), row.get("lead")) if p))
+        out.append(Example(row["id"], text, bool(row["is_defense"]), row["topic"], "leads"))
+    return out
+
+
+def load_extra() -> list[Example]:
+    """The project's own training examples (``data/classify_extra.tsv``)."""
+    table = files("qpdp_nlp").joinpath("data", EXTRA_DATA).read_text(encoding="utf-8")
+    rows = [line for line in table.splitlines() if line and not line.startswith("#")]
+    header = rows[0].split("\t")
+    if header != ["id", "is_defense", "topic", "text"]:
+        raise ValueError(f"{EXTRA_DATA}: unexpected header {header}")
+    out = []
+    for line in rows[1:]:
+        ident, flag, topic, text = line.split("\t")
+        if flag not in ("0", "1"):
+            raise ValueError(f"{EXTRA_DATA}: {ident}: is_defense must be 0 or 1")
+        if (flag == "1") != (topic in DEFENSE_TOPICS):
+            raise ValueError(f"{EXTRA_DATA}: {ident}: topic {topic!r} contradicts is_defense={flag}")
+        out.append(Example(ident, normalize(text.replace("\\n", "\n")), flag == "1", topic, "extra"))
+    return out
+
+
+def near_duplicate_groups(texts: list[str]) -> list[int]:
+    """A group number per text: texts whose syllable-trigram sets have Jaccard similarity
+    ≥ :data:`NEAR_DUPLICATE_JACCARD` (directly or through a chain) share a group."""
+    shingles = []
+    for text in texts:
+        syl = [t for t in terms(text) if "_" not in t]
+        shingles.append({" ".join(syl[i : i + 3]) for i in range(max(1, len(syl) - 2))})
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            a, b = shingles[i], shingles[j]
+            if a and b and len(a & b) >= NEAR_DUPLICATE_JACCARD * len(a | b):
+                parent[root(j)] = root(i)
+    roots: dict[int, int] = {}
+    return [roots.setdefault(root(i), len(roots)) for i in range(len(texts))]
+
+
+def _fit(texts: list[str], labels: list[str], c: float):
+    """scikit-learn TF-IDF + logistic regression, fitted deterministically."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=terms, sublinear_tf=True, min_df=MIN_DF, norm="l2", dtype=np.float64)
+    x = vectorizer.fit_transform([lead_of(t) for t in texts])
+    model = LogisticRegression(C=c, max_iter=1000, solver="newton-cg")
+    model.fit(x, labels)
+    return vectorizer, model
+
+
+def _round(values: np.ndarray) -> list[float]:
+    return [float(f"{v:.{DIGITS}g}") for v in np.asarray(values, dtype=np.float64).ravel()]
+
+
+def _export(vectorizer, model, meta: dict[str, Any]) -> dict[str, Any]:
+    vocabulary = vectorizer.get_feature_names_out().tolist()
+    idf = _round(vectorizer.idf_)
+    coef = np.asarray(model.coef_, dtype=np.float64).T  # (n_features, n_outputs)
+    return {
+        "format": MODEL_FORMAT,
+        **meta,
+        "classes": [str(c) for c in model.classes_],
+        "intercept": _round(model.intercept_),
+        # one row per term: [term, idf, weight per output]; a reviewer can grep a term and see
+        # which way it pushes
+        "features": [[term, idf[i], *_round(coef[i])] for i, term in enumerate(vocabulary)],
+    }
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    """JSON with one line per top-level key and one per feature row, so the file diffs well."""
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    lines = [f"{dump(key)}:{dump(value)}" for key, value in data.items() if key != "features"]
+    rows = ",\n".join(dump(row) for row in data.get("features", []))
+    lines.append(f'"features":[\n{rows}\n]')
+    path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+
+
+def cross_validate(examples: list[Example], *, folds: int = CV_FOLDS) -> dict[str, Any]:
+    """Grouped, stratified k-fold scores on the leads; the project's extra examples are added to
+    every training fold and never scored."""
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+    leads, predictions, groups = out_of_fold(examples, folds=folds)
+    if not leads:
+        return {}
+    gold_def = [e.is_defense for e in leads]
+    pred_def = [p.is_defense for p in predictions]
+    gold_topic = [e.topic if e.is_defense else NOT_DEFENSE for e in leads]
+    pred_topic = [p.topic for p in predictions]
+    gold_fine = [e.topic for e in leads]
+    pred_fine = [p.topic if p.is_defense else (p.subtopic or NOT_DEFENSE) for p in predictions]
+    p, r, f, _ = precision_recall_fscore_support(gold_def, pred_def, average="binary", pos_label=True)
+    return {
+        "leads": len(leads),
+        "extra_examples": len(examples) - len(leads),
+        "near_duplicate_groups": len(set(groups)),
+        "folds": folds,
+        "is_defense": {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4)},
+        "topic_macro_f1": round(float(f1_score(gold_topic, pred_topic, average="macro")), 4),
+        "topic_accuracy": round(sum(a == b for a, b in zip(gold_topic, pred_topic)) / len(gold_topic), 4),
+        "fine_topic_macro_f1": round(float(f1_score(gold_fine, pred_fine, average="macro")), 4),
+    }
+
+
+def out_of_fold(
+    examples: list[Example], *, folds: int = CV_FOLDS
+) -> tuple[list[Example], list[Prediction], list[int]]:
+    """Each lead predicted by models that never saw it nor any near-duplicate of it:
+    (leads, predictions, near-duplicate group of each lead). Empty without leads."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    leads = [e for e in examples if e.origin == "leads"]
+    extra = [e for e in examples if e.origin != "leads"]
+    if len(leads) < folds * 2:
+        return [], [], []
+    groups = near_duplicate_groups([e.text for e in leads])
+    predictions: list[Prediction | None] = [None] * len(leads)
+    splitter = StratifiedGroupKFold(n_splits=folds)
+    for train_idx, test_idx in splitter.split(leads, [e.topic for e in leads], groups):
+        models = _fit_both([leads[i] for i in train_idx] + extra)
+        for i in test_idx:
+            predictions[i] = _predict_with(models, leads[i].text)
+    return leads, predictions, groups
+
+
+def _fit_both(examples: list[Example]) -> tuple[LinearModel, LinearModel]:
+    texts = [e.text for e in examples]
+    relevance = _export(*_fit(texts, [str(e.is_defense) for e in examples], C_RELEVANCE), {})
+    topic = _export(*_fit(texts, [e.topic for e in examples], C_TOPIC), {})
+    return LinearModel.from_dict(relevance), LinearModel.from_dict(topic)
+
+
+def _predict_with(models: tuple[LinearModel, LinearModel], text: str) -> Prediction:
+    return _decide(models[0], models[1], lead_of(text))
+
+
+def train(model_dir: Path, *, shared: Path | None = None) -> dict[str, Any]:
+    """Fit both models on the leads (when ``shared`` has them) and the extra examples, write
+    ``relevance.json`` and ``topic.json`` into ``model_dir`` and return cross-validated scores."""
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: a multi-threaded sum may add in another order and change the last bits.
+    with threadpool_limits(limits=1):
+        return _train(Path(model_dir), shared)
+
+
+def _train(model_dir: Path, shared: Path | None) -> dict[str, Any]:
+    examples = load_leads(shared) + load_extra()
+    metrics = cross_validate(examples)
+    digest = hashlib.sha256(
+        "\n".join(f"{e.id}\t{e.is_defense}\t{e.topic}\t{e.text}" for e in examples).encode("utf-8")
+    ).hexdigest()
+    meta = {
+        "trained_on": {
+            "leads": sum(e.origin == "leads" for e in examples),
+            "extra": sum(e.origin == "extra" for e in examples),
+            "sha256": digest,
+        },
+        "features": {"terms": "syllable unigrams+bigrams", "lead_chars": LEAD_CHARS, "tf": "sublinear", "norm": "l2"},
+    }
+    texts = [e.text for e in examples]
+    model_dir.mkdir(parents=True, exist_ok=True)
+    relevance = _fit(texts, [str(e.is_defense) for e in examples], C_RELEVANCE)
+    _write(model_dir / RELEVANCE_FILE, _export(*relevance, {**meta, "cv": metrics, "C": C_RELEVANCE}))
+    topic = _fit(texts, [e.topic for e in examples], C_TOPIC)
+    _write(model_dir / TOPIC_FILE, _export(*topic, {**meta, "cv": metrics, "C": C_TOPIC}))
+    load_model.cache_clear()
+    return metrics
