@@ -233,7 +233,6 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
       qpdp compare out --indicator enlisted --plot enlisted.png --map enlisted-map.png
     """
     from .compare import compare as run_compare
-    from .plots import PlotError, plot_comparison, plot_map
     from .records import INDICATORS
 
     unknown = [k for k in indicators if k not in INDICATORS]
@@ -247,6 +246,10 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
         raise click.ClickException(str(exc)) from None
     with atomic_output(output) as out:
         out.write(result.render(fmt).rstrip("\n") + "\n")
+    if not (plot_path or map_path):
+        return
+    from .plots import PlotError, plot_comparison, plot_map  # matplotlib only when a chart is asked for
+
     indicator = indicators[0] if len(indicators) == 1 else None
     year = years[0] if len(years) == 1 else None
     try:
