@@ -139,8 +139,11 @@ def _lookup(name: str, levels: tuple[str, ...], types: tuple[str, ...]) -> list[
     for level in levels:
         units = gz.lookup(name, level)
         typed = [u for u in units if not types or u.type in types]
-        # A unit's type changes over the years (thị xã -> thành phố): the name decides.
-        found.extend(typed or (units if level != "province" else []))
+        # A unit's type changes over the years (thị xã -> thành phố, tỉnh Thừa Thiên Huế ->
+        # thành phố Huế): the name decides. "thành phố Bắc Giang" is the city, not the province.
+        if not typed and (level != "province" or gz.former_name(name_key(name), level)):
+            typed = units
+        found.extend(typed)
     return found
 
 
