@@ -79,6 +79,7 @@ class LevelWord:
     surface: str
     canonical: str
     level: str
+    numbered: bool  # may be followed by a number as the unit's name: "Quận 1", "phường 3"
 
 
 def _is_abbreviation(token: str) -> bool:
@@ -166,7 +167,7 @@ def head_lookup() -> dict[str, HeadEntry]:
 @lru_cache(maxsize=None)
 def level_words() -> dict[str, LevelWord]:
     return {
-        _key(r["surface"]): LevelWord(r["surface"], r["canonical"], r["level"])
+        _key(r["surface"]): LevelWord(r["surface"], r["canonical"], r["level"], r["numbered"] == "yes")
         for r in _read_tsv("unit_levels.tsv")
     }
 
@@ -186,6 +187,16 @@ def middle_names() -> frozenset[str]:
     return frozenset(r["middle_name"] for r in _read_tsv("unit_name_stops.tsv"))
 
 
+@lru_cache(maxsize=None)
+def surnames() -> frozenset[str]:
+    """Family names from the persons extractor's table; empty (and the cut then relies on middle
+    names alone) where that table is absent."""
+    try:
+        return frozenset(r["surname"] for r in _read_tsv("persons_surnames.tsv"))
+    except (FileNotFoundError, KeyError, IndexError):
+        return frozenset()
+
+
 # --- compiled patterns ---------------------------------------------------------------------------
 
 _END = ""
@@ -198,38 +209,51 @@ def _phrase_tokens(phrase: str) -> list[str]:
 
 
 def _trie_regex(phrases: Iterable[str]) -> str:
-    """One alternation for many phrases, factored by common leading words: the regex engine
-    then tries each first word once instead of once per phrase. Abbreviations keep their case
-    (``(?-i:…)``), other words are matched case-insensitively by the caller's flag."""
+    """One alternation for many phrases, factored by common leading characters (a character
+    trie), so that the regex engine tries each character once at a position instead of once per
+    phrase. Abbreviations keep their case (``(?-i:…)``), other words are matched
+    case-insensitively by the caller's flag; a dash may have spaces around it or not."""
     trie: dict[str, Any] = {}
+    pattern_of: dict[str, str] = {}
     for phrase in phrases:
         node = trie
-        for token in _phrase_tokens(phrase):
-            node = node.setdefault(token if _is_abbreviation(token) else token.lower(), {})
+        for key, rx in _phrase_symbols(phrase):
+            pattern_of[key] = rx
+            node = node.setdefault(key, {})
         node[_END] = {}
 
-    def token_rx(token: str) -> str:
-        if token in _DASHES:
-            return "[-–]"
-        return f"(?-i:{re.escape(token)})" if _is_abbreviation(token) else re.escape(token)
-
-    def emit(node: dict[str, Any], previous: Optional[str]) -> str:
+    def emit(node: dict[str, Any]) -> str:
         alternatives = []
-        for token in sorted((t for t in node if t != _END), key=len, reverse=True):
-            child = node[token]
-            if previous is None:
-                sep = ""
-            elif token in _DASHES or previous in _DASHES:
-                sep = " ?"
-            else:
-                sep = " "
-            rest = emit(child, token) if len(child) > (1 if _END in child else 0) else ""
+        for key in sorted((k for k in node if k != _END), reverse=True):
+            child = node[key]
+            rest = emit(child) if len(child) > (1 if _END in child else 0) else ""
             if rest and _END in child:
                 rest = f"(?:{rest})?"
-            alternatives.append(sep + token_rx(token) + rest)
+            alternatives.append(pattern_of[key] + rest)
+        if len(alternatives) == 1:
+            return alternatives[0]
         return "(?:" + "|".join(alternatives) + ")"
 
-    return emit(trie, None)
+    return emit(trie)
+
+
+def _phrase_symbols(phrase: str) -> list[tuple[str, str]]:
+    """(trie key, regex) per character of a phrase; a dash with its spaces is one symbol."""
+    symbols: list[tuple[str, str]] = []
+    tokens = _phrase_tokens(phrase)
+    for i, token in enumerate(tokens):
+        if token in _DASHES:
+            symbols.append(("-", " ?[-–] ?"))
+            continue
+        if i and tokens[i - 1] not in _DASHES:
+            symbols.append((" ", " "))
+        exact = _is_abbreviation(token)
+        for char in token:
+            if exact:
+                symbols.append(("=" + char, f"(?-i:{re.escape(char)})"))
+            else:
+                symbols.append((char.lower(), re.escape(char.lower())))
+    return symbols
 
 
 _UPPER = "".join(
@@ -245,6 +269,7 @@ class _Patterns:
     number: re.Pattern[str]
     name: re.Pattern[str]
     place: re.Pattern[str]
+    numbered_place: re.Pattern[str]
     bracket: re.Pattern[str]
 
 
@@ -258,7 +283,10 @@ def patterns() -> _Patterns:
     initials = {c for phrase in head_phrases for c in (phrase[0].lower(), phrase[0].upper())}
     first_letter = "(?=[" + re.escape("".join(sorted(initials))) + "])"
     return _Patterns(
-        head=re.compile(r"(?<!\w)" + first_letter + _trie_regex(head_phrases) + r"(?!\w)", flags),
+        # "Tỉnh ủy viên", "Công an viên" are titles of persons, not bodies.
+        head=re.compile(
+            r"(?<!\w)" + first_letter + _trie_regex(head_phrases) + r"(?!\w)(?! viên(?!\w))", flags
+        ),
         # A level word, unless it begins "huyện ủy" / "tỉnh ủy" (the next unit's head).
         level=re.compile(
             r" (?P<level>" + _trie_regex(lw.surface for lw in level_words().values()) + r")(?!\w)(?! ủy)",
@@ -270,12 +298,16 @@ def patterns() -> _Patterns:
             flags,
         ),
         name=re.compile(rf" (?:{_CAP_WORD}|\d{{1,4}})(?: (?:{_CAP_WORD}|\d{{1,4}}))*"),
-        place=re.compile(rf"(?:{_CAP_WORD}|\d{{1,3}}(?!\w))(?: {_CAP_WORD}){{0,4}}"),
+        place=re.compile(rf"{_CAP_WORD}(?: {_CAP_WORD}){{0,4}}"),
+        numbered_place=re.compile(r"\d{1,3}(?!\w)"),
         bracket=re.compile(r" \([A-ZĐ][A-ZĐ&-]{1,9}\)"),
     )
 
 
-_PLURAL_BEFORE = re.compile(r"(?:^|\s)(?:các|những|mọi)\s$", re.IGNORECASE)
+_PLURAL_BEFORE = ("các ", "Các ", "CÁC ", "những ", "Những ", "mọi ", "Mọi ")
+_COORDINATED_LEVEL = re.compile(
+    r"(?:,| và| hoặc|/) ?(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố)(?!\w)", re.IGNORECASE
+)
 _PLURAL_AFTER = re.compile(
     r" (?:các|những) (?:xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố|đơn vị|địa phương)(?!\w)",
     re.IGNORECASE,
@@ -294,19 +326,21 @@ class _Atom:
     canonical: str
     level: Optional[str]
     place: Optional[str]
-    # What tells this unit from another of the same head: (level word, place or number).
-    detail: tuple[Optional[str], Optional[str]] = (None, None)
+    # What tells this unit from another of the same head: (level, level word, place or number).
+    detail: tuple[Optional[str], Optional[str], Optional[str]] = (None, None, None)
 
 
 def _person_cut(run: str) -> str:
     """The part of a capitalised run that is a place, not a person's name after it.
 
-    "Ba Bể Hoàng Văn Nam" -> "Ba Bể"; "Hà Duy Đạt" -> ""; "Hồ Chí Minh" -> "Hồ Chí Minh".
+    A name starts with a family name followed by a middle name and a given name:
+    "Ba Bể Hoàng Văn Nam" -> "Ba Bể"; "Bắc Kạn Hoàng Duy Chinh" -> "Bắc Kạn";
+    "Hà Duy Đạt" -> ""; "Hồ Chí Minh" -> "Hồ Chí Minh".
     """
     words = run.split(" ")
-    middles = middle_names()
+    middles, family = middle_names(), surnames()
     for i in range(len(words) - 2):
-        if words[i + 1] in middles:
+        if words[i + 1] in middles and (not family or words[i] in family):
             return " ".join(words[:i])
     return run
 
@@ -315,12 +349,18 @@ def _title_place(name: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in name.split(" "))
 
 
-def _place_after(text: str, pos: int, places: dict[int, Place]) -> Optional[tuple[int, str]]:
+def _place_after(
+    text: str, pos: int, places: dict[int, Place], word: Optional[LevelWord]
+) -> Optional[tuple[int, str]]:
     """(end, canonical name) of the place written at ``pos``, if one is."""
     fact = places.get(pos)
     if fact is not None:
         return fact.end, fact.name or _title_place(fact.text)
     pats = patterns()
+    if word is not None and word.numbered:
+        number = pats.numbered_place.match(text, pos)
+        if number:
+            return number.end(), number.group()
     m = pats.place.match(text, pos)
     if m is None or pats.head.match(text, pos):
         return None
@@ -376,9 +416,9 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> Optional[_At
                 end = lvl.end()
         found = None
         if text.startswith(" ", end):
-            found = _place_after(text, end + 1, places)
+            found = _place_after(text, end + 1, places, word)
         elif word is not None and word.surface.endswith("."):
-            found = _place_after(text, end, places)  # "TX.Tân Châu"
+            found = _place_after(text, end, places, word)  # "TX.Tân Châu"
         if found:
             end, place = found
         if entry.required and word is None and place is None:
@@ -395,7 +435,7 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> Optional[_At
         if place:
             parts.append(place)
     canonical = _command_by_level(" ".join(parts), level)
-    detail = (word.canonical if word else None, place)
+    detail = (level, word.canonical if word else None, place)
     if entry.follows in ("number", "name"):
         place = None  # "316" in "Sư đoàn 316" names the unit, not where it is
     return _Atom(m.start(), end, entry, canonical, level, place, detail)
@@ -446,8 +486,11 @@ def _unit(text: str, chain: list[_Atom]) -> Optional[Unit]:
     if roles[0] == "parent" or "unit" not in roles and "parent" not in roles:
         return None  # a department without its body, or a parent named alone
     start, end = chain[0].start, chain[-1].end
-    if _PLURAL_BEFORE.search(text, max(0, start - 8), start) or _PLURAL_AFTER.match(text, end):
+    if text.endswith(_PLURAL_BEFORE, 0, start) or _PLURAL_AFTER.match(text, end):
         return None
+    _, word, place = chain[-1].detail
+    if word and not place and _COORDINATED_LEVEL.match(text, end):
+        return None  # "Hội đồng NVQS xã, phường": one body in each commune, not a unit
     own = next((a for a in chain if a.entry.role != "sub"), chain[0])
     return Unit(
         text=text[start:end],
@@ -461,7 +504,7 @@ def _unit(text: str, chain: list[_Atom]) -> Optional[Unit]:
     )
 
 
-_Signature = tuple[tuple[str, Optional[str], Optional[str]], ...]
+_Signature = tuple[tuple[str, Optional[str], Optional[str], Optional[str]], ...]
 
 
 def _mentions(text: str, places: Sequence[Any]) -> list[tuple[Unit, _Signature]]:
@@ -470,7 +513,7 @@ def _mentions(text: str, places: Sequence[Any]) -> list[tuple[Unit, _Signature]]
     for chain in _chains(text, _atoms(text, place_at)):
         unit = _unit(text, chain)
         if unit is not None:
-            found.append((unit, tuple((a.entry.canonical, *a.detail) for a in chain)))
+            found.append((unit, tuple((a.entry.surface, *a.detail) for a in chain)))
     return found
 
 
@@ -481,10 +524,9 @@ def find_units(text: str, places: Sequence[Any] = ()) -> list[Unit]:
 
 
 def _same_unit(a: _Signature, b: _Signature) -> bool:
-    """Two mentions name the same unit when their heads are the same and no level word, place
-    or number tells them apart ("UBND huyện" after "UBND huyện Ba Bể"; not "UBND xã")."""
-    if len(a) != len(b):
-        return False
+    """Two mentions name the same unit when their heads are the same and no level, level word,
+    place or number tells them apart ("UBND huyện" after "UBND huyện Ba Bể", not "UBND xã");
+    a shorter mention may leave the parent out ("Sư đoàn 316" after "Sư đoàn 316 Quân khu 2")."""
     for (head_a, *detail_a), (head_b, *detail_b) in zip(a, b):
         if head_a != head_b:
             return False
