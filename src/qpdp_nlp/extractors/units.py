@@ -305,6 +305,7 @@ def patterns() -> _Patterns:
 
 
 _PLURAL_BEFORE = ("các ", "Các ", "CÁC ", "những ", "Những ", "mọi ", "Mọi ")
+_MEMBERSHIP = ("Ủy viên ", "ủy viên ", "Thành viên ", "thành viên ")
 _COORDINATED_LEVEL = re.compile(
     r"(?:,| và| hoặc|/) ?(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố)(?!\w)", re.IGNORECASE
 )
@@ -408,14 +409,18 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> Optional[_At
             place = run
             end += 1 + len(run)
     elif entry.follows in ("place", "level_place"):
+        found = None
+        # The places extractor's fact may span the level word too ("huyện Ba Bể").
+        fact = places.get(end + 1) if text.startswith(" ", end) else None
         if entry.follows == "level_place":
             lvl = pats.level.match(text, end)
-            if lvl:
+            if lvl and (fact is None or lvl.end() < fact.end):
                 word = level_words()[_key(lvl.group("level"))]
                 level = word.level
                 end = lvl.end()
-        found = None
-        if text.startswith(" ", end):
+        if fact is not None and fact.end > end:
+            found = fact.end, fact.name or _title_place(fact.text)
+        elif text.startswith(" ", end):
             found = _place_after(text, end + 1, places, word)
         elif word is not None and word.surface.endswith("."):
             found = _place_after(text, end, places, word)  # "TX.Tân Châu"
@@ -513,7 +518,7 @@ def _mentions(text: str, places: Sequence[Any]) -> list[tuple[Unit, _Signature]]
     for chain in _chains(text, _atoms(text, place_at)):
         unit = _unit(text, chain)
         if unit is not None:
-            found.append((unit, tuple((a.entry.surface, *a.detail) for a in chain)))
+            found.append((unit, tuple((a.entry.canonical, *a.detail) for a in chain)))
     return found
 
 
@@ -605,6 +610,8 @@ def _complete(unit: Unit, scope: Scope) -> None:
         found = _scope_place(level, tail, scope)
         if not found:
             return
+        if found[1].isdigit():  # "Quận 1", "Phường 3": the number is the name
+            unit.canonical = f"{unit.canonical[: -len(tail)]}{tail[:1].upper()}{tail[1:]}"
         unit.canonical = f"{unit.canonical} {found[1]}"
     else:
         entry = _entry_by_canonical()[tail]
@@ -645,9 +652,14 @@ def unit_of_position(position: str, scope: Scope) -> Optional[str]:
     >>> unit_of_position("Trưởng thôn", Scope()) is None
     True
     """
-    units = find_units(normalize(position))
-    if not units:
+    text = normalize(position)
+    mentions = _mentions(text, ())
+    if not mentions:
         return None
-    unit = units[0]
+    # A membership ("Ủy viên Ban Thường vụ Tỉnh ủy, Chỉ huy trưởng Bộ CHQS tỉnh") is not the
+    # office the person holds, and a bare "Đảng ủy" next to a named body is that body's own.
+    held = [m for m in mentions if not text.endswith(_MEMBERSHIP, 0, m[0].start)] or mentions
+    named = [m for m in held if any(atom[1:] != (None, None, None) for atom in m[1])]
+    unit = (named or held)[0][0]
     _complete(unit, scope)
     return unit.canonical
