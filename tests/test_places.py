@@ -151,7 +151,6 @@ def test_resolved(text, url, mention, name, unit_type, province, district, provi
     "text, mention, at_least",
     [
         ("Huyện Châu Thành tổ chức lễ giao nhận quân.", "Huyện Châu Thành", 5),
-        ("Tân Châu hoàn thành chỉ tiêu giao quân.", "Tân Châu", 2),  # thị xã or huyện
         ("Lãnh đạo huyện Phú Tân dự lễ.", "huyện Phú Tân", 2),  # An Giang or Cà Mau
         ("Xã Phú Tân tổ chức huấn luyện dân quân.", "Xã Phú Tân", 2),
     ],
@@ -165,6 +164,7 @@ def test_ambiguous_names_are_not_guessed(text, mention, at_least):
 @pytest.mark.parametrize(
     "text",
     [
+        "Học tập và làm theo tư tưởng Hồ Chí Minh.",  # the president, not the city
         "Đồng chí Nguyễn Văn Giang phát biểu tại hội nghị.",  # Văn Giang is a district of Hưng Yên
         "Ông Trần Thanh Hà, Chủ tịch UBND xã, chủ trì.",  # Thanh Hà is a district of Hải Dương
         "Các tỉnh bạn và các xã nghèo được hỗ trợ.",
@@ -173,6 +173,22 @@ def test_ambiguous_names_are_not_guessed(text, mention, at_least):
 )
 def test_no_place(text):
     assert places.extract(light_doc(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "Tân Châu" is a district in An Giang and in Tây Ninh, and a commune in other provinces:
+        # standing bare, it is a place only when the article says where.
+        ("Tân Châu hoàn thành chỉ tiêu giao quân.", []),
+        ("Tân Châu hoàn thành chỉ tiêu giao quân. Lãnh đạo tỉnh An Giang dự lễ.",
+         [("Tân Châu", "An Giang"), ("An Giang", "An Giang")]),
+        # A name found only as a district stands bare without help.
+        ("Pác Nặm tổng kết công tác quân sự.", [("Pác Nặm", "Bắc Kạn")]),
+    ],
+)
+def test_bare_district_names(text, expected):
+    assert [(p.name, p.province) for p in places.extract(light_doc(text))] == expected
 
 
 def test_coordinated_communes():
@@ -190,6 +206,9 @@ def test_coordinated_communes():
         ("http://vinhchan.hahoa.phutho.gov.vn/tin/1", "Phú Thọ", "Hạ Hòa", "Vĩnh Chân"),
         ("https://tplaocai.laocai.gov.vn/1/2", "Lào Cai", "Lào Cai", None),
         ("https://pacnam.gov.vn/tin", None, "Pác Nặm", None),
+        ("https://backancity.gov.vn/tin", None, "Bắc Kạn", None),  # the provincial city
+        ("https://huyendamha.vn/tin", None, "Đầm Hà", None),
+        ("http://quansu.haiphong.gov.vn/tin", "Hải Phòng", None, None),
         ("https://hdndtuyenquang.gov.vn/tin", "Tuyên Quang", None, None),
         ("https://baomoi.net.vn/tin-c1.epi", None, None, None),
         ("https://tienphong.vn/bai-post1.tpo", None, None, None),

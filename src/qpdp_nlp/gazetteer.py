@@ -142,7 +142,8 @@ class Gazetteer:
                 bucket.append(unit)
 
 
-def _table(name: str) -> list[dict[str, str]]:
+def read_table(name: str) -> list[dict[str, str]]:
+    """Rows of a TSV table of ``qpdp_nlp/data`` (``#`` lines are notes, the first row the header)."""
     path = files("qpdp_nlp") / "data" / name
     rows = []
     with path.open(encoding="utf-8") as fh:
@@ -241,7 +242,7 @@ def gazetteer() -> Gazetteer:
                 district_type=d.type, lat=r["wardLat"], lon=r["wardLon"],
             ))
 
-    for row in _table("place_former_units.tsv"):
+    for row in read_table("place_former_units.tsv"):
         successor = next(
             u for u in gaz.by_key[("district", name_key(row["successor"]))] if u.province == row["province"]
         )
@@ -250,7 +251,7 @@ def gazetteer() -> Gazetteer:
             district_code=None, district_type=row["type"], successor_code=successor.code,
             lat=None, lon=None,
         ))
-    for alias in _table("place_aliases.tsv"):
+    for alias in read_table("place_aliases.tsv"):
         for unit in gaz.by_key.get((alias["level"], name_key(alias["official"])), []):
             if alias["province"] and unit.province != alias["province"]:
                 continue

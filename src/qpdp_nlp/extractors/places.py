@@ -88,7 +88,6 @@ _TYPE_OF = {
 # Labels of a web host that say nothing about a place.
 _HOST_NOISE = frozenset({"www", "gov", "vn", "com", "org", "net", "edu", "dcs", "info", "portal", "m"})
 # Prefixes a portal's host label puts before a unit's name: "tplaocai", "huyenbabe", "baobackan".
-_HOST_PREFIXES = ("thanhpho", "thixa", "huyen", "quan", "tp", "tx", "bao", "hdnd", "ubnd", "tinh")
 # The two-level system: no districts any more, communes and wards under the 34 provinces.
 _TWO_LEVEL_CUES = re.compile(
     r"(?i:chính quyền (?:địa phương )?(?:hai|2) cấp|sau (?:khi )?(?:sáp nhập|sắp xếp|hợp nhất)"
@@ -117,6 +116,9 @@ class Mention:
     chosen: Optional[AdminUnit] = None
     shown_name: Optional[str] = None
     settled: bool = True
+    typed: list[AdminUnit] = field(default_factory=list)
+    weak: bool = False  # a bare district name that is also a commune's elsewhere ("Yên Sơn")
+    every: list[AdminUnit] = field(default_factory=list)
     follows: list[int] = field(default_factory=list)
 
 
@@ -125,26 +127,52 @@ def _bare_names() -> tuple[frozenset[str], frozenset[str]]:
     """Name keys that may stand bare: every province, and districts of two or more syllables."""
     names = gz.known_names()
     communes = names.get("commune", frozenset())
+    stops = {name_key(row["name"]) for row in gz.read_table("place_bare_stops.tsv")}
     # A dissolved district's name often lives on in a commune ("Tân Thành"): only typed then.
     former = {gz.name_key(u.name) for u in gz.units("district") if u.code is None}
     districts = frozenset(
         k for k in names.get("district", ())
-        if " " in k and not k[0].isdigit() and not (k in former and k in communes)
+        if " " in k and not k[0].isdigit() and not (k in former and k in communes) and k not in stops
     )
-    return names.get("province", frozenset()), districts
+    return names.get("province", frozenset()) - stops, districts
 
 
-def _lookup(name: str, levels: tuple[str, ...], types: tuple[str, ...]) -> list[AdminUnit]:
-    found: list[AdminUnit] = []
+@lru_cache(maxsize=1)
+def _commune_elsewhere() -> frozenset[str]:
+    """District name keys that also name a commune elsewhere: before 2025 outside that district,
+    after 2025 outside its province (new communes often inherit their district's name)."""
+    out = set()
+    for key in _bare_names()[1]:
+        districts = gz.lookup(key, "district")
+        codes = {u.code for u in districts}
+        provinces = {u.province_2025 for u in districts}
+        for c in gz.lookup(key, "commune"):
+            if (c.era == "legacy" and c.district_code not in codes) or (
+                c.era == "2025" and c.province not in provinces
+            ):
+                out.add(key)
+                break
+    return frozenset(out)
+
+
+def _lookup(name: str, levels: tuple[str, ...], types: tuple[str, ...]) -> tuple[list[AdminUnit], list[AdminUnit]]:
+    """Every unit of ``levels`` called ``name``, and those of the written type.
+
+    A unit's type changes over the years (huyện Phong Điền became a thị xã, tỉnh Thừa Thiên Huế
+    the thành phố Huế), so every unit of the name stays a candidate; the written type is preferred
+    when the context does not settle it. A province is never the "thành phố" of another type
+    ("thành phố Bắc Giang" is the city, not the province) unless the name is a former one.
+    """
+    every: list[AdminUnit] = []
+    typed: list[AdminUnit] = []
     for level in levels:
         units = gz.lookup(name, level)
-        typed = [u for u in units if not types or u.type in types]
-        # A unit's type changes over the years (thị xã -> thành phố, tỉnh Thừa Thiên Huế ->
-        # thành phố Huế): the name decides. "thành phố Bắc Giang" is the city, not the province.
-        if not typed and (level != "province" or gz.former_name(name_key(name), level)):
-            typed = units
-        found.extend(typed)
-    return found
+        of_type = [u for u in units if not types or u.type in types]
+        if level == "province" and not of_type and not gz.former_name(name_key(name), level):
+            continue
+        every.extend(units)
+        typed.extend(of_type)
+    return every, typed
 
 
 def _scan(text: str) -> list[Mention]:
@@ -162,11 +190,11 @@ def _scan(text: str) -> list[Mention]:
                 candidate = " ".join(words[:n])
                 key = name_key(candidate)
                 if any(key in known.get(level, ()) for level in levels):
-                    units = _lookup(candidate, levels, types)
+                    units, typed = _lookup(candidate, levels, types)
                     if units:
                         end = name_start + len(candidate)
                         mentions.append(Mention(mention_start, end, candidate, _type_key(raw_type),
-                                                levels, units, "typed"))
+                                                levels, units, "typed", typed=typed))
                         _coordinated(text, mentions, end, levels, types)
                         break
             continue
@@ -178,7 +206,9 @@ def _scan(text: str) -> list[Mention]:
             if level:
                 units = gz.lookup(candidate, level)
                 start = name_start + offset
-                mentions.append(Mention(start, start + len(candidate), candidate, None, (level,), units, "bare"))
+                weak = level == "district" and key in _commune_elsewhere()
+                mentions.append(Mention(start, start + len(candidate), candidate, None, (level,), units,
+                                        "bare", weak=weak))
                 break
     return mentions
 
@@ -211,7 +241,7 @@ def _coordinated(text: str, mentions: list[Mention], end: int, levels, types) ->
         if not nxt:
             return
         name = nxt.group("name")
-        units = _lookup(name, levels, types)
+        units, _ = _lookup(name, levels, types)
         same_area = [u for u in units if any(_near(u, c) for c in mentions[first].candidates)]
         if not same_area:
             return
@@ -244,7 +274,7 @@ class UrlPlaces:
 
 @lru_cache(maxsize=4096)
 def url_places(url: Optional[str]) -> UrlPlaces:
-    """Places named by a URL's host, most specific label first.
+    """Places named by a URL's host, read from the province label leftwards to the most specific.
 
     >>> [u.name for u in url_places("http://vinhchan.hahoa.phutho.gov.vn/tin").commune]
     ['Vĩnh Chân']
@@ -254,36 +284,59 @@ def url_places(url: Optional[str]) -> UrlPlaces:
         return out
     host = urlsplit(url if "//" in url else "//" + url).hostname or ""
     labels = [label for label in host.lower().split(".") if label and label not in _HOST_NOISE]
-    if not labels:
-        return out
     for label in reversed(labels):
+        if not out.district:
+            districts = _district_in_label(label, out.province, explicit=True)
+            if districts:
+                out.district = districts
+                continue
         if not out.province:
             units, former = _province_in_label(label)
             if units:
                 out.province, out.province_name = units, former
                 continue
-        stripped = [label] + [label[len(p):] for p in _HOST_PREFIXES if label.startswith(p) and len(label) > len(p) + 3]
-        for key in stripped:
-            districts = gz.by_ascii(key, "district")
-            if out.province:
-                districts = [d for d in districts if _in_province(d, out.province)]
-            elif label == labels[0] and len(labels) == 1:
-                pass  # a district's own domain ("pacnam.gov.vn")
-            if districts and not out.district:
-                if label.startswith(("tp", "thanhpho")):
-                    districts = [d for d in districts if d.type == "thành phố"] or districts
+        if not out.district:
+            districts = _district_in_label(label, out.province, explicit=False)
+            if districts:
                 out.district = districts
-                break
-        else:
-            if out.district or out.province:
-                communes = gz.by_ascii(label, "commune")
-                if out.district:
-                    communes = [c for c in communes if c.district_code in {d.code for d in out.district}]
-                else:
-                    communes = [c for c in communes if _in_province(c, out.province)]
-                if communes and not out.commune:
-                    out.commune = communes
+                continue
+        if (out.district or out.province) and not out.commune:
+            communes = gz.by_ascii(label, "commune")
+            if out.district:
+                codes = {d.code for d in out.district}
+                communes = [c for c in communes if c.district_code in codes]
+            else:
+                communes = [c for c in communes if _in_province(c, out.province)]
+            out.commune = communes
     return out
+
+
+# Host label forms that name a district: "tplaocai", "txhuongtra", "huyendamha", "backancity".
+_HOST_DISTRICT_FORMS = (
+    ("thanhpho", "", "thành phố"), ("thixa", "", "thị xã"), ("huyen", "", "huyện"), ("quan", "", "quận"),
+    ("tp", "", "thành phố"), ("tx", "", "thị xã"), ("", "city", "thành phố"),
+)
+_HOST_OTHER_PREFIXES = ("bao", "hdnd", "ubnd")
+
+
+def _district_in_label(label: str, provinces: list[AdminUnit], *, explicit: bool) -> list[AdminUnit]:
+    if explicit:
+        forms = [
+            (label[len(pre) : len(label) - len(suf)], unit_type)
+            for pre, suf, unit_type in _HOST_DISTRICT_FORMS
+            if label.startswith(pre) and label.endswith(suf) and len(label) - len(pre) - len(suf) >= 3
+        ]
+    else:
+        forms = [(label, None)] + [(label[len(p) :], None) for p in _HOST_OTHER_PREFIXES if label.startswith(p)]
+    for key, unit_type in forms:
+        districts = gz.by_ascii(key, "district")
+        if provinces:
+            districts = [d for d in districts if _in_province(d, provinces)]
+        if unit_type:
+            districts = [d for d in districts if d.type == unit_type] or districts
+        if districts:
+            return districts
+    return []
 
 
 def _in_province(unit: AdminUnit, provinces: list[AdminUnit]) -> bool:
@@ -305,8 +358,6 @@ def _province_in_label(label: str) -> tuple[list[AdminUnit], Optional[str]]:
         if label == key or (len(key) >= 3 and label.endswith(key) and len(label) > len(key) + 1) or (
             len(key) >= 6 and key in label
         ):
-            if label != key and gz.by_ascii(label, "district"):
-                continue  # "tplaocai": the city, not the province
             return gz.by_ascii(key, "province"), gz.former_name(key, "province")
     return [], None
 
@@ -324,10 +375,9 @@ def two_level_era(doc: Analysis, mentions: list[Mention]) -> bool:
         return False
     if _TWO_LEVEL_CUES.search(doc.text):
         return True
-    # The article's own date, written near its start, after the reform.
+    # The article's own date, the first written near its start.
     for m in _DATE.finditer(doc.text, 0, 600):
-        if (int(m.group(2)), int(m.group(1))) >= (2025, 7):
-            return True
+        return (int(m.group(2)), int(m.group(1))) >= (2025, 7)
     communes = [m for m in mentions if "commune" in m.levels]
     return bool(communes) and all(
         any(u.era == "2025" for u in m.candidates) and not any(u.era == "legacy" for u in m.candidates)
@@ -339,33 +389,48 @@ def resolve(doc: Analysis, mentions: list[Mention]) -> None:
     """Choose each mention's unit in place, or leave ``chosen`` None when it cannot be known."""
     era = "2025" if two_level_era(doc, mentions) else "legacy"
     for m in mentions:
+        m.every = list(m.candidates)
         in_era = [u for u in m.candidates if u.era == era]
         # A commune of the other era only ("Tam Xuân" before 2025) is not the place meant.
         m.settled = bool(in_era) or m.levels != ("commune",)
         m.candidates = in_era or m.candidates
+        m.typed = [u for u in m.typed if u in m.candidates]
         if "province" in m.levels and len(m.levels) > 1:
             # "thành phố X": the province when X is a centrally governed city, else the city.
             provinces = [u for u in m.candidates if u.level == "province" and u.type == "thành phố"]
             m.candidates = provinces or [u for u in m.candidates if u.level != "province"]
+            m.typed = [u for u in m.typed if u in m.candidates]
         if m.candidates and m.candidates[0].level == "province":
-            former = gz.former_name(name_key(m.name), "province")
-            m.shown_name = former
+            m.shown_name = gz.former_name(name_key(m.name), "province")
             m.candidates = m.candidates[:1]
     url = url_places(doc.meta.get("url"))
-    # Provinces and districts written unambiguously anchor the rest.
-    anchors: list[AdminUnit] = [m.candidates[0] for m in mentions if len(m.candidates) == 1]
+    # Places written unambiguously, and the source's domain, anchor the rest.
+    anchors: list[AdminUnit] = [m.candidates[0] for m in mentions if len(m.candidates) == 1 and not m.weak]
     anchors += [u for u in url.province + url.district if len(url.province + url.district) <= 2]
+    local = [a for a in anchors if a.level != "province"]
+    provinces = [a for a in anchors if a.level == "province"]
     for i, m in enumerate(mentions):
         if not m.settled:
             continue
+        if m.weak and not _by_context(m, local, provinces + url.province):
+            m.candidates = []  # a bare name the article gives no reason to read as a district
+            continue
         if len(m.candidates) == 1:
             m.chosen = m.candidates[0]
-            continue
-        pick = _by_apposition(doc.text, mentions, i) or _by_context(m, url.district + url.commune, url.province)
-        if pick is None:
-            pick = _by_context(m, [a for a in anchors if a.level != "province"],
-                               [a for a in anchors if a.level == "province"])
-        m.chosen = pick
+        else:
+            m.chosen = (
+                _by_apposition(doc.text, mentions, i)
+                or _by_context(m, url.district + url.commune, url.province)
+                or _by_context(m, local, provinces)
+                or (m.typed[0] if len(m.typed) == 1 else None)
+            )
+        if m.chosen is not None and m.chosen.level == "commune" and provinces:
+            # A commune known only in the other era fits the article's province: "xã Đa Phúc" of
+            # Hà Nội (2025) rather than of Hòa Bình (before).
+            if not any(_contains(p, m.chosen) for p in provinces):
+                other = [u for u in m.every if u.era != m.chosen.era and any(_contains(p, u) for p in provinces)]
+                if len(other) == 1:
+                    m.chosen = other[0]
 
 
 def _by_apposition(text: str, mentions: list[Mention], i: int) -> Optional[AdminUnit]:
@@ -393,10 +458,15 @@ def _contains(outer: AdminUnit, inner: AdminUnit) -> bool:
 
 
 def _by_context(m: Mention, local: list[AdminUnit], provinces: list[AdminUnit]) -> Optional[AdminUnit]:
+    """The one candidate inside the given districts, else inside the given provinces; among
+    them those of the written type first."""
     for area in (local, provinces):
         if not area:
             continue
         pool = [u for u in m.candidates if any(_contains(a, u) or a.code == u.code and a.level == u.level for a in area)]
+        typed = [u for u in pool if u in m.typed]
+        if len(typed) == 1:
+            return typed[0]
         if len(pool) == 1:
             return pool[0]
     return None
@@ -431,7 +501,7 @@ def mentions(doc: Analysis) -> list[Mention]:
     found = list({(m.start, m.end): m for m in _scan(doc.text)}.values())
     found.sort(key=lambda m: m.start)
     resolve(doc, found)
-    return found
+    return [m for m in found if m.candidates]
 
 
 def extract(doc: Analysis) -> list[Place]:
