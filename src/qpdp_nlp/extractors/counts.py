@@ -374,6 +374,29 @@ def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+def read_unit(count_text: str) -> tuple[Optional[str], bool]:
+    """The unit and percent flag of a count written on its own ("hơn 180 học viên" -> "học viên").
+
+    >>> read_unit("gần 3 tỷ đồng"), read_unit("100% chỉ tiêu"), read_unit("145 chính thức")
+    (('đồng', False), ('%', True), ('chính thức', False))
+    """
+    t = tables()
+    numbers = find_numbers(count_text)
+    if not numbers:
+        return None, False
+    number = numbers[0]
+    if number.is_percent:
+        return "%", True
+    money = t.money_re.match(count_text, number.end)
+    if money is not None:
+        return t.money[money.group(1).lower()], False
+    noun = _noun_after(count_text, number.end)
+    if noun is not None:
+        return noun[0], False
+    rest = count_text[number.end:].strip()
+    return (rest or None), False
+
+
 def candidates(doc: Analysis) -> list[_Candidate]:
     """Counts before indicators: the rules of steps 1–3 of the module docstring."""
     found = []
