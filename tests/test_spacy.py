@@ -297,3 +297,22 @@ def test_facts_over_the_same_characters_keep_their_own_fields():
     assert [(s.label_, s._.qpdp["rule"]) for s in doc.spans["places"]] == [("xã", "coordinated"), ("huyện", "bare")]
     assert [(s._.qpdp_kind, s._.qpdp["type"]) for s in doc.spans["units"]] == [("units", "agency")]
     assert [type(s._.qpdp_fact).__name__ for s in doc.spans["places"]] == ["Place", "Place"]
+
+
+def test_component_record_is_the_library_record(sample_docs):
+    import qpdp_nlp
+
+    text, doc = sample_docs[1]
+    assert doc._.qpdp_record == qpdp_nlp.extract(text)
+
+
+def test_pipeline_and_docs_pickle(nlp, sample_docs):
+    import pickle
+
+    text = "Dự có Đại tá Lương Văn Khánh, Phó Chỉ huy trưởng Bộ CHQS tỉnh Bắc Kạn."
+    again = pickle.loads(pickle.dumps(nlp))  # what nlp.pipe(n_process=…) does
+    doc = again(text)
+    assert [s._.qpdp["name"] for s in doc.spans["persons"]] == ["Lương Văn Khánh"]
+    _, sample = sample_docs[0]
+    copy = pickle.loads(pickle.dumps(sample))
+    assert [s._.qpdp for s in copy.spans["counts"]] == [s._.qpdp for s in sample.spans["counts"]]

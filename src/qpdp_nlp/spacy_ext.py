@@ -377,6 +377,11 @@ class QpdpComponent:
         self.classify = classify
         self._pipeline: Pipeline | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The pipeline holds modules and models: rebuilt on first use after unpickling
+        # (nlp.pipe(n_process=…) pickles the components).
+        return {**self.__dict__, "_pipeline": None}
+
     @property
     def pipeline(self) -> Pipeline:
         # Built on first use: adding the pipe must stay cheap.
