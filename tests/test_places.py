@@ -131,6 +131,9 @@ RESOLVED = [
      "tỉnh Thừa Thiên Huế", "Thừa Thiên Huế", "tỉnh", "Thừa Thiên Huế", None, "Huế"),
     ("Sau sáp nhập, xã Tây Ninh Hòa tổng kết công tác quân sự.", None,
      "xã Tây Ninh Hòa", "Tây Ninh Hòa", "xã", "Khánh Hòa", None, "Khánh Hòa"),
+    # Only the 2025 commune of this name is in the province the article names.
+    ("Hà Nội: người cao tuổi được khám bệnh\n\nBí thư Đảng ủy xã Đa Phúc phát biểu.", None,
+     "xã Đa Phúc", "Đa Phúc", "xã", "Hà Nội", None, "Hà Nội"),
     ("Thị xã Cửa Lò tổng kết 10 năm thực hiện nghị quyết.", None,
      "Thị xã Cửa Lò", "Cửa Lò", "thị xã", "Nghệ An", "Cửa Lò", "Nghệ An"),
 ]
@@ -210,6 +213,8 @@ def test_coordinated_communes():
         ("https://huyendamha.vn/tin", None, "Đầm Hà", None),
         ("http://quansu.haiphong.gov.vn/tin", "Hải Phòng", None, None),
         ("https://hdndtuyenquang.gov.vn/tin", "Tuyên Quang", None, None),
+        ("https://quan3.hochiminhcity.gov.vn/tin", "Hồ Chí Minh", "3", None),
+        ("https://luatminhkhue.vn/bai-viet", None, None, None),  # not Huế for its last letters
         ("https://baomoi.net.vn/tin-c1.epi", None, None, None),
         ("https://tienphong.vn/bai-post1.tpo", None, None, None),
         (None, None, None, None),

@@ -324,7 +324,8 @@ def _district_in_label(label: str, provinces: list[AdminUnit], *, explicit: bool
         forms = [
             (label[len(pre) : len(label) - len(suf)], unit_type)
             for pre, suf, unit_type in _HOST_DISTRICT_FORMS
-            if label.startswith(pre) and label.endswith(suf) and len(label) - len(pre) - len(suf) >= 3
+            if label.startswith(pre) and label.endswith(suf)
+            and (len(label) - len(pre) - len(suf) >= 3 or label[len(pre) : len(label) - len(suf)].isdigit())
         ]
     else:
         forms = [(label, None)] + [(label[len(p) :], None) for p in _HOST_OTHER_PREFIXES if label.startswith(p)]
@@ -355,8 +356,9 @@ def _province_in_label(label: str) -> tuple[list[AdminUnit], Optional[str]]:
     """A province key as the whole label, at its start or end, or anywhere when it is long
     enough not to occur by chance ("baobariavungtau", "hdndtuyenquang", "quanuy1hcm")."""
     for key in _province_keys():
-        if label == key or (len(key) >= 3 and label.endswith(key) and len(label) > len(key) + 1) or (
-            len(key) >= 6 and key in label
+        if label == key or (len(key) >= 6 and key in label) or (
+            label.endswith(key) and len(label) > len(key) + 1
+            and (len(key) >= 5 or label[-len(key) - 1].isdigit())  # not "luatminhkhue" for Huế
         ):
             return gz.by_ascii(key, "province"), gz.former_name(key, "province")
     return [], None
@@ -424,13 +426,13 @@ def resolve(doc: Analysis, mentions: list[Mention]) -> None:
                 or _by_context(m, local, provinces)
                 or (m.typed[0] if len(m.typed) == 1 else None)
             )
-        if m.chosen is not None and m.chosen.level == "commune" and provinces:
-            # A commune known only in the other era fits the article's province: "xã Đa Phúc" of
-            # Hà Nội (2025) rather than of Hòa Bình (before).
-            if not any(_contains(p, m.chosen) for p in provinces):
-                other = [u for u in m.every if u.era != m.chosen.era and any(_contains(p, u) for p in provinces)]
-                if len(other) == 1:
-                    m.chosen = other[0]
+        area = provinces + url.province
+        if "commune" in m.levels and area and not (m.chosen and any(_contains(p, m.chosen) for p in area)):
+            # Only a commune of the other era fits the article's province: "xã Đa Phúc" of Hà Nội
+            # (2025) rather than of Hòa Bình (before) when the date did not tell the era.
+            other = [u for u in m.every if u.era != era and any(_contains(p, u) for p in area)]
+            if len(other) == 1:
+                m.chosen = other[0]
 
 
 def _by_apposition(text: str, mentions: list[Mention], i: int) -> Optional[AdminUnit]:
