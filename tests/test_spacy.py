@@ -126,6 +126,19 @@ def test_component_keeps_the_text_and_spans_inside_it(nlp, text):
             assert 0 <= span.start_char < span.end_char <= len(text)
 
 
+@pytest.mark.parametrize("text", NAUGHTY)
+def test_tokenizer_without_normalisation_spells_the_text(text):
+    assert spacy_ext.blank(normalize=False).make_doc(text).text_with_ws == text
+
+
+def test_component_works_after_any_tokenizer():
+    other = spacy.blank("xx")  # spaCy's rule tokenizer: syllables, not words
+    other.add_pipe("qpdp")
+    text = "Dự có Đại tá Lương Văn Khánh, Phó Chỉ huy trưởng Bộ CHQS tỉnh Bắc Kạn."
+    doc = other(text)
+    assert [s.text for s in doc.spans["persons"]] == ["Đại tá Lương Văn Khánh"]
+
+
 def test_multi_syllable_words_are_one_token(nlp):
     doc = nlp.make_doc("Dự có Thượng tá Nguyễn Quang Long, Phó Tham mưu trưởng Bộ CHQS tỉnh.")
     tokens = [t.text for t in doc]
