@@ -54,6 +54,13 @@ def test_scope(text, url, level, province, district, district_type, commune):
     assert s.level in LEVELS
 
 
+def test_scope_after_2025_takes_the_new_units():
+    # Lào Cai is code 15 after 2025; before, 15 was Yên Bái's.
+    s = run("Xã Y Tý tổng kết công tác quân sự năm 2025\n\nSáng 12/12/2025, UBND xã Y Tý, tỉnh Lào Cai "
+            "tổ chức hội nghị tổng kết.").scope
+    assert (s.level, s.province, s.province_code, s.district, s.commune) == ("commune", "Lào Cai", "15", None, "Y Tý")
+
+
 def test_scope_codes_and_coordinates():
     s = run("Ba Bể tổng kết công tác quốc phòng\n\nHuyện Ba Bể, tỉnh Bắc Kạn hoàn thành chỉ tiêu.").scope
     assert s.province_code == "06" and s.district_code is not None

@@ -36,15 +36,6 @@ LEAD_SENTENCES = 2
 
 _MILITARY_REGION = re.compile(r"Quân khu(?: \d| Thủ đô)|Bộ Tư lệnh Quân khu")
 _NATIONAL = re.compile(r"Bộ Quốc phòng|Bộ Tổng Tham mưu|Tổng cục Chính trị|Quân ủy Trung ương|toàn quân", re.I)
-_PROVINCE_BODY = re.compile(
-    r"(?:Bộ CHQS|Bộ Chỉ huy Quân sự|Đảng ủy Quân sự|Ban Thường vụ|UBND|Ủy ban nhân dân|HĐND|Công an) tỉnh"
-    r"|Tỉnh ủy|\btỉnh\b", re.I,
-)
-_DISTRICT_BODY = re.compile(
-    r"(?:Ban CHQS|Ban Chỉ huy Quân sự|Đảng ủy Quân sự|UBND|Ủy ban nhân dân|HĐND) (?:huyện|quận|thị xã|thành phố)"
-    r"|Huyện ủy|Quận ủy|Thị ủy|\bhuyện\b|\bquận\b|\bthị xã\b", re.I,
-)
-_COMMUNE_TYPES = ("xã", "phường", "thị trấn", "đặc khu")
 
 
 @dataclass
@@ -82,17 +73,20 @@ class _Tally:
 
 
 def _unit_of(place: Place) -> Optional[gz.AdminUnit]:
+    """The gazetteer unit a resolved place stands for (codes alone are not enough: Lào Cai is
+    15 after 2025, Yên Bái was 15 before)."""
     level = places_mod.place_level(place)
     if level is None:
         return None
     if place.code is None:
         found = [u for u in gz.lookup(place.name, "district") if u.province == place.province and u.code is None]
         return found[0] if found else None
-    era = "2025" if level == "commune" and place.district is None else "legacy"
-    unit = gz.by_code(place.code, level, era)
-    if unit is None:
-        unit = gz.by_code(place.code, level, "2025" if era == "legacy" else "legacy")
-    return unit
+    units = [u for u in (gz.by_code(place.code, level, era) for era in gz.ERAS) if u is not None]
+    for u in units:
+        if u.province == place.province and u.district == place.district and u.province_2025 == place.province_2025:
+            return u
+    # A former province name ("Thừa Thiên Huế"): the unit of the same code and 2025 province.
+    return next((u for u in units if u.province_2025 == place.province_2025), None)
 
 
 def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
@@ -172,7 +166,7 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
         or top_district.score >= 2 * BODY_WEIGHT
     )
     if _MILITARY_REGION.search(head) and not province_named and not district_named:
-        scope.level, scope.rule = "military_region", "military_region"
+        scope.level, scope.rule = "military_region", "military_region:lead"
         return scope
     commune = top_commune if top_commune is not None and _is_about_commune(
         doc, top_commune, title_end, lead_end, "commune" in url_levels, two_level
@@ -185,20 +179,29 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
         district = tallies.get(("district", commune.unit.province, commune.unit.district or ""))
         if district is not None and district.unit is not None:
             _fill_district(scope, district)
-        scope.level, scope.rule = "commune", "commune"
+        scope.level, scope.rule = "commune", "commune:" + _evidence(commune, url_units)
     elif district_named and not two_level:
         _fill_district(scope, top_district)
-        scope.level, scope.rule = "district", "district"
+        scope.level, scope.rule = "district", "district:" + _evidence(top_district, url_units)
     elif top_province is not None:
-        scope.level, scope.rule = "province", "province"
+        scope.level, scope.rule = "province", "province:" + _evidence(top_province, url_units)
         u = top_province.unit
         scope.province, scope.province_code, scope.province_2025 = u.name, u.code, u.province_2025
         scope.lat, scope.lon = u.lat, u.lon
     elif _NATIONAL.search(head):
-        scope.level, scope.rule = "national", "national"
+        scope.level, scope.rule = "national", "national:lead"
     if scope.province in former_province_names:
         scope.province = former_province_names[scope.province]
     return scope
+
+
+def _evidence(t: _Tally, url_units: list[gz.AdminUnit]) -> str:
+    """Where the deciding unit was found, for the record's ``rule``."""
+    if t.in_title:
+        return "title"
+    if any(u is t.unit for u in url_units):
+        return "url"
+    return "lead" if t.in_lead else "body"
 
 
 _BODY_OF_COMMUNE = re.compile(
@@ -218,10 +221,6 @@ def _is_about_commune(doc, t: _Tally, title_end: int, lead_end: int, from_url: b
         if title_end <= p.start < lead_end and _BODY_OF_COMMUNE.search(doc.text[max(0, p.start - 40) : p.start]):
             return True
     return False
-
-
-def top_district_score(t: Optional[_Tally]) -> float:
-    return t.score if t is not None else 0.0
 
 
 def _fill_district(scope: Scope, t: _Tally) -> None:
