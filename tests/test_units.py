@@ -139,8 +139,20 @@ SURFACE_FORMS = [
      "Hội Cựu chiến binh huyện", "mass_organisation", "district"),
     ("Hội LHPN tỉnh trao quà.", "Hội LHPN tỉnh", "Hội Liên hiệp Phụ nữ tỉnh", "mass_organisation", "province"),
     ("Huyện đoàn Hạ Lang ra quân.", "Huyện đoàn Hạ Lang", "Huyện đoàn Hạ Lang", "mass_organisation", "district"),
-    # enterprises
+    # schools, enterprises: a proper name keeps the lower-case halves of its words
+    ("Học viện Lục quân đã đào tạo.", "Học viện Lục quân", "Học viện Lục quân", "agency", None),
+    ("Trung tâm GDQP&AN Đại học Thái Nguyên khai giảng.", "Trung tâm GDQP&AN Đại học Thái Nguyên",
+     "Trung tâm Giáo dục quốc phòng và an ninh Đại học Thái Nguyên", "agency", None),
+    ("Đồn Biên phòng Cửa khẩu Quốc tế Lào Cai tuần tra.", "Đồn Biên phòng Cửa khẩu Quốc tế Lào Cai",
+     "Đồn Biên phòng Cửa khẩu Quốc tế Lào Cai", "border_guard", "commune"),
     ("Công ty TNHH Minh Phát tài trợ.", "Công ty TNHH Minh Phát", "Công ty TNHH Minh Phát", "enterprise", None),
+    ("Công ty cổ phần Sông Đà đã ủng hộ.", "Công ty cổ phần Sông Đà", "Công ty cổ phần Sông Đà", "enterprise", None),
+    # older and other names
+    ("Huyện đội Ngân Sơn giao quân.", "Huyện đội Ngân Sơn", "Huyện đội Ngân Sơn", "military_command", "district"),
+    ("Đoàn TNCS Hồ Chí Minh xã ra quân.", "Đoàn TNCS Hồ Chí Minh xã",
+     "Đoàn Thanh niên Cộng sản Hồ Chí Minh xã", "mass_organisation", "commune"),
+    ("BTL TP Hồ Chí Minh kiểm tra.", "BTL TP Hồ Chí Minh",
+     "Bộ Tư lệnh Thành phố Hồ Chí Minh", "military_command", "military_region"),
 ]
 
 
@@ -178,6 +190,9 @@ NEGATIVES = [
     "Ban Thường vụ đã họp.",
     "Nghị quyết Trung ương 8 khóa XI.",
     "Công an tham gia bảo vệ.",
+    "Ban CHQS các cơ quan, doanh nghiệp tự vệ.",
+    "Sinh viên đại học, cao đẳng học giáo dục quốc phòng.",
+    "Công ty đã hoàn thành kế hoạch.",
     "",
 ]
 

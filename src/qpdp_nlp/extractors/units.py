@@ -188,6 +188,11 @@ def middle_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def name_breaks() -> frozenset[str]:
+    return frozenset(r["word"] for r in _read_tsv("unit_name_breaks.tsv"))
+
+
+@lru_cache(maxsize=None)
 def surnames() -> frozenset[str]:
     """Family names from the persons extractor's table; empty (and the cut then relies on middle
     names alone) where that table is absent."""
@@ -297,7 +302,9 @@ def patterns() -> _Patterns:
             r"(?P<number>(?-i:\d{1,4}[A-Z]?|[A-ZĐ]{1,4}\d{1,4}))(?!\w)",
             flags,
         ),
-        name=re.compile(rf" (?:{_CAP_WORD}|\d{{1,4}})(?: (?:{_CAP_WORD}|\d{{1,4}}))*"),
+        # A proper name: capitalised syllables, numbers, and the lower-case second syllables of
+        # its words ("Lục quân", "Sư phạm Hà Nội", "Cửa khẩu Quốc tế Lào Cai"); see _name_run.
+        name=re.compile(rf" (?:{_CAP_WORD}|\d{{1,4}})(?: \w+){{0,7}}"),
         place=re.compile(rf"{_CAP_WORD}(?: {_CAP_WORD}){{0,4}}"),
         numbered_place=re.compile(r"\d{1,3}(?!\w)"),
         bracket=re.compile(r" \([A-ZĐ][A-ZĐ&-]{1,9}\)"),
@@ -310,7 +317,8 @@ _COORDINATED_LEVEL = re.compile(
     r"(?:,| và| hoặc|/) ?(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố)(?!\w)", re.IGNORECASE
 )
 _PLURAL_AFTER = re.compile(
-    r" (?:các|những) (?:xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố|đơn vị|địa phương)(?!\w)",
+    r" (?:các|những) (?:xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố|đơn vị|địa phương"
+    r"|cơ quan|ban|ngành|trường|doanh nghiệp|tổ chức)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -344,6 +352,37 @@ def _person_cut(run: str) -> str:
         if words[i + 1] in middles and (not family or words[i] in family):
             return " ".join(words[:i])
     return run
+
+
+def _name_run(words_after: str) -> str:
+    """The proper name at the start of ``words_after``: each capitalised syllable or number may
+    be followed by one lower-case syllable of the same word, unless that syllable is a function
+    word that ends the name ("Công ty TNHH Trí Tín Thịnh đã …" -> "Trí Tín Thịnh").
+
+    >>> _name_run("Lục quân đã tổ chức")
+    'Lục quân'
+    >>> _name_run("Sư phạm Hà Nội phối hợp")
+    'Sư phạm Hà Nội'
+    >>> _name_run("Cửa khẩu Quốc tế Lào Cai tuần tra")
+    'Cửa khẩu Quốc tế Lào Cai'
+    """
+    kept: list[str] = []
+    capitals_in_a_row = 0
+    breaks = name_breaks()
+    for word in words_after.split(" "):
+        if word.isdigit():
+            kept.append(word)
+            capitals_in_a_row = 2  # a number is a whole word: "Đồn Biên phòng 325"
+        elif word[:1].isupper():
+            kept.append(word)
+            capitals_in_a_row += 1
+        elif capitals_in_a_row == 1 and word.isalpha() and word not in breaks:
+            # "Lục quân", "Sư phạm"; not after "Lào Cai", a word already whole
+            kept.append(word)
+            capitals_in_a_row = 0
+        else:
+            break
+    return " ".join(kept)
 
 
 def _title_place(name: str) -> str:
@@ -400,11 +439,11 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> Optional[_At
             end = num.end()
     elif entry.follows == "name":
         name = pats.name.match(text, end)
-        if name is None:
+        run = _person_cut(_name_run(name.group().strip())) if name else ""
+        if not run:
             if entry.required:
                 return None
         else:
-            run = _person_cut(name.group().strip())
             parts.append(run)
             place = run
             end += 1 + len(run)
