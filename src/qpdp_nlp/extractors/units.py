@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
-from typing import Any, Optional
+from typing import Any
 
 from ..records import LEVELS, UNIT_TYPES, Place, Scope, Unit
 from ..text import Analysis, normalize
@@ -65,7 +65,7 @@ class HeadEntry:
     surface: str
     canonical: str
     type: str
-    level: Optional[str]
+    level: str | None
     follows: str
     required: bool
     role: str
@@ -94,14 +94,14 @@ def _key(phrase: str) -> str:
     return " ".join(t if _is_abbreviation(t) else t.lower() for t in tokens if t)
 
 
-@lru_cache(maxsize=None)
+@cache
 def abbreviations() -> tuple[tuple[str, str], ...]:
     """(abbreviation, expansion) pairs, longest expansion first."""
     rows = [(r["abbreviation"], r["expansion"]) for r in _read_tsv("abbreviations.tsv")]
     return tuple(sorted(rows, key=lambda pair: -len(pair[1])))
 
 
-@lru_cache(maxsize=None)
+@cache
 def head_entries() -> tuple[HeadEntry, ...]:
     entries = []
     for row in _read_tsv("unit_heads.tsv"):
@@ -143,7 +143,7 @@ def abbreviated_variants(surface: str) -> set[str]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _expansion_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(
         (abbr, re.compile(r"(?<!\w)" + re.escape(exp) + r"(?!\w)", re.IGNORECASE))
@@ -151,7 +151,7 @@ def _expansion_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def head_lookup() -> dict[str, HeadEntry]:
     """Every written variant of every head (by :func:`_key`) to its entry; a full name listed
     in the table wins over a generated variant that happens to spell the same."""
@@ -164,7 +164,7 @@ def head_lookup() -> dict[str, HeadEntry]:
     return lookup
 
 
-@lru_cache(maxsize=None)
+@cache
 def level_words() -> dict[str, LevelWord]:
     return {
         _key(r["surface"]): LevelWord(r["surface"], r["canonical"], r["level"], r["numbered"] == "yes")
@@ -172,27 +172,27 @@ def level_words() -> dict[str, LevelWord]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def branches() -> dict[str, str]:
     return {_key(r["branch"]): r["canonical"] for r in _read_tsv("unit_branches.tsv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def central_cities() -> frozenset[str]:
     return frozenset(r["name"] for r in _read_tsv("unit_central_cities.tsv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def middle_names() -> frozenset[str]:
     return frozenset(r["middle_name"] for r in _read_tsv("unit_name_stops.tsv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def name_breaks() -> frozenset[str]:
     return frozenset(r["word"] for r in _read_tsv("unit_name_breaks.tsv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def surnames() -> frozenset[str]:
     """Family names from the persons extractor's table; empty (and the cut then relies on middle
     names alone) where that table is absent."""
@@ -278,7 +278,7 @@ class _Patterns:
     bracket: re.Pattern[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def patterns() -> _Patterns:
     head_phrases = set()
     for entry in head_entries():
@@ -333,10 +333,10 @@ class _Atom:
     end: int
     entry: HeadEntry
     canonical: str
-    level: Optional[str]
-    place: Optional[str]
+    level: str | None
+    place: str | None
     # What tells this unit from another of the same head: (level, level word, place or number).
-    detail: tuple[Optional[str], Optional[str], Optional[str]] = (None, None, None)
+    detail: tuple[str | None, str | None, str | None] = (None, None, None)
 
 
 def _person_cut(run: str) -> str:
@@ -390,8 +390,8 @@ def _title_place(name: str) -> str:
 
 
 def _place_after(
-    text: str, pos: int, places: dict[int, Place], word: Optional[LevelWord]
-) -> Optional[tuple[int, str]]:
+    text: str, pos: int, places: dict[int, Place], word: LevelWord | None
+) -> tuple[int, str] | None:
     """(end, canonical name) of the place written at ``pos``, if one is."""
     fact = places.get(pos)
     if fact is not None:
@@ -410,7 +410,7 @@ def _place_after(
     return pos + len(run), _title_place(run)
 
 
-def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> Optional[_Atom]:
+def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> _Atom | None:
     entry = head_lookup().get(_key(m.group()))
     if entry is None:
         return None
@@ -485,7 +485,7 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> Optional[_At
     return _Atom(m.start(), end, entry, canonical, level, place, detail)
 
 
-def _command_by_level(canonical: str, level: Optional[str]) -> str:
+def _command_by_level(canonical: str, level: str | None) -> str:
     # A province has a Bộ Chỉ huy Quân sự, a district or commune a Ban: "BCHQS huyện" is a Ban.
     if level in ("district", "commune") and canonical.startswith("Bộ Chỉ huy Quân sự"):
         return "Ban" + canonical[len("Bộ"):]
@@ -525,7 +525,7 @@ def _chains(text: str, atoms: list[_Atom]) -> list[list[_Atom]]:
     return chains
 
 
-def _unit(text: str, chain: list[_Atom]) -> Optional[Unit]:
+def _unit(text: str, chain: list[_Atom]) -> Unit | None:
     roles = [a.entry.role for a in chain]
     if roles[0] == "parent" or "unit" not in roles and "parent" not in roles:
         return None  # a department without its body, or a parent named alone
@@ -548,7 +548,7 @@ def _unit(text: str, chain: list[_Atom]) -> Optional[Unit]:
     )
 
 
-_Signature = tuple[tuple[str, Optional[str], Optional[str], Optional[str]], ...]
+_Signature = tuple[tuple[str, str | None, str | None, str | None], ...]
 
 
 def _mentions(text: str, places: Sequence[Any]) -> list[tuple[Unit, _Signature]]:
@@ -598,7 +598,7 @@ def extract(doc: Analysis) -> list[Unit]:
 
 # --- completion from the article's scope ---------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _canonical_tail() -> re.Pattern[str]:
     """The head or level word a canonical name ends with, when no place follows it."""
     heads = {e.canonical for e in head_entries() if e.follows in ("place", "level_place")}
@@ -607,7 +607,7 @@ def _canonical_tail() -> re.Pattern[str]:
     return re.compile(rf"(?:^| )(?P<tail>{alternation})$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _entry_by_canonical() -> dict[str, HeadEntry]:
     out: dict[str, HeadEntry] = {}
     for entry in head_entries():
@@ -615,7 +615,7 @@ def _entry_by_canonical() -> dict[str, HeadEntry]:
     return out
 
 
-def _scope_place(level: str, word: Optional[str], scope: Scope) -> Optional[tuple[str, str]]:
+def _scope_place(level: str, word: str | None, scope: Scope) -> tuple[str, str] | None:
     """(level word, place name) of the scope's unit at ``level``, if the scope names one and
     the level word (when written) fits it."""
     if level == "province" and scope.province:
@@ -628,9 +628,8 @@ def _scope_place(level: str, word: Optional[str], scope: Scope) -> Optional[tupl
             return dtype, scope.district
         if word == "thành phố" and scope.province in central_cities():
             return word, scope.province
-    if level == "commune" and scope.commune:
-        if word in (None, "xã", "phường", "thị trấn", "đặc khu"):
-            return (word or "xã"), scope.commune
+    if level == "commune" and scope.commune and word in (None, "xã", "phường", "thị trấn", "đặc khu"):
+        return (word or "xã"), scope.commune
     return None
 
 
@@ -683,7 +682,7 @@ def fill_place(units: list[Unit], scope: Scope) -> None:
         _complete(unit, scope)
 
 
-def unit_of_position(position: str, scope: Scope) -> Optional[str]:
+def unit_of_position(position: str, scope: Scope) -> str | None:
     """The canonical unit a person's position names, completed from the scope; None if none.
 
     >>> unit_of_position("Chỉ huy trưởng Bộ CHQS tỉnh", Scope(level="district", province="Bắc Kạn"))
