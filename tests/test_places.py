@@ -4,6 +4,7 @@ The sentences are written for these tests (not taken from the gold corpus)."""
 
 from __future__ import annotations
 
+import doctest
 import json
 from importlib.util import find_spec
 from pathlib import Path
@@ -260,3 +261,9 @@ def test_gold_places_have_confirmed_codes_and_spans(gold_records):
                 assert place.code is None
             else:
                 assert _confirmed(place), (record.source, place)
+
+
+@pytest.mark.parametrize("module", [gz, places], ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.failed == 0 and result.attempted > 0

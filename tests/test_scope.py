@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
 from qpdp_nlp.extractors import places, scope
@@ -111,6 +113,11 @@ def test_topic_rules_table_loads():
     assert {"review", "enlistment", "exercise", "training", "militia", "award", "recruitment", "inspection"} <= set(
         rules.topics
     )
+
+
+def test_docstring_examples():
+    result = doctest.testmod(scope)
+    assert result.failed == 0 and result.attempted > 0
 
 
 # --- gold ---------------------------------------------------------------------------------------

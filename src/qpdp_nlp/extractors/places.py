@@ -3,7 +3,7 @@
 >>> from qpdp_nlp.text import analyse
 >>> doc = analyse("Ban CHQS huyện Châu Thành, tỉnh Long An tổ chức huấn luyện dân quân.")
 >>> [(p.name, p.type, p.province, p.district_code) for p in extract(doc)]
-[('Châu Thành', 'huyện', 'Long An', '803'), ('Long An', 'tỉnh', 'Long An', None)]
+[('Châu Thành', 'huyện', 'Long An', '808'), ('Long An', 'tỉnh', 'Long An', None)]
 
 A mention is a type word ("tỉnh", "thành phố"/"TP", "huyện", "quận", "thị xã"/"TX", "xã",
 "phường", "thị trấn", "đặc khu") followed by a capitalised name or, for quận/phường, a number; or

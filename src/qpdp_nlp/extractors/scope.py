@@ -373,7 +373,7 @@ def rule_topic(doc: Analysis) -> str:
     topic; the lead and the body settle the rest.
 
     >>> from qpdp_nlp.text import analyse
-    >>> rule_topic(analyse("Huyện Ba Bể tổ chức lễ giao nhận quân năm 2024\n\nSáng nay, 200 thanh niên lên đường nhập ngũ."))
+    >>> rule_topic(analyse("Lễ giao nhận quân năm 2024\\n\\nSáng nay, 200 thanh niên lên đường nhập ngũ."))
     'enlistment'
     """
     rules = topic_rules()
