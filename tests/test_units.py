@@ -349,3 +349,24 @@ def test_offsets_point_into_the_text():
     for unit in found:
         assert text[unit.start:unit.end] == unit.text
         assert unit.rule
+
+
+def test_docstring_examples():
+    import doctest
+
+    result = doctest.testmod(U)
+    assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    "text, written, canonical",
+    [
+        ("Văn phòng HĐND và UBND huyện tổ chức.", "Văn phòng HĐND và UBND huyện",
+         "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện"),
+        ("Ban CHQS Văn phòng HĐND&UBND huyện Na Rì huấn luyện.", "Ban CHQS Văn phòng HĐND&UBND huyện Na Rì",
+         "Ban Chỉ huy Quân sự Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện Na Rì"),
+    ],
+)
+def test_unit_of_an_office(text, written, canonical):
+    (unit,) = U.find_units(normalize(text))
+    assert (unit.text, unit.canonical) == (written, canonical)

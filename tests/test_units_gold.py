@@ -6,6 +6,10 @@ here; raise it when the extractor improves, never lower it silently.
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.gold
+
 UNITS_F1_FLOOR = 0.90
 
 
