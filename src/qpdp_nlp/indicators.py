@@ -107,6 +107,7 @@ def _defence_terms() -> re.Pattern:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, terms)) + r")(?![^\W_])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def _padded(phrase: str) -> str:
     return f" {' '.join(_SYLLABLE.findall(phrase.lower()))} "
 
@@ -135,11 +136,12 @@ class Context:
 
 def context_of(sentence: str, start: int, end: int, unit: Optional[str], is_percent: bool) -> Context:
     """``start``/``end``: the count's offsets inside ``sentence``."""
-    clause_start = 0
-    for m in _CLAUSE_BREAK.finditer(sentence, 0, start):
+    reach = max(0, start - 300)
+    clause_start = reach
+    for m in _CLAUSE_BREAK.finditer(sentence, reach, start):
         clause_start = m.end()
-    stop = _CLAUSE_BREAK.search(sentence, end)
-    clause_end = stop.start() if stop else len(sentence)
+    stop = _CLAUSE_BREAK.search(sentence, end, end + 300)
+    clause_end = stop.start() if stop else min(len(sentence), end + 300)
     return Context(
         sentence=sentence,
         clause=sentence[clause_start:clause_end],
@@ -172,16 +174,22 @@ def features(ctx: Context) -> list[str]:
     return feats
 
 
+@lru_cache(maxsize=512)
+def _rows_with_cue_in(text: str) -> tuple[_Cue, ...]:
+    """Cue rows (with cue words) whose cue is in ``text``, whatever the unit; cached because
+    every count of a sentence asks about the same sentence."""
+    padded = _padded(text)
+    return tuple(c for c in _cues() if c.cues and any(all(p in padded for p in parts) for parts in c.cues))
+
+
 def _fire(texts: Sequence[str], unit: str) -> list[_Cue]:
     """Cue rows that fire in the first of ``texts`` (clause, sentence, previous sentence) where any
     row with cue words fires; rows without cue words fire on the unit alone."""
     fired = [c for c in _cues() if not c.cues and c.fits(unit)]
     for text in texts:
-        padded = _padded(text)
-        hits = [
-            c for c in _cues()
-            if c.cues and c.fits(unit) and any(all(p in padded for p in parts) for parts in c.cues)
-        ]
+        if not text:
+            continue
+        hits = [c for c in _rows_with_cue_in(text) if c.fits(unit)]
         if hits:
             return fired + hits
     return fired
@@ -242,28 +250,21 @@ def _model() -> Optional[_Model]:
 
 
 def _scores(model: _Model, contexts: Sequence[Context]) -> np.ndarray:
-    """Decision scores (contexts × classes), all contexts in one batch, as sklearn would give."""
-    rows, cols, vals = [], [], []
+    """Decision scores (contexts × classes) as sklearn's pipeline gives them: sublinear tf × idf,
+    l2-normalised, times the coefficients, plus the intercepts."""
+    out = np.tile(model.intercept, (len(contexts), 1))
     for r, ctx in enumerate(contexts):
         counts: dict[int, int] = {}
         for f in features(ctx):
             j = model.index.get(f)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
-        for j, n in counts.items():
-            rows.append(r)
-            cols.append(j)
-            vals.append(1.0 + np.log(n))
-    out = np.tile(model.intercept, (len(contexts), 1))
-    if not rows:
-        return out
-    rows_a = np.asarray(rows)
-    cols_a = np.asarray(cols)
-    weights = np.asarray(vals) * model.idf[cols_a]
-    norms = np.zeros(len(contexts))
-    np.add.at(norms, rows_a, weights * weights)
-    weights = weights / np.sqrt(norms[rows_a])
-    np.add.at(out, rows_a, model.coef[cols_a] * weights[:, None])
+        if not counts:
+            continue
+        cols = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * model.idf[cols]
+        weights /= np.sqrt(weights @ weights)
+        out[r] += weights @ model.coef[cols]
     return out
 
 

@@ -137,23 +137,33 @@ class _Candidate:
     rule: str
 
 
-def _words_before(doc: Analysis, pos: int, n: int = 2) -> list[Token]:
+class _Words:
+    """The article's text and words, with their offsets ready for binary search."""
+
+    __slots__ = ("text", "words", "starts", "ends")
+
+    def __init__(self, doc: Analysis) -> None:
+        self.text = doc.text
+        self.words = doc.words
+        self.starts = [w.start for w in doc.words]
+        self.ends = [w.end for w in doc.words]
+
+
+def _words_before(doc: _Words, pos: int, n: int = 2) -> list[Token]:
     """The ``n`` underthesea words that end at or before ``pos`` (same line), nearest last."""
-    words = doc.words
-    i = bisect_right(words, pos, key=lambda w: w.end)
-    out = words[max(0, i - n):i]
+    i = bisect_right(doc.ends, pos)
+    out = doc.words[max(0, i - n):i]
     return [w for w in out if "\n" not in doc.text[w.start:pos]]
 
 
-def _word_at(doc: Analysis, pos: int) -> Optional[Token]:
-    words = doc.words
-    i = bisect_left(words, pos, key=lambda w: w.start)
-    if i < len(words) and words[i].start == pos:
-        return words[i]
+def _word_at(doc: _Words, pos: int) -> Optional[Token]:
+    i = bisect_left(doc.starts, pos)
+    if i < len(doc.words) and doc.starts[i] == pos:
+        return doc.words[i]
     return None
 
 
-def _label_context(doc: Analysis, start: int, contexts: dict[str, str]) -> Optional[str]:
+def _label_context(doc: _Words, start: int, contexts: dict[str, str]) -> Optional[str]:
     """The kind of context (label, date, time, age, code, number_word) the words right before
     ``start`` put the number in, or None."""
     before = _words_before(doc, start)
@@ -173,7 +183,7 @@ def _label_context(doc: Analysis, start: int, contexts: dict[str, str]) -> Optio
     return None
 
 
-def _capitalised_name_before(doc: Analysis, start: int) -> bool:
+def _capitalised_name_before(doc: _Words, start: int) -> bool:
     """A capitalised word right before the number, inside a sentence ("Sư đoàn 316", "Quận 1")."""
     before = _words_before(doc, start, 2)
     if not before or before[-1].end not in (start, start - 1):
@@ -245,7 +255,7 @@ def _is_year(number: Number) -> bool:
     )
 
 
-def _read(doc: Analysis, number: Number) -> Optional[_Candidate]:
+def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
     """Decide whether ``number`` is a count, and read its unit and qualifier."""
     t = tables()
     text = doc.text
@@ -400,8 +410,9 @@ def read_unit(count_text: str) -> tuple[Optional[str], bool]:
 def candidates(doc: Analysis) -> list[_Candidate]:
     """Counts before indicators: the rules of steps 1–3 of the module docstring."""
     found = []
+    words = _Words(doc)
     for number in find_numbers(doc.text):
-        cand = _read(doc, number)
+        cand = _read(words, number)
         if cand is not None:
             found.append(cand)
     return _accept_list_items(doc.text, found)

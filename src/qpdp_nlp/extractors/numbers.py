@@ -68,12 +68,13 @@ _DATE = re.compile(
     r"|\d{1,2}\.\d{1,2}(?![\d,%]|\s*%)"  # 22.7 (day.month; a decimal would use a comma)
 )
 _TIME = re.compile(r"\d{1,2}(?::\d{2}(?::\d{2})?|h\d{2}|h)(?![^\W_])", re.IGNORECASE)
-# Where a number may start: not glued to a word, a decimal or a code ("TTG416", "Covid-19").
-_START = re.compile(
-    r"(?<![\w.,/:-])\d"
-    r"|(?<![\w-])(?:" + "|".join([*_DIGIT_WORDS, "mười"]) + r")(?![^\W\d_]|-\w)",
-    re.IGNORECASE,
+# Where a number may start: a run of digits, or a spelled digit or "mười" as a word of its own.
+# (Spelled in parts, first letter either case, so that the scan has a cheap first character.)
+_SCAN = re.compile(
+    r"\d+|(?<![\w-])[MmHhBbNnSsTtCc](?:ột|ai|a|ốn|ăm|áu|ảy|ẩy|ám|hín|ười)(?![^\W\d_]|-\w)"
 )
+# A digit run glued to a word, a decimal or a code is not a number ("TTG416", "Covid-19", "a264340").
+_GLUE = frozenset(".,/:-")
 _PERCENT = re.compile(r"\s?%|\s+phần\s+trăm(?![^\W\d_])", re.IGNORECASE)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~)\s*|\s+(?:đến|tới)\s+", re.IGNORECASE)
 _SLASH = re.compile(r"/(?=\d)")
@@ -105,8 +106,12 @@ class Number:
 
 def _tidy(value: float) -> Value:
     """Round away float noise (1,2 × 10⁶) and give an int when the value is whole."""
+    if isinstance(value, int):
+        return value
+    if value.is_integer():
+        return int(value)
     value = round(value, 6)
-    return int(value) if value == int(value) else value
+    return int(value) if value.is_integer() else value
 
 
 def _atom_value(match: re.Match) -> Value:
@@ -353,19 +358,20 @@ def find_numbers(text: str) -> list[Number]:
     """
     out: list[Number] = []
     pos = 0
-    while True:
-        start = _START.search(text, pos)
-        if start is None:
-            break
-        i = start.start()
+    for candidate in _SCAN.finditer(text):
+        i = candidate.start()
+        if i < pos:
+            continue  # inside a number, date or time already read
         if text[i].isdigit():
+            before = text[i - 1] if i else " "
+            if before.isalnum() or before == "_" or before in _GLUE:
+                continue
             skip = _DATE.match(text, i) or _TIME.match(text, i)
             if skip is not None:
                 pos = skip.end()
                 continue
         number = _read_number(text, i)
         if number is None:
-            pos = start.end()
             continue
         out.append(number)
         pos = number.end
