@@ -39,6 +39,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,8 @@ MIN_DF = 2
 
 # A syllable is a run of letters; digits say nothing about the kind of event. Punctuation and line
 # breaks end a phrase, so no bigram spans them.
-_PIECE = re.compile(r"[^\W\d_]+|[^\w\s]|\n")
+_PHRASE_BREAK = re.compile(r"[^\w\s]|\n")
+_SYLLABLE = re.compile(r"[^\W\d_]+")
 
 
 def lead_of(text: str, title: str | None = None) -> str:
@@ -102,16 +104,11 @@ def terms(text: str) -> list[str]:
     """
     unigrams: list[str] = []
     bigrams: list[str] = []
-    previous: str | None = None
-    for match in _PIECE.finditer(text.lower()):
-        piece = match.group()
-        if piece[0].isalpha():
-            unigrams.append(piece)
-            if previous is not None:
-                bigrams.append(f"{previous}_{piece}")
-            previous = piece
-        else:
-            previous = None
+    for phrase in _PHRASE_BREAK.split(text.lower()):
+        syllables = _SYLLABLE.findall(phrase)
+        if syllables:
+            unigrams += syllables
+            bigrams += map("_".join, pairwise(syllables))
     return unigrams + bigrams
 
 
@@ -141,18 +138,20 @@ class LinearModel:
             intercept=np.asarray(data["intercept"], dtype=np.float64),
         )
 
-    def decision(self, text: str) -> np.ndarray:
-        counts = Counter(t for t in terms(text) if t in self.index)
-        if not counts:
+    def decision(self, counts: Counter[str]) -> np.ndarray:
+        """Linear scores of a bag of terms (``Counter(terms(lead))``)."""
+        index = self.index
+        rows = [index[t] for t in counts if t in index]
+        if not rows:
             return self.intercept.copy()
-        rows = np.fromiter((self.index[t] for t in counts), dtype=np.intp, count=len(counts))
-        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        tf = np.log([counts[t] for t in counts if t in index]) + 1.0
         weights = tf * self.idf[rows]
-        weights /= np.linalg.norm(weights)
+        weights /= math.sqrt(weights @ weights)
         return weights @ self.coef[rows] + self.intercept
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        z = self.decision(text)
+    def probabilities(self, text: str | Counter[str]) -> dict[str, float]:
+        """Probability of each class for a lead (or its bag of terms, to share it across models)."""
+        z = self.decision(Counter(terms(text)) if isinstance(text, str) else text)
         if len(self.classes) == 2:
             p = 1.0 / (1.0 + math.exp(-float(z[0])))
             return {self.classes[0]: 1.0 - p, self.classes[1]: p}
@@ -186,11 +185,12 @@ class Prediction:
 def _decide(relevance: LinearModel, topic_model: LinearModel | None, lead: str) -> Prediction:
     """The topic must agree with relevance: the best defence topic for a defence article, else
     ``not-defense`` with the best finer non-defence topic as ``subtopic``."""
-    p_defense = relevance.probabilities(lead)["True"]
+    bag = Counter(terms(lead))
+    p_defense = relevance.probabilities(bag)["True"]
     is_defense = p_defense >= 0.5
     best, p_best = None, 0.0
     if topic_model is not None:
-        probs = topic_model.probabilities(lead)
+        probs = topic_model.probabilities(bag)
         allowed = [c for c in topic_model.classes if (c in DEFENSE_TOPICS) == is_defense]
         if allowed:
             best = max(allowed, key=probs.__getitem__)

@@ -1,0 +1,168 @@
+"""What the relevance/topic classifier costs and how well it does.
+
+    .venv/bin/python bench/classify.py [--shared ../shared] [--json]
+
+1. start-up: in a fresh interpreter, what importing ``qpdp_nlp.classify`` and loading both
+   shipped models adds to the start-up of an extraction (the package and underthesea's first
+   call, which imports numpy anyway), median of 3 runs; budget < 0.5 s;
+2. run time: classification per article against the rest of the extraction (underthesea words,
+   every extractor, finish) on the dev + seed gold articles; budget < 5 %;
+3. quality: grouped cross-validated is_defense precision/recall/F1 and topic macro-F1 on the
+   leads, and topic accuracy of the model alone, the topic rules alone and rules-first (what the
+   pipeline does) on the leads (out-of-fold) and on the dev gold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+from qpdp_nlp import classify
+from qpdp_nlp.extractors import ORDER
+from qpdp_nlp.pipeline import Pipeline
+from qpdp_nlp.text import analyse
+from qpdp_nlp.training import default_shared
+
+STARTUP_CODE = """
+import time
+t0 = time.perf_counter()
+import qpdp_nlp, qpdp_nlp.pipeline, qpdp_nlp.text
+qpdp_nlp.text.words("Huyện ủy Ba Bể")  # any extraction starts underthesea (and so numpy)
+t1 = time.perf_counter()
+import qpdp_nlp.classify as c
+t2 = time.perf_counter()
+c.load_model(c.RELEVANCE_FILE); c.load_model(c.TOPIC_FILE)
+t3 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2)
+"""
+
+
+def startup() -> dict[str, float]:
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", STARTUP_CODE], capture_output=True, text=True, check=True)
+        runs.append([float(x) for x in out.stdout.split()])
+    package, module, models = (round(statistics.median(r[i] for r in runs), 4) for i in range(3))
+    # what the classifier adds to the start-up of an extraction (package + underthesea)
+    return {"extraction_startup_s": package, "classify_import_s": module, "load_models_s": models,
+            "added_s": round(module + models, 4)}
+
+
+def gold_articles(shared: Path) -> list[tuple[str, str, str]]:
+    """(id, text, gold topic) of the dev and seed articles."""
+    out = []
+    for folder in ("dev", "seed"):
+        for path in sorted((shared / "corpus" / folder).glob("*.json")):
+            gold = json.loads(path.read_text(encoding="utf-8"))
+            out.append((path.stem, path.with_suffix(".txt").read_text(encoding="utf-8"), gold["topic"]))
+    return out
+
+
+def run_time(pipe: Pipeline, texts: list[str], repeats: int = 3) -> dict[str, float]:
+    """Best of ``repeats``: the pipeline without the classifier, then the classifier alone on the
+    same analysed articles (models already loaded)."""
+    classify.load_model(classify.RELEVANCE_FILE), classify.load_model(classify.TOPIC_FILE)
+    docs = [pipe.analyse(text) for text in texts]
+    records = [pipe(text) for text in texts]
+    best_extract = best_classify = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for text in texts:
+            pipe(text)
+        t1 = time.perf_counter()
+        for record, doc in zip(records, docs):
+            classify.classify(record, doc)
+        t2 = time.perf_counter()
+        best_extract, best_classify = min(best_extract, t1 - t0), min(best_classify, t2 - t1)
+    n = len(texts)
+    return {
+        "articles": n,
+        "extract_ms_per_article": round(1000 * best_extract / n, 3),
+        "classify_ms_per_article": round(1000 * best_classify / n, 3),
+        "classify_share_pct": round(100 * best_classify / best_extract, 2),
+    }
+
+
+def rule_topic(pipe: Pipeline, text: str) -> str | None:
+    """The topic rules' answer; when another extractor fails on the text, scope runs on the
+    places alone (it is the only earlier output the topic rules need)."""
+    try:
+        return pipe.analyse(text).found["scope"].topic
+    except Exception as exc:  # noqa: BLE001 - a bench must not stop on another module's bug
+        print(f"pipeline failed ({type(exc).__name__}: {exc}); scope on places only", file=sys.stderr)
+        doc = analyse(text)
+        doc.found = {kind: [] for kind in ORDER}
+        doc.found["places"] = pipe.extractors["places"].extract(doc)
+        return pipe.scope.extract(doc).topic
+
+
+def topic_policies(pipe: Pipeline, shared: Path) -> dict[str, dict[str, float]]:
+    """Topic accuracy (and macro-F1 on leads) of model / rules / rules-first."""
+    from sklearn.metrics import f1_score
+
+    def score(gold, predicted):
+        acc = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+        return {"accuracy": round(acc, 4), "macro_f1": round(float(f1_score(gold, predicted, average="macro")), 4)}
+
+    out: dict[str, dict[str, float]] = {}
+    examples = classify.load_leads(shared) + classify.load_extra()
+    with threadpool_limits(limits=1):
+        leads, predictions, _ = classify.out_of_fold(examples)
+    rules = [rule_topic(pipe, e.text) for e in leads]
+    gold = [e.topic if e.is_defense else classify.NOT_DEFENSE for e in leads]
+    out["leads_model"] = score(gold, [p.topic for p in predictions])
+    out["leads_rules"] = score(gold, [r or "none" for r in rules])
+    out["leads_rules_first"] = score(gold, [classify.combine_topic(p, r) for p, r in zip(predictions, rules)])
+
+    dev = gold_articles(shared)
+    gold, model, rules, combined = [], [], [], []
+    for _, text, topic in dev:
+        doc = pipe.analyse(text)
+        prediction = classify.predict(doc.text, title=doc.title)
+        rule = doc.found["scope"].topic
+        gold.append(topic)
+        model.append(prediction.topic)
+        rules.append(rule or "none")
+        combined.append(classify.combine_topic(prediction, rule))
+    out["dev_model"] = score(gold, model)
+    out["dev_rules"] = score(gold, rules)
+    out["dev_rules_first"] = score(gold, combined)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=default_shared())
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results: dict[str, object] = {"startup": startup()}
+    pipe = Pipeline(classify=False)
+    if args.shared is not None and (args.shared / "corpus" / "dev").is_dir():
+        texts = [text for _, text, _ in gold_articles(args.shared)]
+        pipe(texts[0])  # warm underthesea and every lexicon
+        results["run_time"] = run_time(pipe, texts)
+        with threadpool_limits(limits=1):
+            results["cross_validated"] = classify.cross_validate(
+                classify.load_leads(args.shared) + classify.load_extra()
+            )
+        results["topic_policies"] = topic_policies(pipe, args.shared)
+    else:
+        print("shared/ not found: only start-up measured", file=sys.stderr)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+    for section, values in results.items():
+        print(f"[{section}]")
+        for key, value in values.items():
+            print(f"  {key:<28} {json.dumps(value, ensure_ascii=False)}")
+
+
+if __name__ == "__main__":
+    main()

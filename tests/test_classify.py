@@ -1,0 +1,236 @@
+"""Relevance and topic classifiers: features, the shipped models, the rebuild, the floors.
+
+Example sentences here are written for the tests; the leads and gold articles are only read from
+../shared at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import subprocess
+import sys
+from importlib.resources import files
+
+import pytest
+
+from conftest import SHARED
+from qpdp_nlp import classify
+from qpdp_nlp.records import TOPICS, ArticleRecord
+from qpdp_nlp.text import analyse
+
+LEADS = SHARED / "corpus" / "leads" / "leads.jsonl"
+needs_leads = pytest.mark.skipif(
+    not LEADS.is_file(),
+    reason=f"leads corpus not found at {LEADS} (it lives in ../shared beside the checkout; set QPDP_SHARED)",
+)
+
+# Floors from the issue ("Done when"); never lowered silently.
+CV_IS_DEFENSE_F1 = 0.95
+CV_TOPIC_MACRO_F1 = 0.75
+DEV_IS_DEFENSE_ACCURACY = 0.95
+DEV_TOPIC_ACCURACY = 0.85
+
+
+@pytest.fixture(scope="session")
+def rebuilt(tmp_path_factory):
+    """(model folder, cross-validated metrics) of one fresh training run from repo data + shared."""
+    if not LEADS.is_file():
+        pytest.skip(f"leads corpus not found at {LEADS} (set QPDP_SHARED)")
+    out = tmp_path_factory.mktemp("models")
+    metrics = classify.train(out, shared=SHARED)
+    return out, metrics
+
+
+# --- features ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Lễ giao quân", ["lễ", "giao", "quân", "lễ_giao", "giao_quân"]),
+        # punctuation and numbers break a phrase: no "quân_năm", no "2024"
+        ("giao quân, năm 2024", ["giao", "quân", "năm", "giao_quân"]),
+        ("DÂN QUÂN\ntự vệ", ["dân", "quân", "tự", "vệ", "dân_quân", "tự_vệ"]),
+        ("", []),
+        ("123 456 !!!", []),
+    ],
+)
+def test_terms(text, expected):
+    assert classify.terms(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "starts_with", "max_len"),
+    [
+        ("Ngắn gọn.", None, "Ngắn gọn.", 20),
+        ("Thân bài.", "Tiêu đề", "Tiêu đề\nThân bài.", 40),
+        ("Tiêu đề\n\n" + "Đoạn dài về huấn luyện dân quân. " * 60, "Tiêu đề", "Tiêu đề\n\nĐoạn", classify.LEAD_CHARS),
+    ],
+)
+def test_lead_of(text, title, starts_with, max_len):
+    lead = classify.lead_of(text, title)
+    assert lead.startswith(starts_with)
+    assert len(lead) <= max_len
+
+
+def test_near_duplicates_share_a_group():
+    story = "Sáng 15/2, huyện Tân Lạc tổ chức lễ giao nhận quân năm 2024 cho 150 tân binh lên đường nhập ngũ."
+    repost = story.replace("150", "151").replace("Sáng 15/2, ", "")
+    other = "Ngành nông nghiệp tỉnh triển khai tiêm phòng cho đàn gia súc trước mùa mưa."
+    groups = classify.near_duplicate_groups([story, other, repost])
+    assert groups[0] == groups[2] != groups[1]
+
+
+# --- the shipped models ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [classify.RELEVANCE_FILE, classify.TOPIC_FILE])
+def test_shipped_model_is_well_formed(name):
+    data = json.loads(files("qpdp_nlp").joinpath("models", name).read_text(encoding="utf-8"))
+    assert data["format"] == classify.MODEL_FORMAT
+    width = len(data["classes"]) if len(data["classes"]) > 2 else 1
+    terms = [row[0] for row in data["features"]]
+    assert terms == sorted(set(terms)), "terms must be unique and sorted (deterministic file)"
+    for row in data["features"]:
+        assert len(row) == 2 + width and all(math.isfinite(v) for v in row[1:])
+    if name == classify.TOPIC_FILE:
+        assert set(classify.DEFENSE_TOPICS) <= set(data["classes"])
+    else:
+        assert data["classes"] == ["False", "True"]
+
+
+def test_extra_training_data_loads():
+    extra = classify.load_extra()
+    assert len(extra) >= 50
+    assert len({e.id for e in extra}) == len(extra)
+    for e in extra:
+        assert e.text.strip()
+        assert (e.topic in classify.DEFENSE_TOPICS) == e.is_defense
+    assert set(classify.DEFENSE_TOPICS) <= {e.topic for e in extra}
+
+
+@needs_leads
+def test_extra_training_data_is_not_copied_from_the_leads():
+    leads = classify.load_leads(SHARED)
+    extra = classify.load_extra()
+    groups = classify.near_duplicate_groups([e.text for e in leads + extra])
+    lead_groups = set(groups[: len(leads)])
+    copied = [e.id for e, g in zip(extra, groups[len(leads):]) if g in lead_groups]
+    assert not copied, f"extra examples too close to a lead: {copied}"
+
+
+# Sentences written for these tests: clear cases every decent model must get right.
+@pytest.mark.parametrize(
+    ("text", "is_defense", "topic"),
+    [
+        ("Sáng nay, 210 tân binh của thị xã hăng hái lên đường nhập ngũ trong lễ giao nhận quân.", True, "enlistment"),
+        ("Huyện tổ chức diễn tập khu vực phòng thủ, thực hành chiến đấu phòng thủ và phòng thủ dân sự.", True, "exercise"),
+        ("Khai giảng lớp bồi dưỡng kiến thức quốc phòng và an ninh cho cán bộ đối tượng 4.", True, "training"),
+        ("Ban Chỉ huy Quân sự xã khai mạc huấn luyện dân quân năm nay cho 40 chiến sĩ dân quân.", True, "militia"),
+        ("Hội đồng nghĩa vụ quân sự huyện khám tuyển sức khỏe cho 500 công dân trong độ tuổi nhập ngũ.", True, "recruitment"),
+        ("Giá lúa tăng, nông dân phấn khởi thu hoạch vụ mùa trên 3.000 ha.", False, "not-defense"),
+        ("Sở Y tế tổ chức tiêm vắc xin phòng bệnh sởi cho trẻ em trên địa bàn tỉnh.", False, "not-defense"),
+    ],
+)
+def test_clear_cases(text, is_defense, topic):
+    prediction = classify.predict(text)
+    assert prediction.is_defense is is_defense
+    assert prediction.topic == topic
+    assert 0.0 <= prediction.defense_probability <= 1.0
+    assert (prediction.defense_probability >= 0.5) is is_defense
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12345", "!!! ??? ...", "a" * 5000])
+def test_naughty_inputs_do_not_crash(text):
+    prediction = classify.predict(text)
+    assert prediction.topic in TOPICS
+    assert (prediction.topic == "not-defense") is (not prediction.is_defense)
+
+
+@pytest.mark.parametrize(
+    ("model_topic", "is_defense", "rule_topic", "expected"),
+    [
+        ("recruitment", True, "enlistment", "enlistment"),  # a specific rule topic wins
+        ("recruitment", True, "other-defense", "recruitment"),  # a generic one does not
+        ("recruitment", True, None, "recruitment"),
+        ("recruitment", True, "not-defense", "recruitment"),
+        ("not-defense", False, "exercise", "not-defense"),  # relevance decides
+    ],
+)
+def test_combine_topic(model_topic, is_defense, rule_topic, expected):
+    prediction = classify.Prediction(is_defense, 0.9 if is_defense else 0.1, model_topic, None, 0.8)
+    assert classify.combine_topic(prediction, rule_topic) == expected
+
+
+def test_hook_fills_the_record():
+    doc = analyse("Thanh niên huyện Đông Sơn lên đường nhập ngũ\n\nSáng nay, 185 tân binh dự lễ giao nhận quân.")
+    record = ArticleRecord(article_id="x", text=doc.text, topic=None)
+    classify.classify(record, doc)
+    assert record.is_defense is True
+    assert record.topic == "enlistment"
+    assert record.subtopic is None
+    assert 0.5 <= record.defense_probability <= 1.0
+
+
+def test_no_pickle_is_loaded(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("pickle used at run time")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "loads", refuse)
+    monkeypatch.setattr(pickle, "Unpickler", refuse)
+    classify.load_model.cache_clear()
+    try:
+        assert classify.predict("Lễ giao nhận quân năm 2025 tại huyện").is_defense
+    finally:
+        classify.load_model.cache_clear()
+
+
+def test_run_time_needs_no_scikit_learn():
+    code = (
+        "import sys, qpdp_nlp.classify as c; c.predict('Huấn luyện dân quân tự vệ năm 2025'); "
+        "print('sklearn' in sys.modules, 'joblib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+# --- rebuild and floors ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [classify.RELEVANCE_FILE, classify.TOPIC_FILE])
+def test_rebuild_gives_the_shipped_bytes(rebuilt, name):
+    folder, _ = rebuilt
+    shipped = files("qpdp_nlp").joinpath("models", name).read_bytes()
+    assert (folder / name).read_bytes() == shipped, f"models/{name} is stale: run `qpdp train --only relevance`"
+
+
+def test_rebuild_predicts_like_the_shipped_model(rebuilt):
+    folder, _ = rebuilt
+    fresh = {
+        name: classify.LinearModel.from_dict(json.loads((folder / name).read_text(encoding="utf-8")))
+        for name in (classify.RELEVANCE_FILE, classify.TOPIC_FILE)
+    }
+    for e in classify.load_extra()[::7]:
+        lead = classify.lead_of(e.text)
+        for name, model in fresh.items():
+            want = classify.load_model(name).probabilities(lead)
+            got = model.probabilities(lead)
+            assert max(want, key=want.get) == max(got, key=got.get)
+            assert all(abs(want[k] - got[k]) < 1e-6 for k in want)
+
+
+def test_cross_validated_floors(rebuilt):
+    _, metrics = rebuilt
+    assert metrics["near_duplicate_groups"] <= metrics["leads"]
+    assert metrics["is_defense"]["f1"] >= CV_IS_DEFENSE_F1, metrics
+    assert metrics["topic_macro_f1"] >= CV_TOPIC_MACRO_F1, metrics
+
+
+@pytest.mark.gold
+def test_dev_is_defense_accuracy(gold_scores):
+    assert gold_scores["is_defense"]["accuracy"] >= DEV_IS_DEFENSE_ACCURACY, gold_scores["is_defense"]
+
+
+@pytest.mark.gold
+def test_dev_topic_accuracy(gold_scores):
+    assert gold_scores["topic"]["accuracy"] >= DEV_TOPIC_ACCURACY, gold_scores["topic"]
