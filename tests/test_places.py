@@ -124,6 +124,8 @@ RESOLVED = [
      "thành phố Hà Nội", "Hà Nội", "thành phố", "Hà Nội", None, "Hà Nội"),
     ("BA BỂ TỔNG KẾT CÔNG TÁC QUÂN SỰ", None,
      "BA BỂ", "Ba Bể", "huyện", "Bắc Kạn", "Ba Bể", "Thái Nguyên"),
+    ("BAN THƯỜNG VỤ TỈNH ỦY BẮC KẠN HỌP PHIÊN THƯỜNG KỲ", None,
+     "BẮC KẠN", "Bắc Kạn", "tỉnh", "Bắc Kạn", None, "Thái Nguyên"),
     ("Ngân Sơn tổng kết công tác quốc phòng.", None,
      "Ngân Sơn", "Ngân Sơn", "huyện", "Bắc Kạn", "Ngân Sơn", "Thái Nguyên"),
     ("Hộ kinh doanh ở xã Tam Xuân 1, huyện Núi Thành được hỗ trợ.", None,

@@ -45,7 +45,7 @@ _TYPE = (
 # it ("thị xã Tân Châu", "TP.HCM"). Numbered units ("Quận 1", "phường 3") have their own pattern.
 _RUN = re.compile(rf"(?<![^\W_]){_NAME}")
 _TYPE_BEFORE = re.compile(rf"(?<![^\W_])(?:{_TYPE})[ ]?$")
-_TYPE_INSIDE = re.compile(rf"(?:{_TYPE})[ ]?(?=[^\W\d_])")
+_TYPE_INSIDE = re.compile(rf"(?:{_TYPE})[ ](?=[^\W\d_])")  # a space after: "TPO" is no "TP"
 _NUMBERED = re.compile(
     r"(?<![^\W_])(?P<type>[Qq]uận|QUẬN|[Pp]hường|PHƯỜNG)[ ](?P<name>\d{1,2})(?![^\W_]|[.,/:]\d)"
 )
@@ -197,7 +197,12 @@ def _scan(text: str) -> list[Mention]:
                                                 levels, units, "typed", typed=typed))
                         _coordinated(text, mentions, end, levels, types)
                         break
-            continue
+            else:
+                if not (name.isupper() and " " in name):
+                    continue
+                # "TỈNH ỦY BẮC KẠN": a headline in capitals may still name a place further on.
+            if mentions and mentions[-1].start == mention_start:
+                continue
         if name.isdigit():
             continue
         for candidate, offset in _bare_parts(name):
@@ -218,12 +223,18 @@ _ABBREVIATION = re.compile(r"[A-ZĐ&]{2,}")
 
 def _bare_parts(run: str) -> list[tuple[str, int]]:
     """The run itself, or what follows its last abbreviation ("CHQS Ba Bể" -> "Ba Bể"), or for an
-    all-capitals headline every leading part ("BA BỂ TỔNG KẾT" -> "BA BỂ")."""
+    all-capitals headline every window of a few words ("BA BỂ TỔNG KẾT" -> "BA BỂ")."""
     parts = [(run, 0)]
     words = run.split(" ")
     if run.isupper() and len(words) > 1:
-        for n in range(len(words) - 1, 1, -1):
-            parts.append((" ".join(words[:n]), 0))
+        # Every window of two to four words, longest and leftmost first.
+        starts = [0]
+        for w in words[:-1]:
+            starts.append(starts[-1] + len(w) + 1)
+        for size in range(min(4, len(words)), 1, -1):
+            for i in range(len(words) - size + 1):
+                if size < len(words):
+                    parts.append((" ".join(words[i : i + size]), starts[i]))
         return parts
     for i in range(len(words) - 1, -1, -1):
         if _ABBREVIATION.fullmatch(words[i]) and i + 1 < len(words):
