@@ -112,6 +112,8 @@ _CLOCK_AFTER = re.compile(r" giờ(?: \d| kém| sáng| chiều| tối| trưa| đ
 _CLOCK_BEFORE = frozenset(("lúc", "vào", "từ", "đến", "tới", "khoảng"))
 # a number right before a year is a label ("Cụm số 3 năm 2024"), not a duration
 _YEAR_AFTER = re.compile(r" năm (?:19|20)\d\d(?!\d)", re.IGNORECASE)
+# "(18 và 19/12)", "ngày 21, 22-5": the first day of a pair of dates
+_DAY_BEFORE_DATE = re.compile(r"\s*(?:và|,|-|–|đến|tới)\s*\d{1,2}[/.-]\d{1,2}(?!\d)", re.IGNORECASE)
 _AGE_AFTER = re.compile(r" tuổi(?![^\W_])", re.IGNORECASE)
 _RATING_AFTER = re.compile(r" sao(?![^\W_])", re.IGNORECASE)
 # "N trong số M sản phẩm": the unit is the noun after M
@@ -176,7 +178,7 @@ def _label_context(doc: _Words, start: int, contexts: dict[str, str]) -> Optiona
         return contexts[last]
     # a syllable-level check for multiword labels the tokenizer split differently
     tail = doc.text[max(0, start - 24):start].lower()
-    for size in (3, 2):
+    for size in (3, 2, 1):
         parts = tail.split()[-size:]
         if len(parts) == size and " ".join(parts) in contexts:
             return contexts[" ".join(parts)]
@@ -241,6 +243,8 @@ def _reject_by_following(text: str, number: Number, unit: Optional[str]) -> bool
         if low == "giờ" and _CLOCK_AFTER.match(text, end):
             return True
     if _YEAR_AFTER.match(text, end):
+        return True
+    if unit is None and not number.is_percent and _DAY_BEFORE_DATE.match(text, end):
         return True
     return False
 
