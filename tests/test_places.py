@@ -30,6 +30,7 @@ def only(found, text):
 
 # --- gazetteer -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "name, level, province, unit_type",
     [
@@ -72,7 +73,7 @@ def test_province_2025(old, new):
 def _converter_provinces() -> dict[str, str]:
     """legacy province key -> 2025 province key, read from the package's own converter data."""
     spec = find_spec("vietnamadminunits")
-    data = Path(list(spec.submodule_search_locations)[0]) / "data" / "converter_2025.json"
+    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "converter_2025.json"
     mapping = json.loads(data.read_text(encoding="utf-8"))["DICT_PROVINCE"]
     return {old: new for new, olds in mapping.items() for old in olds}
 
@@ -104,41 +105,168 @@ def test_codes_are_unique_per_era_and_level():
 
 RESOLVED = [
     # text, url, mention, name, type, province, district, province_2025
-    ("Ban CHQS huyện Châu Thành, tỉnh Long An tổ chức huấn luyện.", None,
-     "huyện Châu Thành", "Châu Thành", "huyện", "Long An", "Châu Thành", "Tây Ninh"),
-    ("Lễ giao quân tại TX. Tân Châu, tỉnh An Giang diễn ra sáng nay.", None,
-     "TX. Tân Châu", "Tân Châu", "thị xã", "An Giang", "Tân Châu", "An Giang"),
-    ("Huyện Tân Châu tổ chức khám tuyển.", "https://tanchau.tayninh.gov.vn/tin-tuc/1",
-     "Huyện Tân Châu", "Tân Châu", "huyện", "Tây Ninh", "Tân Châu", "Tây Ninh"),
-    ("Hội nghị có lãnh đạo tỉnh Tây Ninh. Huyện Châu Thành hoàn thành chỉ tiêu.", None,
-     "Huyện Châu Thành", "Châu Thành", "huyện", "Tây Ninh", "Châu Thành", "Tây Ninh"),
-    ("Đoàn công tác làm việc tại huyện Gio Linh, tỉnh Quảng Trị.", None,
-     "huyện Gio Linh", "Gio Linh", "huyện", "Quảng Trị", "Gio Linh", "Quảng Trị"),
-    ("Quận 1 khai giảng lớp bồi dưỡng kiến thức quốc phòng.", None,
-     "Quận 1", "1", "quận", "Hồ Chí Minh", "1", "Hồ Chí Minh"),
-    ("Thanh niên TP.HCM hăng hái lên đường nhập ngũ.", None,
-     "TP.HCM", "Hồ Chí Minh", "thành phố", "Hồ Chí Minh", None, "Hồ Chí Minh"),
-    ("Tại thành phố Yên Bái, 80 thanh niên lên đường.", None,
-     "thành phố Yên Bái", "Yên Bái", "thành phố", "Yên Bái", "Yên Bái", "Lào Cai"),
-    ("Công an thành phố Hà Nội ra quân.", None,
-     "thành phố Hà Nội", "Hà Nội", "thành phố", "Hà Nội", None, "Hà Nội"),
-    ("BA BỂ TỔNG KẾT CÔNG TÁC QUÂN SỰ", None,
-     "BA BỂ", "Ba Bể", "huyện", "Bắc Kạn", "Ba Bể", "Thái Nguyên"),
-    ("BAN THƯỜNG VỤ TỈNH ỦY BẮC KẠN HỌP PHIÊN THƯỜNG KỲ", None,
-     "BẮC KẠN", "Bắc Kạn", "tỉnh", "Bắc Kạn", None, "Thái Nguyên"),
-    ("Ngân Sơn tổng kết công tác quốc phòng.", None,
-     "Ngân Sơn", "Ngân Sơn", "huyện", "Bắc Kạn", "Ngân Sơn", "Thái Nguyên"),
-    ("Hộ kinh doanh ở xã Tam Xuân 1, huyện Núi Thành được hỗ trợ.", None,
-     "xã Tam Xuân 1", "Tam Xuân I", "xã", "Quảng Nam", "Núi Thành", "Đà Nẵng"),
-    ("Lãnh đạo tỉnh Thừa Thiên Huế dự lễ.", None,
-     "tỉnh Thừa Thiên Huế", "Thừa Thiên Huế", "tỉnh", "Thừa Thiên Huế", None, "Huế"),
-    ("Sau sáp nhập, xã Tây Ninh Hòa tổng kết công tác quân sự.", None,
-     "xã Tây Ninh Hòa", "Tây Ninh Hòa", "xã", "Khánh Hòa", None, "Khánh Hòa"),
+    (
+        "Ban CHQS huyện Châu Thành, tỉnh Long An tổ chức huấn luyện.",
+        None,
+        "huyện Châu Thành",
+        "Châu Thành",
+        "huyện",
+        "Long An",
+        "Châu Thành",
+        "Tây Ninh",
+    ),
+    (
+        "Lễ giao quân tại TX. Tân Châu, tỉnh An Giang diễn ra sáng nay.",
+        None,
+        "TX. Tân Châu",
+        "Tân Châu",
+        "thị xã",
+        "An Giang",
+        "Tân Châu",
+        "An Giang",
+    ),
+    (
+        "Huyện Tân Châu tổ chức khám tuyển.",
+        "https://tanchau.tayninh.gov.vn/tin-tuc/1",
+        "Huyện Tân Châu",
+        "Tân Châu",
+        "huyện",
+        "Tây Ninh",
+        "Tân Châu",
+        "Tây Ninh",
+    ),
+    (
+        "Hội nghị có lãnh đạo tỉnh Tây Ninh. Huyện Châu Thành hoàn thành chỉ tiêu.",
+        None,
+        "Huyện Châu Thành",
+        "Châu Thành",
+        "huyện",
+        "Tây Ninh",
+        "Châu Thành",
+        "Tây Ninh",
+    ),
+    (
+        "Đoàn công tác làm việc tại huyện Gio Linh, tỉnh Quảng Trị.",
+        None,
+        "huyện Gio Linh",
+        "Gio Linh",
+        "huyện",
+        "Quảng Trị",
+        "Gio Linh",
+        "Quảng Trị",
+    ),
+    (
+        "Quận 1 khai giảng lớp bồi dưỡng kiến thức quốc phòng.",
+        None,
+        "Quận 1",
+        "1",
+        "quận",
+        "Hồ Chí Minh",
+        "1",
+        "Hồ Chí Minh",
+    ),
+    (
+        "Thanh niên TP.HCM hăng hái lên đường nhập ngũ.",
+        None,
+        "TP.HCM",
+        "Hồ Chí Minh",
+        "thành phố",
+        "Hồ Chí Minh",
+        None,
+        "Hồ Chí Minh",
+    ),
+    (
+        "Tại thành phố Yên Bái, 80 thanh niên lên đường.",
+        None,
+        "thành phố Yên Bái",
+        "Yên Bái",
+        "thành phố",
+        "Yên Bái",
+        "Yên Bái",
+        "Lào Cai",
+    ),
+    (
+        "Công an thành phố Hà Nội ra quân.",
+        None,
+        "thành phố Hà Nội",
+        "Hà Nội",
+        "thành phố",
+        "Hà Nội",
+        None,
+        "Hà Nội",
+    ),
+    ("BA BỂ TỔNG KẾT CÔNG TÁC QUÂN SỰ", None, "BA BỂ", "Ba Bể", "huyện", "Bắc Kạn", "Ba Bể", "Thái Nguyên"),
+    (
+        "BAN THƯỜNG VỤ TỈNH ỦY BẮC KẠN HỌP PHIÊN THƯỜNG KỲ",
+        None,
+        "BẮC KẠN",
+        "Bắc Kạn",
+        "tỉnh",
+        "Bắc Kạn",
+        None,
+        "Thái Nguyên",
+    ),
+    (
+        "Ngân Sơn tổng kết công tác quốc phòng.",
+        None,
+        "Ngân Sơn",
+        "Ngân Sơn",
+        "huyện",
+        "Bắc Kạn",
+        "Ngân Sơn",
+        "Thái Nguyên",
+    ),
+    (
+        "Hộ kinh doanh ở xã Tam Xuân 1, huyện Núi Thành được hỗ trợ.",
+        None,
+        "xã Tam Xuân 1",
+        "Tam Xuân I",
+        "xã",
+        "Quảng Nam",
+        "Núi Thành",
+        "Đà Nẵng",
+    ),
+    (
+        "Lãnh đạo tỉnh Thừa Thiên Huế dự lễ.",
+        None,
+        "tỉnh Thừa Thiên Huế",
+        "Thừa Thiên Huế",
+        "tỉnh",
+        "Thừa Thiên Huế",
+        None,
+        "Huế",
+    ),
+    (
+        "Sau sáp nhập, xã Tây Ninh Hòa tổng kết công tác quân sự.",
+        None,
+        "xã Tây Ninh Hòa",
+        "Tây Ninh Hòa",
+        "xã",
+        "Khánh Hòa",
+        None,
+        "Khánh Hòa",
+    ),
     # Only the 2025 commune of this name is in the province the article names.
-    ("Hà Nội: người cao tuổi được khám bệnh\n\nBí thư Đảng ủy xã Đa Phúc phát biểu.", None,
-     "xã Đa Phúc", "Đa Phúc", "xã", "Hà Nội", None, "Hà Nội"),
-    ("Thị xã Cửa Lò tổng kết 10 năm thực hiện nghị quyết.", None,
-     "Thị xã Cửa Lò", "Cửa Lò", "thị xã", "Nghệ An", "Cửa Lò", "Nghệ An"),
+    (
+        "Hà Nội: người cao tuổi được khám bệnh\n\nBí thư Đảng ủy xã Đa Phúc phát biểu.",
+        None,
+        "xã Đa Phúc",
+        "Đa Phúc",
+        "xã",
+        "Hà Nội",
+        None,
+        "Hà Nội",
+    ),
+    (
+        "Thị xã Cửa Lò tổng kết 10 năm thực hiện nghị quyết.",
+        None,
+        "Thị xã Cửa Lò",
+        "Cửa Lò",
+        "thị xã",
+        "Nghệ An",
+        "Cửa Lò",
+        "Nghệ An",
+    ),
 ]
 
 
@@ -147,7 +275,11 @@ def test_resolved(text, url, mention, name, unit_type, province, district, provi
     doc = light_doc(text, url)
     place = only(places.extract(doc), mention)
     assert (place.name, place.type, place.province, place.district, place.province_2025) == (
-        name, unit_type, province, district, province_2025
+        name,
+        unit_type,
+        province,
+        district,
+        province_2025,
     )
     assert doc.text[place.start : place.end] == place.text
     assert not place.candidates
@@ -187,8 +319,10 @@ def test_no_place(text):
         # "Tân Châu" is a district in An Giang and in Tây Ninh, and a commune in other provinces:
         # standing bare, it is a place only when the article says where.
         ("Tân Châu hoàn thành chỉ tiêu giao quân.", []),
-        ("Tân Châu hoàn thành chỉ tiêu giao quân. Lãnh đạo tỉnh An Giang dự lễ.",
-         [("Tân Châu", "An Giang"), ("An Giang", "An Giang")]),
+        (
+            "Tân Châu hoàn thành chỉ tiêu giao quân. Lãnh đạo tỉnh An Giang dự lễ.",
+            [("Tân Châu", "An Giang"), ("An Giang", "An Giang")],
+        ),
         # A name found only as a district stands bare without help.
         ("Pác Nặm tổng kết công tác quân sự.", [("Pác Nặm", "Bắc Kạn")]),
     ],
@@ -200,7 +334,9 @@ def test_bare_district_names(text, expected):
 def test_coordinated_communes():
     found = places.extract(light_doc("Các xã Minh Đức, Trầm Lộng của huyện Ứng Hòa diễn tập."))
     assert [(p.name, p.district) for p in found] == [
-        ("Minh Đức", "Ứng Hòa"), ("Trầm Lộng", "Ứng Hòa"), ("Ứng Hòa", "Ứng Hòa"),
+        ("Minh Đức", "Ứng Hòa"),
+        ("Trầm Lộng", "Ứng Hòa"),
+        ("Ứng Hòa", "Ứng Hòa"),
     ]
 
 
@@ -235,6 +371,7 @@ def test_url_domain_names_former_province():
 
 
 # --- invariants --------------------------------------------------------------------------------
+
 
 def _confirmed(place) -> bool:
     level = places.place_level(place)

@@ -32,7 +32,8 @@ from functools import lru_cache
 from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
+from collections.abc import Iterable
 
 from .text import normalize
 
@@ -118,7 +119,7 @@ def _package_data() -> Path:
     spec = find_spec("vietnamadminunits")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("vietnamadminunits is required: pip install vietnamadminunits")
-    return Path(list(spec.submodule_search_locations)[0]) / "data"
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 @dataclass
@@ -155,7 +156,9 @@ def read_table(name: str) -> list[dict[str, str]]:
             if header is None:
                 header = cells
                 continue
-            rows.append(dict(zip(header, cells)))
+            if len(cells) != len(header):
+                raise ValueError(f"{name}: {len(cells)} cells where the header has {len(header)}: {line!r}")
+            rows.append(dict(zip(header, cells, strict=True)))
     return rows
 
 
@@ -164,9 +167,7 @@ def gazetteer() -> Gazetteer:
     """Load both eras once per process (~0.3 s)."""
     data = _package_data()
     with (data / "converter_2025.json").open(encoding="utf-8") as fh:
-        merged_into = {
-            old: new for new, olds in json.load(fh)["DICT_PROVINCE"].items() for old in olds
-        }
+        merged_into = {old: new for new, olds in json.load(fh)["DICT_PROVINCE"].items() for old in olds}
     gaz = Gazetteer([], {}, {}, {}, {})
     conn = sqlite3.connect(f"file:{data / 'dataset.db'}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
@@ -189,20 +190,38 @@ def gazetteer() -> Gazetteer:
         if p is None:
             p_type, name = _split_type(r["province"])
             p = AdminUnit(
-                name=name, type=p_type, level="province", era="2025", code=r["provinceCode"],
-                province=name, province_code=r["provinceCode"], province_type=p_type,
-                province_2025=name, province_2025_code=r["provinceCode"],
-                lat=r["provinceLat"], lon=r["provinceLon"],
+                name=name,
+                type=p_type,
+                level="province",
+                era="2025",
+                code=r["provinceCode"],
+                province=name,
+                province_code=r["provinceCode"],
+                province_type=p_type,
+                province_2025=name,
+                province_2025_code=r["provinceCode"],
+                lat=r["provinceLat"],
+                lon=r["provinceLon"],
             )
             new_province[r["provinceKey"]] = p
             gaz.add(p)
         w_type, w_name = _split_type(r["ward"])
-        gaz.add(AdminUnit(
-            name=w_name, type=w_type, level="commune",
-            era="2025", code=r["wardCode"], province=p.name, province_code=p.code,
-            province_type=p.type, province_2025=p.name, province_2025_code=p.code,
-            lat=r["wardLat"], lon=r["wardLon"],
-        ))
+        gaz.add(
+            AdminUnit(
+                name=w_name,
+                type=w_type,
+                level="commune",
+                era="2025",
+                code=r["wardCode"],
+                province=p.name,
+                province_code=p.code,
+                province_type=p.type,
+                province_2025=p.name,
+                province_2025_code=p.code,
+                lat=r["wardLat"],
+                lon=r["wardLon"],
+            )
+        )
 
     old_province: dict[str, AdminUnit] = {}
     old_district: dict[str, AdminUnit] = {}
@@ -212,10 +231,18 @@ def gazetteer() -> Gazetteer:
             now = new_province[merged_into[r["provinceKey"]]]
             p_type, name = _split_type(r["province"])
             p = AdminUnit(
-                name=name, type=p_type, level="province", era="legacy", code=r["provinceCode"],
-                province=name, province_code=r["provinceCode"], province_type=p_type,
-                province_2025=now.name, province_2025_code=now.code,
-                lat=r["provinceLat"], lon=r["provinceLon"],
+                name=name,
+                type=p_type,
+                level="province",
+                era="legacy",
+                code=r["provinceCode"],
+                province=name,
+                province_code=r["provinceCode"],
+                province_type=p_type,
+                province_2025=now.name,
+                province_2025_code=now.code,
+                lat=r["provinceLat"],
+                lon=r["provinceLon"],
             )
             old_province[r["provinceKey"]] = p
             gaz.add(p)
@@ -223,34 +250,63 @@ def gazetteer() -> Gazetteer:
         if d is None:
             d_type, d_name = _split_type(r["district"])
             d = AdminUnit(
-                name=d_name, type=d_type,
-                level="district", era="legacy", code=r["districtCode"], province=p.name,
-                province_code=p.code, province_type=p.type, province_2025=p.province_2025,
-                province_2025_code=p.province_2025_code, district_type=d_type,
-                lat=r["districtLat"], lon=r["districtLon"],
+                name=d_name,
+                type=d_type,
+                level="district",
+                era="legacy",
+                code=r["districtCode"],
+                province=p.name,
+                province_code=p.code,
+                province_type=p.type,
+                province_2025=p.province_2025,
+                province_2025_code=p.province_2025_code,
+                district_type=d_type,
+                lat=r["districtLat"],
+                lon=r["districtLon"],
             )
             d = _with_district(d)
             old_district[r["districtCode"]] = d
             gaz.add(d)
         if r["ward"]:
             w_type, w_name = _split_type(r["ward"])
-            gaz.add(AdminUnit(
-                name=w_name, type=w_type, level="commune",
-                era="legacy", code=r["wardCode"], province=p.name, province_code=p.code,
-                province_type=p.type, province_2025=p.province_2025,
-                province_2025_code=p.province_2025_code, district=d.name, district_code=d.code,
-                district_type=d.type, lat=r["wardLat"], lon=r["wardLon"],
-            ))
+            gaz.add(
+                AdminUnit(
+                    name=w_name,
+                    type=w_type,
+                    level="commune",
+                    era="legacy",
+                    code=r["wardCode"],
+                    province=p.name,
+                    province_code=p.code,
+                    province_type=p.type,
+                    province_2025=p.province_2025,
+                    province_2025_code=p.province_2025_code,
+                    district=d.name,
+                    district_code=d.code,
+                    district_type=d.type,
+                    lat=r["wardLat"],
+                    lon=r["wardLon"],
+                )
+            )
 
     for row in read_table("place_former_units.tsv"):
         successor = next(
             u for u in gaz.by_key[("district", name_key(row["successor"]))] if u.province == row["province"]
         )
-        gaz.add(replace(
-            successor, name=row["name"], type=row["type"], code=None, district=row["name"],
-            district_code=None, district_type=row["type"], successor_code=successor.code,
-            lat=None, lon=None,
-        ))
+        gaz.add(
+            replace(
+                successor,
+                name=row["name"],
+                type=row["type"],
+                code=None,
+                district=row["name"],
+                district_code=None,
+                district_type=row["type"],
+                successor_code=successor.code,
+                lat=None,
+                lon=None,
+            )
+        )
     for alias in read_table("place_aliases.tsv"):
         for unit in gaz.by_key.get((alias["level"], name_key(alias["official"])), []):
             if alias["province"] and unit.province != alias["province"]:
@@ -267,6 +323,7 @@ def _with_district(d: AdminUnit) -> AdminUnit:
 
 
 # --- queries --------------------------------------------------------------------------------------
+
 
 def lookup(
     name: str,
@@ -317,8 +374,7 @@ def by_ascii(key: str, level: str) -> list[AdminUnit]:
 def units(level: Optional[str] = None, era: Optional[str] = None) -> list[AdminUnit]:
     """Every unit, optionally of one level and era."""
     return [
-        u for u in gazetteer().units
-        if (level is None or u.level == level) and (era is None or u.era == era)
+        u for u in gazetteer().units if (level is None or u.level == level) and (era is None or u.era == era)
     ]
 
 

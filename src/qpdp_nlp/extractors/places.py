@@ -24,13 +24,11 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from .. import gazetteer as gz
-from ..gazetteer import AdminUnit, ascii_key, name_key
+from ..gazetteer import AdminUnit, name_key
 from ..records import Place
 from ..text import Analysis
 
-_UPPER = "".join(
-    c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha() and c.isprintable()
-)
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha() and c.isprintable())
 _CAP_WORD = rf"[{_UPPER}](?:[^\W_]|['’](?=[^\W_]))*"
 _NAME = (
     rf"{_CAP_WORD}(?:[ ]{_CAP_WORD})*(?:[ ]?[-–][ ]?{_CAP_WORD}(?:[ ]{_CAP_WORD})*)?"
@@ -60,7 +58,7 @@ def _raw_mentions(text: str):
         run, start = m.group(), m.start()
         inside = _TYPE_INSIDE.match(run)
         if inside and inside.end() < len(run):
-            yield start, inside.group().rstrip(), start + inside.end(), run[inside.end():]
+            yield start, inside.group().rstrip(), start + inside.end(), run[inside.end() :]
             continue
         before = _TYPE_BEFORE.search(text, max(0, start - _TYPE_REACH), start)
         if before:
@@ -71,7 +69,8 @@ def _raw_mentions(text: str):
 
 # A coordinated name after a typed one: "các xã Minh Đức, Hòa Lâm và Trầm Lộng".
 _LIST_NEXT = re.compile(rf"(?:,[ ]?|[ ](?:và|cùng)[ ])(?P<name>{_NAME})")
-# Words the press writes before a place only to say it is one ("tỉnh bạn", "xã nghèo" are not).
+# A written type word -> the levels it may introduce and the gazetteer types it names
+# ("thành phố" is a centrally governed city or a provincial one).
 _TYPE_OF = {
     "tỉnh": ("province", ("tỉnh",)),
     "thành phố": ("province|district", ("thành phố",)),
@@ -87,7 +86,6 @@ _TYPE_OF = {
 }
 # Labels of a web host that say nothing about a place.
 _HOST_NOISE = frozenset({"www", "gov", "vn", "com", "org", "net", "edu", "dcs", "info", "portal", "m"})
-# Prefixes a portal's host label puts before a unit's name: "tplaocai", "huyenbabe", "baobackan".
 # The two-level system: no districts any more, communes and wards under the 34 provinces.
 _TWO_LEVEL_CUES = re.compile(
     r"(?i:chính quyền (?:địa phương )?(?:hai|2) cấp|sau (?:khi )?(?:sáp nhập|sắp xếp|hợp nhất)"
@@ -99,7 +97,8 @@ _DATE = re.compile(r"\b\d{1,2}[/-](\d{1,2})[/-](20\d\d)\b")
 
 
 def _type_key(raw: str) -> str:
-    return raw.replace(".", "").replace(" ", " ").casefold()
+    """ "TP." -> "tp", "Thị xã" -> "thị xã"."""
+    return raw.replace(".", "").casefold()
 
 
 @dataclass
@@ -131,7 +130,8 @@ def _bare_names() -> tuple[frozenset[str], frozenset[str]]:
     # A dissolved district's name often lives on in a commune ("Tân Thành"): only typed then.
     former = {gz.name_key(u.name) for u in gz.units("district") if u.code is None}
     districts = frozenset(
-        k for k in names.get("district", ())
+        k
+        for k in names.get("district", ())
         if " " in k and not k[0].isdigit() and not (k in former and k in communes) and k not in stops
     )
     return names.get("province", frozenset()) - stops, districts
@@ -155,7 +155,9 @@ def _commune_elsewhere() -> frozenset[str]:
     return frozenset(out)
 
 
-def _lookup(name: str, levels: tuple[str, ...], types: tuple[str, ...]) -> tuple[list[AdminUnit], list[AdminUnit]]:
+def _lookup(
+    name: str, levels: tuple[str, ...], types: tuple[str, ...]
+) -> tuple[list[AdminUnit], list[AdminUnit]]:
     """Every unit of ``levels`` called ``name``, and those of the written type.
 
     A unit's type changes over the years (huyện Phong Điền became a thị xã, tỉnh Thừa Thiên Huế
@@ -193,8 +195,18 @@ def _scan(text: str) -> list[Mention]:
                     units, typed = _lookup(candidate, levels, types)
                     if units:
                         end = name_start + len(candidate)
-                        mentions.append(Mention(mention_start, end, candidate, _type_key(raw_type),
-                                                levels, units, "typed", typed=typed))
+                        mentions.append(
+                            Mention(
+                                mention_start,
+                                end,
+                                candidate,
+                                _type_key(raw_type),
+                                levels,
+                                units,
+                                "typed",
+                                typed=typed,
+                            )
+                        )
                         _coordinated(text, mentions, end, levels, types)
                         break
             else:
@@ -212,8 +224,11 @@ def _scan(text: str) -> list[Mention]:
                 units = gz.lookup(candidate, level)
                 start = name_start + offset
                 weak = level == "district" and key in _commune_elsewhere()
-                mentions.append(Mention(start, start + len(candidate), candidate, None, (level,), units,
-                                        "bare", weak=weak))
+                mentions.append(
+                    Mention(
+                        start, start + len(candidate), candidate, None, (level,), units, "bare", weak=weak
+                    )
+                )
                 break
     return mentions
 
@@ -256,8 +271,15 @@ def _coordinated(text: str, mentions: list[Mention], end: int, levels, types) ->
         same_area = [u for u in units if any(_near(u, c) for c in mentions[first].candidates)]
         if not same_area:
             return
-        mention = Mention(nxt.start("name"), nxt.end("name"), name, mentions[first].written_type,
-                          levels, same_area, "coordinated")
+        mention = Mention(
+            nxt.start("name"),
+            nxt.end("name"),
+            name,
+            mentions[first].written_type,
+            levels,
+            same_area,
+            "coordinated",
+        )
         mentions.append(mention)
         mentions[first].follows.append(len(mentions) - 1)
         pos = nxt.end("name")
@@ -272,6 +294,7 @@ def _near(a: AdminUnit, b: AdminUnit) -> bool:
 
 
 # --- the source's web domain ------------------------------------------------------------------
+
 
 @dataclass
 class UrlPlaces:
@@ -324,8 +347,13 @@ def url_places(url: Optional[str]) -> UrlPlaces:
 
 # Host label forms that name a district: "tplaocai", "txhuongtra", "huyendamha", "backancity".
 _HOST_DISTRICT_FORMS = (
-    ("thanhpho", "", "thành phố"), ("thixa", "", "thị xã"), ("huyen", "", "huyện"), ("quan", "", "quận"),
-    ("tp", "", "thành phố"), ("tx", "", "thị xã"), ("", "city", "thành phố"),
+    ("thanhpho", "", "thành phố"),
+    ("thixa", "", "thị xã"),
+    ("huyen", "", "huyện"),
+    ("quan", "", "quận"),
+    ("tp", "", "thành phố"),
+    ("tx", "", "thị xã"),
+    ("", "city", "thành phố"),
 )
 _HOST_OTHER_PREFIXES = ("bao", "hdnd", "ubnd")
 
@@ -335,11 +363,14 @@ def _district_in_label(label: str, provinces: list[AdminUnit], *, explicit: bool
         forms = [
             (label[len(pre) : len(label) - len(suf)], unit_type)
             for pre, suf, unit_type in _HOST_DISTRICT_FORMS
-            if label.startswith(pre) and label.endswith(suf)
+            if label.startswith(pre)
+            and label.endswith(suf)
             and (len(label) - len(pre) - len(suf) >= 3 or label[len(pre) : len(label) - len(suf)].isdigit())
         ]
     else:
-        forms = [(label, None)] + [(label[len(p) :], None) for p in _HOST_OTHER_PREFIXES if label.startswith(p)]
+        forms = [(label, None)] + [
+            (label[len(p) :], None) for p in _HOST_OTHER_PREFIXES if label.startswith(p)
+        ]
     for key, unit_type in forms:
         districts = gz.by_ascii(key, "district")
         if provinces:
@@ -367,15 +398,21 @@ def _province_in_label(label: str) -> tuple[list[AdminUnit], Optional[str]]:
     """A province key as the whole label, at its start or end, or anywhere when it is long
     enough not to occur by chance ("baobariavungtau", "hdndtuyenquang", "quanuy1hcm")."""
     for key in _province_keys():
-        if label == key or (len(key) >= 6 and key in label) or (
-            label.endswith(key) and len(label) > len(key) + 1
-            and (len(key) >= 5 or label[-len(key) - 1].isdigit())  # not "luatminhkhue" for Huế
+        if (
+            label == key
+            or (len(key) >= 6 and key in label)
+            or (
+                label.endswith(key)
+                and len(label) > len(key) + 1
+                and (len(key) >= 5 or label[-len(key) - 1].isdigit())  # not "luatminhkhue" for Huế
+            )
         ):
             return gz.by_ascii(key, "province"), gz.former_name(key, "province")
     return [], None
 
 
 # --- resolution -------------------------------------------------------------------------------
+
 
 def two_level_era(doc: Analysis, mentions: list[Mention]) -> bool:
     """Whether the article is written for the two-level system (after 1 July 2025)."""
@@ -447,7 +484,7 @@ def resolve(doc: Analysis, mentions: list[Mention]) -> None:
 
 
 def _by_apposition(text: str, mentions: list[Mention], i: int) -> Optional[AdminUnit]:
-    """"xã X, huyện Y, tỉnh Z": the next places, written right after, settle X."""
+    """ "xã X, huyện Y, tỉnh Z": the next places, written right after, settle X."""
     m = mentions[i]
     pool = m.candidates
     end = m.end
@@ -476,7 +513,11 @@ def _by_context(m: Mention, local: list[AdminUnit], provinces: list[AdminUnit]) 
     for area in (local, provinces):
         if not area:
             continue
-        pool = [u for u in m.candidates if any(_contains(a, u) or a.code == u.code and a.level == u.level for a in area)]
+        pool = [
+            u
+            for u in m.candidates
+            if any(_contains(a, u) or a.code == u.code and a.level == u.level for a in area)
+        ]
         typed = [u for u in pool if u in m.typed]
         if len(typed) == 1:
             return typed[0]
@@ -491,21 +532,40 @@ def to_place(doc: Analysis, m: Mention) -> Place:
     shown_type = {"tp": "thành phố", "tx": "thị xã"}.get(written or "", written)
     if u is None:
         return Place(
-            text=doc.text[m.start:m.end], start=m.start, end=m.end, rule=m.rule, name=m.name,
-            type=shown_type, candidates=sorted({_label(c) for c in m.candidates}),
+            text=doc.text[m.start : m.end],
+            start=m.start,
+            end=m.end,
+            rule=m.rule,
+            name=m.name,
+            type=shown_type,
+            candidates=sorted({_label(c) for c in m.candidates}),
         )
     province = m.shown_name if u.level == "province" and m.shown_name else u.province
     return Place(
-        text=doc.text[m.start:m.end], start=m.start, end=m.end, rule=m.rule,
-        name=m.shown_name or u.name, type=shown_type or u.type, province=province,
-        district=u.district, code=u.code, province_code=u.province_code,
-        district_code=u.district_code, province_2025=u.province_2025,
+        text=doc.text[m.start : m.end],
+        start=m.start,
+        end=m.end,
+        rule=m.rule,
+        name=m.shown_name or u.name,
+        type=shown_type or u.type,
+        province=province,
+        district=u.district,
+        code=u.code,
+        province_code=u.province_code,
+        district_code=u.district_code,
+        province_2025=u.province_2025,
     )
 
 
 def _label(u: AdminUnit) -> str:
-    where = ", ".join(x for x in (f"{u.district_type} {u.district}" if u.district and u.level == "commune" else None,
-                                  u.province if u.level != "province" else None) if x)
+    where = ", ".join(
+        x
+        for x in (
+            f"{u.district_type} {u.district}" if u.district and u.level == "commune" else None,
+            u.province if u.level != "province" else None,
+        )
+        if x
+    )
     return f"{u.type} {u.name}" + (f" ({where})" if where else "")
 
 

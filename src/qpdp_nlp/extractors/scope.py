@@ -35,7 +35,9 @@ TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, URL_WEIGHT = 5.0, 3.0, 1.0, 6.0
 LEAD_SENTENCES = 2
 
 _MILITARY_REGION = re.compile(r"Quân khu(?: \d| Thủ đô)|Bộ Tư lệnh Quân khu")
-_NATIONAL = re.compile(r"Bộ Quốc phòng|Bộ Tổng Tham mưu|Tổng cục Chính trị|Quân ủy Trung ương|toàn quân", re.I)
+_NATIONAL = re.compile(
+    r"Bộ Quốc phòng|Bộ Tổng Tham mưu|Tổng cục Chính trị|Quân ủy Trung ương|toàn quân", re.IGNORECASE
+)
 
 
 @dataclass
@@ -79,11 +81,17 @@ def _unit_of(place: Place) -> Optional[gz.AdminUnit]:
     if level is None:
         return None
     if place.code is None:
-        found = [u for u in gz.lookup(place.name, "district") if u.province == place.province and u.code is None]
+        found = [
+            u for u in gz.lookup(place.name, "district") if u.province == place.province and u.code is None
+        ]
         return found[0] if found else None
     units = [u for u in (gz.by_code(place.code, level, era) for era in gz.ERAS) if u is not None]
     for u in units:
-        if u.province == place.province and u.district == place.district and u.province_2025 == place.province_2025:
+        if (
+            u.province == place.province
+            and u.district == place.district
+            and u.province_2025 == place.province_2025
+        ):
             return u
     # A former province name ("Thừa Thiên Huế"): the unit of the same code and 2025 province.
     return next((u for u in units if u.province_2025 == place.province_2025), None)
@@ -118,7 +126,9 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
             d = tallies[("district", unit.province, unit.district)]
             d.score += w / 2
             if d.unit is None:
-                d.unit = next((u for u in gz.lookup(unit.district, "district") if u.code == unit.district_code), None)
+                d.unit = next(
+                    (u for u in gz.lookup(unit.district, "district") if u.code == unit.district_code), None
+                )
         if unit.level != "province":
             pv = tallies[("province", unit.province, "")]
             pv.score += w / 2
@@ -132,7 +142,9 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
     if len({u.code for u in url.district}) == 1:
         url_units.append(url.district[0])
     if url.province:
-        url_units.append(next((u for u in url.province if u.era == ("2025" if two_level else "legacy")), url.province[0]))
+        url_units.append(
+            next((u for u in url.province if u.era == ("2025" if two_level else "legacy")), url.province[0])
+        )
         if url.province_name:
             former_province_names[url.province[0].name] = url.province_name
     for unit in url_units:
@@ -142,7 +154,11 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
         t.unit = unit
 
     def best(level: str, province: Optional[str] = None) -> Optional[_Tally]:
-        pool = [t for (lv, pv, _), t in tallies.items() if lv == level and t.unit and (province is None or pv == province)]
+        pool = [
+            t
+            for (lv, pv, _), t in tallies.items()
+            if lv == level and t.unit and (province is None or pv == province)
+        ]
         pool.sort(key=lambda t: (-t.score, t.first))
         return pool[0] if pool else None
 
@@ -162,18 +178,27 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
         top_province.in_title or top_province.in_lead or "province" in url_levels
     )
     district_named = top_district is not None and (
-        top_district.in_title or top_district.in_lead or "district" in url_levels
+        top_district.in_title
+        or top_district.in_lead
+        or "district" in url_levels
         or top_district.score >= 2 * BODY_WEIGHT
     )
     if _MILITARY_REGION.search(head) and not province_named and not district_named:
         scope.level, scope.rule = "military_region", "military_region:lead"
         return scope
-    commune = top_commune if top_commune is not None and _is_about_commune(
-        doc, top_commune, title_end, lead_end, "commune" in url_levels, two_level
-    ) else None
-    if commune is not None and not two_level and top_district is not None:
-        if commune.unit.district_code not in (top_district.unit.code, None):
-            commune = None
+    commune = (
+        top_commune
+        if top_commune is not None
+        and _is_about_commune(doc, top_commune, title_end, lead_end, "commune" in url_levels, two_level)
+        else None
+    )
+    if (
+        commune is not None
+        and not two_level
+        and top_district is not None
+        and commune.unit.district_code not in (top_district.unit.code, None)
+    ):
+        commune = None
     if commune is not None:
         _fill_commune(scope, commune.unit)
         district = tallies.get(("district", commune.unit.province, commune.unit.district or ""))
@@ -205,7 +230,8 @@ def _evidence(t: _Tally, url_units: list[gz.AdminUnit]) -> str:
 
 
 _BODY_OF_COMMUNE = re.compile(
-    r"(?:Đảng ủy|UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Ban CHQS|Ban Chỉ huy Quân sự|Công an),?[ ]$", re.I
+    r"(?:Đảng ủy|UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Ban CHQS|Ban Chỉ huy Quân sự|Công an),?[ ]$",
+    re.IGNORECASE,
 )
 
 
@@ -218,7 +244,9 @@ def _is_about_commune(doc, t: _Tally, title_end: int, lead_end: int, from_url: b
     if two_level and t.in_lead:
         return True
     for p in t.places:
-        if title_end <= p.start < lead_end and _BODY_OF_COMMUNE.search(doc.text[max(0, p.start - 40) : p.start]):
+        if title_end <= p.start < lead_end and _BODY_OF_COMMUNE.search(
+            doc.text[max(0, p.start - 40) : p.start]
+        ):
             return True
     return False
 
@@ -247,7 +275,8 @@ def _fill_commune(scope: Scope, u: gz.AdminUnit) -> None:
 # --- report year -------------------------------------------------------------------------------
 
 _YEAR_TOKEN = re.compile(
-    r"(?<![\d/.,-])(?:\d{1,2}[/.-])?(?:(\d{1,2})[/.])?(19[5-9]\d|20[0-4]\d)(?![\d/])(?P<period>[ ]?[-–][ ]?(?:19|20)\d\d)?"
+    r"(?<![\d/.,-])(?:\d{1,2}[/.-])?(?:(\d{1,2})[/.])?(19[5-9]\d|20[0-4]\d)(?![\d/])"
+    r"(?P<period>[ ]?[-–][ ]?(?:19|20)\d\d)?"
 )
 # What the words before a year say about it (matched on the lower-cased 80 characters before it,
 # at their end). A year reported on: "năm 2023, …", "tổng kết … năm 2022", "lễ giao quân năm 2024".
