@@ -178,7 +178,7 @@ def _label_context(doc: _Words, start: int, contexts: dict[str, str]) -> Optiona
         return contexts[last]
     # a syllable-level check for multiword labels the tokenizer split differently
     tail = doc.text[max(0, start - 24):start].lower()
-    for size in (3, 2, 1):
+    for size in (3, 2):
         parts = tail.split()[-size:]
         if len(parts) == size and " ".join(parts) in contexts:
             return contexts[" ".join(parts)]
