@@ -90,6 +90,18 @@ DEDUP_CASES = [
     ("a value repeated in one article (headline and body) counts once",
      [article("a1", counts=[("150 công dân", 150, "enlisted"), ("150 công dân", 150, "enlisted")])],
      (150, False, 1)),
+    ("a rounded mention agrees with an exact value just above it",
+     [article("a1", counts=[("hơn 300 công dân", 300, "enlisted", "more_than")]),
+      article("a2", counts=[("312 công dân", 312, "enlisted")])], (312, False, 2)),
+    ("a rounded mention far from the exact value is a conflict",
+     [article("a1", counts=[("hơn 300 công dân", 300, "enlisted", "more_than")]),
+      article("a2", counts=[("350 công dân", 350, "enlisted")])], (None, True, 2)),
+    ("'gần' agrees only with a value below it",
+     [article("a1", counts=[("gần 300 công dân", 300, "enlisted", "nearly")]),
+      article("a2", counts=[("312 công dân", 312, "enlisted")])], (None, True, 2)),
+    ("a rounded headline and the exact figure in one article are one figure",
+     [article("a1", counts=[("hơn 300 công dân", 300, "enlisted", "more_than"),
+                            ("312 công dân", 312, "enlisted")])], (312, False, 1)),
     ("summed in one article, the same total elsewhere agrees",
      [article("a1", counts=[("120 công dân", 120, "enlisted"), ("30 công dân", 30, "enlisted")]),
       article("a2", counts=[("150 công dân", 150, "enlisted")])], (150, False, 2)),
@@ -127,7 +139,7 @@ def test_percent_indicator_is_never_summed(indicator):
     assert row["value"] == 100 and row["percent"]
     assert not row["conflict"]  # one article: its first value is taken ...
     within = result.conflicts[result.conflicts["kind"] == "within_article"]
-    assert within["value"].tolist() == [98.0, 100.0]  # ... and the disagreement is listed
+    assert sorted(within["value"].tolist()) == [98.0, 100.0]  # ... and the disagreement is listed
     used = result.provenance.set_index("value")["used"]
     assert bool(used[100.0]) and not bool(used[98.0])
 
@@ -150,11 +162,35 @@ def test_percent_same_in_two_articles_counts_once_and_different_is_a_conflict():
     assert bool(cell(differ, indicator="enlistment_target_pct")["conflict"])
 
 
-def test_qualifiers_and_units_are_carried():
-    result = run(article("a1", counts=[("hơn 300 người", 300, "qpan_training", "more_than")]),
-                 article("a2", counts=[("300 người", 300, "qpan_training")]))
+@pytest.mark.parametrize("counts, value, qualifier", [
+    ([("hơn 300 người", 300, "qpan_training", "more_than")], 300, "more_than"),
+    ([("hơn 300 người", 300, "qpan_training", "more_than"), ("khoảng 300 người", 300, "qpan_training", "about")],
+     300, "more_than"),
+    ([("hơn 300 người", 300, "qpan_training", "more_than"), ("306 người", 306, "qpan_training")], 306, None),
+])
+def test_qualifier_of_a_cell(counts, value, qualifier):
+    result = run(*[article(f"a{i}", counts=[c]) for i, c in enumerate(counts)])
     row = cell(result, indicator="qpan_training")
-    assert (row["value"], row["qualifier"], row["unit"]) == (300, "more_than", "người")
+    assert row["value"] == value
+    assert (None if pd.isna(row["qualifier"]) else row["qualifier"]) == qualifier
+    assert row["unit"] == "người" and row["measure"] == "người"
+
+
+def test_unlike_measures_are_never_added():
+    """300 people trained in 12 classes: two cells, not 312."""
+    result = run(article("a1", counts=[("300 cán bộ", 300, "qpan_training"), ("12 lớp", 12, "qpan_training"),
+                                       ("86 người có uy tín", 86, "qpan_training")]))
+    cells = result.cells.set_index("measure")
+    assert cells.loc["người", "value"] == 386 and cells.loc["lớp", "value"] == 12
+
+
+def test_a_part_of_a_total_is_not_added_to_it():
+    text = "Huyện giao 142 công dân nhập ngũ, trong đó có 21 đảng viên."
+    counts = [Count(text="142 công dân", start=11, end=23, value=142, unit="công dân", indicator="enlisted"),
+              Count(text="21 đảng viên", start=46, end=58, value=21, unit="đảng viên", indicator="enlisted")]
+    result = run(ArticleRecord(article_id="a1", text=text, scope=BA_BE, report_year=2023, counts=counts))
+    assert cell(result)["value"] == 142
+    assert result.provenance["note"].tolist() == ["", "part of a total given before it"]
 
 
 @pytest.mark.parametrize("scope, by, kept", [
@@ -281,7 +317,7 @@ def test_cli_table_lists_values_conflicts_and_provenance(sample_dirs):
 
 
 @pytest.mark.parametrize("fmt, marker", [
-    ("csv", "province,district,year,indicator,percent,value"),
+    ("csv", "province,district,year,indicator,measure,percent,value"),
     ("markdown", "| province | district | year | indicator |"),
     ("html", '<html lang="vi">'),
     ("table", "province"),

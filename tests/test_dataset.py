@@ -93,8 +93,8 @@ ERRORS = [{"source": "broken.html", "code": "E008", "reason": "malformed HTML: n
 
 def assert_frames_equal(expected: dict[str, pd.DataFrame], got: dict[str, pd.DataFrame]) -> None:
     assert list(got) == list(expected)
-    for name in expected:
-        pdt.assert_frame_equal(got[name], expected[name], check_exact=True, obj=name)
+    for name, frame in expected.items():
+        pdt.assert_frame_equal(got[name], frame, check_exact=True, obj=name)
 
 
 # --- declaration -----------------------------------------------------------------------------
@@ -125,12 +125,12 @@ def test_every_article_and_scope_field_has_a_column():
 PINNED_SCHEMA = {
     "articles": "article_id:s source:s title:s url:s published:s level:c province:s district:s "
                 "district_type:c commune:s province_code:s district_code:s commune_code:s lat:f lon:f "
-                "province_2025:s scope_rule:s report_year:i topic:c is_defense:b defense_probability:f "
+                "province_2025:s scope_rule:s report_year:i topic:c subtopic:s is_defense:b defense_probability:f "
                 "duplicate_of:s pipeline_version:s n_chars:i",
     "persons": "article_id:s index:i text:s start:i end:i rule:s rank:s name:s position:s unit:s",
     "units": "article_id:s index:i text:s start:i end:i rule:s canonical:s type:c level:c place:s",
     "counts": "article_id:s index:i text:s start:i end:i rule:s value:f qualifier:c unit:s indicator:c "
-              "is_percent:b upper:f denominator:f",
+              "is_percent:b upper:f denominator:f part_of_total:b",
     "documents": "article_id:s index:i text:s start:i end:i rule:s kind:c number:s symbol:s year:i date:s "
                  "issuer:s term:s title:s doc_id:s",
     "places": "article_id:s index:i text:s start:i end:i rule:s name:s type:c province:s district:s code:s "
@@ -186,6 +186,53 @@ def test_input_error_becomes_an_errors_row():
     err = InputError("x.bin", "E002", detail="contains NUL bytes")
     frame = dataset.to_frames([], [err])["errors"]
     assert frame.iloc[0].tolist() == ["x.bin", "E002", err.reason]
+
+
+def _counts(text: str, *specs) -> list[Count]:
+    """Counts of ``text`` from (fragment, value, indicator[, is_percent]) specs, in order."""
+    out, at = [], 0
+    for fragment, value, indicator, *percent in specs:
+        start = text.index(fragment, at)
+        at = start + len(fragment)
+        out.append(Count(text=fragment, start=start, end=at, value=value, indicator=indicator,
+                         is_percent=bool(percent and percent[0])))
+    return out
+
+
+# Sentences written for these tests, in the way district reports break a total down.
+PART_CASES = [
+    ("Huyện giao 142 công dân nhập ngũ, trong đó có 21 đảng viên.",
+     [("142 công dân", 142, "enlisted"), ("21 đảng viên", 21, "enlisted")], [False, True]),
+    ("Huyện giao 338 tân binh. Trong số đó có 22 tân binh là đảng viên.",
+     [("338 tân binh", 338, "enlisted"), ("22 tân binh", 22, "enlisted")], [False, True]),
+    ("Huấn luyện cho hơn 1.260 đồng chí, trong đó dân quân biển 85 đồng chí.",
+     [("1.260 đồng chí", 1260, "militia"), ("85 đồng chí", 85, "militia")], [False, True]),
+    ("Giao 150 công dân, đạt 100% chỉ tiêu, trong đó có 12 đảng viên.",
+     [("150 công dân", 150, "enlisted"), ("100%", 100, "enlisted", True), ("12 đảng viên", 12, "enlisted")],
+     [False, False, True]),
+    ("Bồi dưỡng cho 120 cán bộ đối tượng 3 và 66 người có uy tín.",
+     [("120 cán bộ", 120, "qpan_training"), ("66 người", 66, "qpan_training")], [False, False]),
+    ("Giao 21 công dân, trong đó có 142 đảng viên.",  # a part is smaller than its total
+     [("21 công dân", 21, "enlisted"), ("142 đảng viên", 142, "enlisted")], [False, False]),
+    ("Giao 150 công dân nhập ngũ, trong đó 4 xã đạt chỉ tiêu sớm.",  # another indicator
+     [("150 công dân", 150, "enlisted"), ("4 xã", 4, "exercises")], [False, False]),
+    ("Huyện có 500 dân quân, trong đó nhiều đồng chí trẻ. Năm nay huấn luyện 300 dân quân.",
+     [("500 dân quân", 500, "militia"), ("300 dân quân", 300, "militia")], [False, False]),
+]
+
+
+@pytest.mark.parametrize("text, specs, expected", PART_CASES, ids=[c[0][:40] for c in PART_CASES])
+def test_part_of_total(text, specs, expected):
+    counts = _counts(text, *specs)
+    assert dataset.part_of_total(text, counts) == expected
+    rec = ArticleRecord(article_id="p1", text=text, counts=counts)
+    assert dataset.to_frames([rec])["counts"]["part_of_total"].tolist() == expected
+
+
+def test_part_of_total_is_unknown_without_the_text():
+    counts = _counts("Giao 142 công dân, trong đó 21 đảng viên.", ("142 công dân", 142, "enlisted"),
+                     ("21 đảng viên", 21, "enlisted"))
+    assert dataset.part_of_total("", counts) == [None, None]
 
 
 # --- types -----------------------------------------------------------------------------------
@@ -295,8 +342,9 @@ def test_build_duckdb_from_parts_with_views(tmp_path):
     got = dataset.read(path)
     for name in dataset.TABLE_NAMES:
         key = ["article_id"] + (["index"] if name in dataset.FACT_TABLES else [])
-        sort = (lambda f: f.sort_values(key).reset_index(drop=True)) if name != "errors" else (lambda f: f)
-        pdt.assert_frame_equal(sort(got[name]), sort(expected[name]), obj=name)
+        pdt.assert_frame_equal(got[name].sort_values(key).reset_index(drop=True) if name != "errors" else got[name],
+                               expected[name].sort_values(key).reset_index(drop=True) if name != "errors"
+                               else expected[name], obj=name)
     con = duckdb.connect(str(path), read_only=True)
     try:
         views = {r[0] for r in con.execute(

@@ -8,18 +8,26 @@ De-duplication rule (applied in this order):
 1. Articles marked as copies of another (``duplicate_of`` set) are skipped, and so are articles
    classified as not about defence (``is_defense`` false). Counts without a value or an indicator
    are left out, and so is the indicator ``other`` unless it is asked for by name.
-2. A cell is one place × year × indicator. The place is the district (``by="district"``: only
-   articles whose scope names a district and is not about a single commune) or the province
-   (``by="province"``: only province-level articles — a district's figure is not its province's).
-   The year is the article's ``report_year``, else the year it was published. Percentages form
-   cells of their own (indicator shown with ``%``) and are never mixed with absolute numbers.
+2. A cell is one place × year × indicator × measure. The place is the district
+   (``by="district"``: only articles whose scope names a district and is not about a single
+   commune) or the province (``by="province"``: only province-level articles — a district's figure
+   is not its province's). The year is the article's ``report_year``, else the year it was
+   published. The measure is what the count counts, from its unit (``data/compare_measures.tsv``:
+   "công dân", "thanh niên", "cán bộ" → người; "lớp" → lớp; "tỷ đồng" → đồng; a noun not listed is
+   a measure of its own) or "%" for a percentage: 300 people and 12 classes are never added up,
+   and a percentage never meets an absolute number.
 3. Within one article, the counts of an additive indicator are summed; the same value repeated in
-   one article (headline and body) is counted once. A percentage (``is_percent``, or a percent
+   one article (headline and body) is counted once, and a part of a total given before it
+   ("giao 142 công dân nhập ngũ, trong đó có 21 đảng viên": ``part_of_total`` in the dataset) is
+   not added to it. A percentage (``is_percent``, or a percent
    indicator such as ``enlistment_target_pct``) is never summed: the first value in the text is
    taken, and different values in one article are listed as a conflict (``within_article``).
 4. Across articles, the same value reported by several articles (follow-ups, copies the fingerprint
    missed) is counted once; different values are a conflict (``between_articles``): listed with
    their articles and spans, never summed, and the cell's value is left empty.
+
+In steps 3 and 4, a rounded mention ("hơn 300", "gần 1.000", "khoảng 700") and an exact value
+within 10% on its side ("312") are the same figure: the exact one is kept.
 
 >>> from qpdp_nlp.records import ArticleRecord, Count, Scope
 >>> scope = Scope(level="district", province="Bắc Kạn", district="Ba Bể")
@@ -41,7 +49,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 import pandas as pd
 
@@ -49,24 +57,29 @@ from .records import INDICATORS
 from .text import normalize
 
 PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})
+PERCENT = "%"
+_FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")
 NOT_COMPARED_BY_DEFAULT = frozenset({"other"})
 BY = ("district", "province")
 OUTPUT_FORMATS = ("table", "csv", "markdown", "html")
 
 CELL_COLUMNS = (
-    "province", "district", "year", "indicator", "percent", "value", "min_value", "max_value", "qualifier",
+    "province", "district", "year", "indicator", "measure", "percent", "value", "min_value", "max_value",
+    "qualifier",
     "unit", "n_articles", "conflict", "values", "articles", "spans", "lat", "lon",
 )
 PROVENANCE_COLUMNS = (
-    "province", "district", "year", "indicator", "percent", "article_id", "index", "start", "end", "text",
+    "province", "district", "year", "indicator", "measure", "percent", "article_id", "index", "start", "end",
+    "text",
     "value", "qualifier", "unit", "used", "note",
 )
 CONFLICT_COLUMNS = (
-    "kind", "province", "district", "year", "indicator", "percent", "value", "article_ids", "spans",
+    "kind", "province", "district", "year", "indicator", "measure", "percent", "value", "article_ids", "spans",
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PROVINCE_PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
 _RELATIVE_TOLERANCE = 1e-9
+ROUNDING = 0.1  # "hơn 300" agrees with an exact 312 (within 10% above), not with 350
 
 
 @dataclass
@@ -119,7 +132,7 @@ def records_frames(records: Iterable[Any]) -> dict[str, pd.DataFrame]:
     return {"articles": frames["articles"], "counts": frames["counts"]}
 
 
-def _frames(dataset: Union[str, Path, Mapping[str, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _frames(dataset: str | Path | Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     if isinstance(dataset, Mapping):
         return dataset["articles"], dataset["counts"]
     from .dataset import read
@@ -128,13 +141,13 @@ def _frames(dataset: Union[str, Path, Mapping[str, pd.DataFrame]]) -> tuple[pd.D
     return frames["articles"], frames["counts"]
 
 
-def _fold(name: Any) -> Optional[str]:
+def _fold(name: Any) -> str | None:
     if name is None or name is pd.NA or (isinstance(name, float) and pd.isna(name)):
         return None
     return _PROVINCE_PREFIX.sub("", normalize(str(name)).strip()).casefold()
 
 
-def article_year(report_year: Any, published: Any) -> Optional[int]:
+def article_year(report_year: Any, published: Any) -> int | None:
     """The year a cell files an article under: its report year, else the year it was published.
 
     >>> article_year(None, "2024-01-05"), article_year(2023, "2024-01-05"), article_year(None, None)
@@ -151,11 +164,11 @@ def article_year(report_year: Any, published: Any) -> Optional[int]:
 # --- the comparison --------------------------------------------------------------------------
 
 def compare(
-    dataset: Union[str, Path, Mapping[str, pd.DataFrame]],
+    dataset: str | Path | Mapping[str, pd.DataFrame],
     *,
-    indicators: Optional[Iterable[str]] = None,
-    years: Optional[Iterable[int]] = None,
-    provinces: Optional[Iterable[str]] = None,
+    indicators: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    provinces: Iterable[str] | None = None,
     by: str = "district",
 ) -> Comparison:
     """Compare places and years, de-duplicated by the rule in this module's documentation.
@@ -224,15 +237,36 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= _RELATIVE_TOLERANCE * max(1.0, abs(a), abs(b))
 
 
+def agrees(value: float, qualifier: str | None, other: float, other_qualifier: str | None) -> bool:
+    """Whether two mentions can be the same figure: equal values, or a rounded mention ("hơn 300",
+    "gần 1.000", "khoảng 700") and an exact value within :data:`ROUNDING` on the rounded side.
+
+    >>> agrees(300, "more_than", 312, None), agrees(300, "more_than", 290, None), agrees(300, None, 312, None)
+    (True, False, False)
+    """
+    if _same(value, other):
+        return True
+    if bool(qualifier) == bool(other_qualifier):
+        return False
+    rounded, exact, how = (value, other, qualifier) if qualifier else (other, value, other_qualifier)
+    if how == "more_than":
+        return rounded < exact <= rounded * (1 + ROUNDING)
+    if how in ("nearly", "less_than"):
+        return rounded * (1 - ROUNDING) <= exact < rounded
+    if how == "about":
+        return abs(exact - rounded) <= rounded * ROUNDING
+    return False
+
+
 @dataclass
 class _ArticleValue:
     key: tuple
     article_id: str
     value: float
-    qualifiers: tuple[str, ...]
+    qualifier: str | None  # of the value: None when exact
     units: tuple[str, ...]
     counts: list[dict[str, Any]]  # the provenance rows of this article in this cell
-    disagreement: list[float]  # percent values of one article that differ from the one taken
+    disagreement: bool  # percentages of one article that differ
 
 
 def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators) -> list[_ArticleValue]:
@@ -249,41 +283,69 @@ def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators
                 continue
         elif indicator in NOT_COMPARED_BY_DEFAULT:
             continue
-        percent = _is_true(row.is_percent) or indicator in PERCENT_INDICATORS
-        key = (place["province"], place["district"], place["year"], indicator, percent)
+        unit = None if pd.isna(row.unit) else str(row.unit)
+        measure = measure_of(unit, percent=_is_true(row.is_percent) or indicator in PERCENT_INDICATORS)
+        key = (place["province"], place["district"], place["year"], indicator, measure)
         grouped.setdefault((key, row.article_id), []).append({
             "article_id": row.article_id, "index": int(row.index), "start": int(row.start),
             "end": int(row.end), "text": str(row.text), "value": float(row.value),
             "qualifier": None if pd.isna(row.qualifier) else str(row.qualifier),
-            "unit": None if pd.isna(row.unit) else str(row.unit),
+            "unit": unit, "part": _is_true(getattr(row, "part_of_total", None)),
         })
-    values = []
-    for (key, article_id), rows in grouped.items():
-        percent = key[4]
-        taken: list[dict[str, Any]] = []
-        disagreement: list[float] = []
-        for row in rows:
-            if any(_same(row["value"], t["value"]) for t in taken):
-                row.update(used=False, note="same value repeated in the article")
-            elif percent and taken:
-                row.update(used=False, note="percentage: first value in the article taken")
-                disagreement.append(row["value"])
+    return [_one_article(key, article_id, rows) for (key, article_id), rows in grouped.items()]
+
+
+def _one_article(key: tuple, article_id: str, rows: list[dict[str, Any]]) -> _ArticleValue:
+    percent = key[4] == PERCENT
+    parts = [row.pop("part") and not percent for row in rows]
+    if all(parts):  # the total is in another cell (another measure): the parts stand alone
+        parts = [False] * len(rows)
+    taken: list[dict[str, Any]] = []
+    for row, part in zip(rows, parts):
+        row.update(used=False, note="")
+        same = next((t for t in taken if agrees(row["value"], row["qualifier"], t["value"], t["qualifier"])), None)
+        if same is not None:
+            if same["qualifier"] and not row["qualifier"]:  # keep the exact figure, drop the rounded one
+                taken[taken.index(same)] = row
+                row["used"], same["used"] = True, False
+                same["note"] = "the same figure, rounded"
             else:
-                row.update(used=True, note="summed" if not percent and len(rows) > 1 else "")
-                taken.append(row)
-        if not percent and len(taken) == 1:
-            taken[0]["note"] = ""
-        value = taken[0]["value"] if percent else sum(t["value"] for t in taken)
-        values.append(_ArticleValue(
-            key=key, article_id=article_id, value=value,
-            qualifiers=tuple(dict.fromkeys(t["qualifier"] for t in taken if t["qualifier"])),
-            units=tuple(dict.fromkeys(t["unit"] for t in taken if t["unit"])),
-            counts=rows, disagreement=disagreement))
-    return values
+                row["note"] = "the same figure repeated" if _same(row["value"], same["value"]) \
+                    else "the same figure, rounded"
+        elif part:
+            row["note"] = "part of a total given before it"
+        elif percent and taken:
+            row["note"] = "percentage: the first one in the article is taken"
+        else:
+            row["used"] = True
+            taken.append(row)
+    if not percent and len(taken) > 1:
+        for row in taken:
+            row["note"] = "summed"
+    value = taken[0]["value"] if percent else sum(t["value"] for t in taken)
+    qualifiers = [t["qualifier"] for t in taken if t["qualifier"]]
+    return _ArticleValue(
+        key=key, article_id=article_id, value=value, qualifier=qualifiers[0] if qualifiers else None,
+        units=tuple(dict.fromkeys(t["unit"] for t in taken if t["unit"])), counts=rows,
+        disagreement=percent and any(r["note"].startswith("percentage") for r in rows))
 
 
 def _span(row: Mapping[str, Any]) -> str:
     return f'{row["article_id"]}[{row["start"]}:{row["end"]}] «{row["text"]}»'
+
+
+def _agreeing_groups(items: list[_ArticleValue]) -> list[list[_ArticleValue]]:
+    """Articles grouped by the figure they give; each group's first item is its exact figure
+    when one article gives it exactly."""
+    groups: list[list[_ArticleValue]] = []
+    for item in sorted(items, key=lambda i: i.qualifier is not None):  # exact figures lead
+        for group in groups:
+            if agrees(item.value, item.qualifier, group[0].value, group[0].qualifier):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    return groups
 
 
 def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict], by: str) -> Comparison:
@@ -293,59 +355,60 @@ def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict], by: str
         by_cell.setdefault(item.key, []).append(item)
     cells, provenance, conflicts = [], [], []
     for key, items in by_cell.items():
-        province, district, year, indicator, percent = key
+        province, district, year, indicator, measure = key
         where = {"province": province, "district": district, "year": year, "indicator": indicator,
-                 "percent": percent}
-        distinct: list[tuple[float, list[_ArticleValue]]] = []
-        for item in items:
-            for value, group in distinct:
-                if _same(value, item.value):
-                    group.append(item)
-                    break
-            else:
-                distinct.append((item.value, [item]))
-        conflict = len(distinct) > 1
-        used_spans = [_span(r) for item in items for r in item.counts if r["used"]]
+                 "measure": measure, "percent": measure == PERCENT}
+        groups = _agreeing_groups(items)
+        conflict = len(groups) > 1
         coords = [(places[i.article_id]["lat"], places[i.article_id]["lon"]) for i in items
                   if places[i.article_id]["lat"] is not None and places[i.article_id]["lon"] is not None]
         cells.append({
             **where,
-            "value": None if conflict else distinct[0][0],
-            "min_value": min(v for v, _ in distinct),
-            "max_value": max(v for v, _ in distinct),
-            "qualifier": ",".join(dict.fromkeys(q for i in items for q in i.qualifiers)) or None,
+            "value": None if conflict else groups[0][0].value,
+            "min_value": min(g[0].value for g in groups),
+            "max_value": max(g[0].value for g in groups),
+            "qualifier": None if conflict else groups[0][0].qualifier,
             "unit": ", ".join(dict.fromkeys(u for i in items for u in i.units)) or None,
             "n_articles": len(items),
             "conflict": conflict,
-            "values": " ≠ ".join(f"{format_number(v)} ({', '.join(i.article_id for i in g)})" for v, g in distinct),
+            "values": " ≠ ".join(f"{_shown(g[0].value, g[0].qualifier, measure)} "
+                                 f"({', '.join(i.article_id for i in g)})" for g in groups),
             "articles": ", ".join(i.article_id for i in items),
-            "spans": "; ".join(used_spans),
+            "spans": "; ".join(_span(r) for i in items for r in i.counts if r["used"]),
             "lat": coords[0][0] if coords else None,
             "lon": coords[0][1] if coords else None,
         })
         if conflict:
-            for value, group in distinct:
-                conflicts.append({"kind": "between_articles", **where, "value": value,
+            for group in groups:
+                conflicts.append({"kind": "between_articles", **where, "value": group[0].value,
                                   "article_ids": ", ".join(i.article_id for i in group),
                                   "spans": "; ".join(_span(r) for i in group for r in i.counts if r["used"])})
         for item in items:
             if item.disagreement:
-                shown = [r for r in item.counts if r["note"] != "same value repeated in the article"]
-                for row in shown:
-                    conflicts.append({"kind": "within_article", **where, "value": row["value"],
-                                      "article_ids": item.article_id, "spans": _span(row)})
+                for row in item.counts:
+                    if row["used"] or row["note"].startswith("percentage"):
+                        conflicts.append({"kind": "within_article", **where, "value": row["value"],
+                                          "article_ids": item.article_id, "spans": _span(row)})
             for row in item.counts:
                 provenance.append({**where, **row})
     return Comparison(
-        cells=_frame(cells, CELL_COLUMNS, sort=True),
-        provenance=_frame(provenance, PROVENANCE_COLUMNS, sort=True),
-        conflicts=_frame(conflicts, CONFLICT_COLUMNS, sort=True),
+        cells=_frame(cells, CELL_COLUMNS, ("province", "district", "year", "_rank", "measure")),
+        provenance=_frame(provenance, PROVENANCE_COLUMNS,
+                          ("province", "district", "year", "_rank", "measure", "article_id", "start")),
+        conflicts=_frame(conflicts, CONFLICT_COLUMNS,
+                         ("province", "district", "year", "_rank", "measure", "kind", "value")),
         by=by,
     )
 
 
+def _shown(value: float, qualifier: str | None, measure: str) -> str:
+    words = QUALIFIER_WORDS.get(qualifier or "", "")
+    return f"{words} {format_number(value)}".strip() + ("%" if measure == PERCENT else "")
+
+
 _DTYPES = {
-    "province": "string", "district": "string", "year": "Int64", "indicator": "string", "percent": "boolean",
+    "province": "string", "district": "string", "year": "Int64", "indicator": "string", "measure": "string",
+    "percent": "boolean",
     "value": "Float64", "min_value": "Float64", "max_value": "Float64", "qualifier": "string", "unit": "string", "n_articles": "Int64", "conflict": "boolean",
     "values": "string", "articles": "string", "spans": "string", "lat": "Float64", "lon": "Float64",
     "article_id": "string", "index": "Int64", "start": "Int64", "end": "Int64", "text": "string",
@@ -353,15 +416,13 @@ _DTYPES = {
 }
 
 
-def _frame(rows: list[dict], columns: tuple[str, ...], *, sort: bool) -> pd.DataFrame:
+def _frame(rows: list[dict], columns: tuple[str, ...], keys: tuple[str, ...]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(columns))
     frame = frame.astype({c: _DTYPES[c] for c in columns})
-    if sort and not frame.empty:
+    if not frame.empty:
         rank = {k: i for i, k in enumerate(INDICATORS)}
         frame = frame.assign(_rank=frame["indicator"].map(lambda k: rank.get(k, len(rank))))
-        keys = [c for c in ("province", "district", "year", "_rank", "percent", "kind", "value", "start")
-                if c in frame]
-        frame = frame.sort_values(keys, kind="stable", na_position="last").drop(columns="_rank")
+        frame = frame.sort_values(list(keys), kind="stable", na_position="last").drop(columns="_rank")
     return frame.reset_index(drop=True)
 
 
@@ -386,13 +447,10 @@ def format_number(value: Any) -> str:
 
 
 def display_cell(row: Any) -> str:
-    """What a cell shows: "hơn 300", "100%", or "xung đột" for a conflict."""
+    """What a cell shows: "hơn 300", "100%", or "xung đột: …" for a conflict."""
     if row.conflict:
         return "xung đột: " + str(row.values)
-    number = format_number(row.value) + ("%" if row.percent else "")
-    qualifier = "" if pd.isna(row.qualifier) else str(row.qualifier)
-    words = [QUALIFIER_WORDS[q] for q in qualifier.split(",") if q in QUALIFIER_WORDS]
-    return " ".join([*words[:1], number])
+    return _shown(row.value, None if pd.isna(row.qualifier) else str(row.qualifier), str(row.measure))
 
 
 def _shown_cells(result: Comparison) -> pd.DataFrame:
@@ -401,7 +459,8 @@ def _shown_cells(result: Comparison) -> pd.DataFrame:
         "province": cells["province"],
         **({"district": cells["district"]} if result.by == "district" else {}),
         "year": cells["year"],
-        "indicator": [_indicator_name(k, p) for k, p in zip(cells["indicator"], cells["percent"])],
+        "indicator": cells["indicator"],
+        "measure": cells["measure"],
         "value": [display_cell(row) for row in cells.itertuples()],
         "unit": cells["unit"],
         "articles": cells["n_articles"],
@@ -410,9 +469,8 @@ def _shown_cells(result: Comparison) -> pd.DataFrame:
     return shown.astype("string").fillna("")
 
 
-def _indicator_name(indicator: str, percent: bool) -> str:
-    """The indicator key, marked "%" when a percentage of an additive indicator is shown apart."""
-    return f"{indicator} %" if percent and indicator not in PERCENT_INDICATORS else indicator
+def _indicator_name(indicator: str, measure: str) -> str:
+    return f"{indicator} ({measure})" if measure else indicator
 
 
 def _conflict_lines(result: Comparison) -> list[str]:
@@ -420,7 +478,7 @@ def _conflict_lines(result: Comparison) -> list[str]:
     for row in result.conflicts.itertuples():
         place = " · ".join(str(p) for p in (row.province, row.district) if not pd.isna(p))
         what = "between articles" if row.kind == "between_articles" else "within one article"
-        lines.append(f"  {place} · {row.year} · {_indicator_name(row.indicator, row.percent)} ({what}): "
+        lines.append(f"  {place} · {row.year} · {_indicator_name(row.indicator, row.measure)} ({what}): "
                      f"{format_number(row.value)}"
                      f"{'%' if row.percent else ''} ← {row.spans}")
     return lines
@@ -432,14 +490,14 @@ def _render_table(result: Comparison) -> str:
     shown = _shown_cells(result).drop(columns="sources")
     lines = [shown.to_string(index=False)]
     if not result.conflicts.empty:
-        lines += ["", f"Conflicts ({int(result.cells['conflict'].sum())} cells, "
-                      f"{result.conflicts['kind'].eq('within_article').sum()} within-article values):"]
+        within = int(result.conflicts["kind"].eq("within_article").sum())
+        lines += ["", f"Conflicts ({int(result.cells['conflict'].sum())} cells, {within} within-article values):"]
         lines += _conflict_lines(result)
     lines += ["", "Provenance (article[start:end] «text»; * = not used, with the reason):"]
-    for (province, district, year, indicator, percent), group in result.provenance.groupby(
-            ["province", "district", "year", "indicator", "percent"], dropna=False, sort=False):
+    for (province, district, year, indicator, measure), group in result.provenance.groupby(
+            ["province", "district", "year", "indicator", "measure"], dropna=False, sort=False):
         place = " · ".join(str(p) for p in (province, district) if not pd.isna(p))
-        lines.append(f"  {place} · {year} · {_indicator_name(indicator, percent)}:")
+        lines.append(f"  {place} · {year} · {_indicator_name(indicator, measure)}:")
         for row in group.itertuples():
             mark = " " if row.used else "*"
             note = f"  ({row.note})" if not row.used else ""
@@ -482,7 +540,7 @@ def _render_html(result: Comparison) -> str:
 
 @lru_cache(maxsize=1)
 def indicator_labels() -> dict[str, tuple[str, str]]:
-    """indicator → (Vietnamese label, counted noun), from ``data/compare_labels.tsv``."""
+    """indicator → (Vietnamese label, its main measure), from ``data/compare_labels.tsv``."""
     text = files("qpdp_nlp").joinpath("data", "compare_labels.tsv").read_text(encoding="utf-8")
     labels = {}
     for line in text.splitlines():
@@ -493,3 +551,39 @@ def indicator_labels() -> dict[str, tuple[str, str]]:
             continue
         labels[key] = (label.strip(), unit.strip())
     return labels
+
+
+@lru_cache(maxsize=1)
+def _measures() -> dict[str, str]:
+    text = files("qpdp_nlp").joinpath("data", "compare_measures.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        noun, measure = line.split("\t")
+        if noun != "noun":
+            table[normalize(noun).casefold()] = measure.strip()
+    return table
+
+
+@lru_cache(maxsize=4096)
+def measure_of(unit: str | None, *, percent: bool = False) -> str:
+    """What a count counts, so that only like is added to like.
+
+    >>> measure_of("công dân"), measure_of("chiến sĩ dân quân"), measure_of("xã, thị trấn")
+    ('người', 'người', 'xã, phường')
+    >>> measure_of("tỷ đồng"), measure_of("%"), measure_of("ha"), measure_of(None)
+    ('đồng', '%', 'ha', '')
+    """
+    if percent or (unit or "").strip() == PERCENT:
+        return PERCENT
+    if not unit:
+        return ""
+    first = _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
+    table = _measures()
+    words = first.split()
+    for n in range(len(words), 0, -1):  # the longest listed noun that starts the unit
+        measure = table.get(" ".join(words[:n]))
+        if measure is not None:
+            return measure
+    return first

@@ -51,7 +51,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -135,7 +135,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("level", LEVELS), _s("province"), _s("district"), _c("district_type", DISTRICT_TYPES),
         _s("commune"), _s("province_code"), _s("district_code"), _s("commune_code"),
         _f("lat"), _f("lon"), _s("province_2025"), _s("scope_rule"),
-        _i("report_year"), _c("topic", TOPICS), _b("is_defense"), _f("defense_probability"),
+        _i("report_year"), _c("topic", TOPICS), _s("subtopic"), _b("is_defense"), _f("defense_probability"),
         _s("duplicate_of"), _s("pipeline_version"), _i("n_chars"),
     ),
     "persons": (*_FACT_HEAD, _s("rank"), _s("name"), _s("position"), _s("unit")),
@@ -143,6 +143,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "counts": (
         *_FACT_HEAD, _f("value"), _c("qualifier", QUALIFIERS), _s("unit"), _c("indicator", INDICATORS),
         _b("is_percent"), _f("upper"), _f("denominator"),
+        _b("part_of_total"),  # derived: see part_of_total(); null when the record has no text
     ),
     "documents": (
         *_FACT_HEAD, _c("kind", DOCUMENT_KINDS), _s("number"), _s("symbol"), _i("year"), _s("date"),
@@ -167,8 +168,8 @@ _SCOPE_COLUMNS = (
     "commune_code", "lat", "lon", "province_2025",
 )
 _ARTICLE_FIELDS = (
-    "source", "title", "url", "published", "report_year", "topic", "is_defense", "defense_probability",
-    "duplicate_of", "pipeline_version",
+    "source", "title", "url", "published", "report_year", "topic", "subtopic", "is_defense",
+    "defense_probability", "duplicate_of", "pipeline_version",
 )
 
 # Views of the DuckDB file. ``indicator_by_district`` is a plain aggregate of the mentions;
@@ -203,7 +204,7 @@ VIEWS: dict[str, str] = {
         ORDER BY n_articles DESC, kind, year, number""",
 }
 
-Records = Iterable[Union[ArticleRecord, Mapping[str, Any]]]
+Records = Iterable[ArticleRecord | Mapping[str, Any]]
 
 
 def pandas_dtypes(table: str) -> dict[str, Any]:
@@ -213,7 +214,7 @@ def pandas_dtypes(table: str) -> dict[str, Any]:
 
 # --- records → rows → tables -----------------------------------------------------------------
 
-def _as_record(record: Union[ArticleRecord, Mapping[str, Any]]) -> ArticleRecord:
+def _as_record(record: ArticleRecord | Mapping[str, Any]) -> ArticleRecord:
     return record if isinstance(record, ArticleRecord) else ArticleRecord.from_dict(dict(record))
 
 
@@ -227,7 +228,7 @@ def article_row(record: ArticleRecord) -> dict[str, Any]:
     return row
 
 
-def record_rows(record: Union[ArticleRecord, Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def record_rows(record: ArticleRecord | Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """One record as rows of every table but ``errors`` (keyed by table name)."""
     record = _as_record(record)
     rows: dict[str, list[dict[str, Any]]] = {"articles": [article_row(record)]}
@@ -240,8 +241,48 @@ def record_rows(record: Union[ArticleRecord, Mapping[str, Any]]) -> dict[str, li
             if kind == "places":
                 row["candidates"] = CANDIDATE_SEPARATOR.join(row["candidates"]) or None
             kind_rows.append(row)
+        if kind == "counts":
+            for row, flag in zip(kind_rows, part_of_total(record.text, record.counts)):
+                row["part_of_total"] = flag
         rows[kind] = kind_rows
     return rows
+
+
+# "trong đó" (of whom), "trong số đó/này", "riêng", "(bao) gồm": what follows breaks down a total
+_PART_MARKER = re.compile(r"\b(?:trong (?:số )?(?:đó|này)|riêng|bao gồm|gồm)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?!\d)|\n")
+_PART_WINDOW = 300  # how far back (characters) the total may stand
+
+
+def part_of_total(text: str, counts: list) -> list[bool | None]:
+    """For each count, whether it is a part of a larger count of the same indicator given just
+    before it, introduced by "trong đó", "trong số đó", "riêng" or "gồm" in its sentence — so that
+    a comparison does not add the part to its total.
+
+    >>> from qpdp_nlp.records import Count
+    >>> text = "Huyện giao 142 công dân nhập ngũ, trong đó có 21 đảng viên."
+    >>> part_of_total(text, [Count(text="142 công dân", start=11, end=23, value=142, indicator="enlisted"),
+    ...                      Count(text="21 đảng viên", start=46, end=58, value=21, indicator="enlisted")])
+    [False, True]
+    """
+    if not text:
+        return [None] * len(counts)
+    flags: list[bool | None] = []
+    for i, count in enumerate(counts):
+        before = text[max(0, count.start - _PART_WINDOW):count.start]
+        ends = list(_SENTENCE_END.finditer(before))
+        clause_start = count.start - len(before) + (ends[-1].end() if ends else 0)
+        markers = list(_PART_MARKER.finditer(text, clause_start, count.start))
+        flag = False
+        if markers and count.value is not None and not count.is_percent:
+            marker_at = markers[-1].start()
+            flag = any(
+                total.value is not None and not total.is_percent and total.value > count.value
+                and total.indicator == count.indicator and total.end <= marker_at
+                and count.start - total.end <= _PART_WINDOW
+                for total in counts[:i])
+        flags.append(flag)
+    return flags
 
 
 def error_row(error: Any) -> dict[str, Any]:
@@ -375,7 +416,7 @@ def _write_parquet(table: pa.Table, target: Path) -> None:
 _PART_NAME = re.compile(r"^[\w.-]+$")
 
 
-def write_part(tables: Mapping[str, pa.Table], out_dir: Union[str, Path], part_name: str) -> list[Path]:
+def write_part(tables: Mapping[str, pa.Table], out_dir: str | Path, part_name: str) -> list[Path]:
     """Write ``OUT/<table>/<part_name>.parquet`` for every table (an empty part for a table that is
     not given), each atomically. Returns the paths written.
 
@@ -437,13 +478,11 @@ def _create_views(con) -> None:
 
 
 def _write_jsonl(lines: Iterable[dict[str, Any]], target: Path) -> None:
-    with _atomic_path(target) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for obj in lines:
-                fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    with _atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(obj, ensure_ascii=False) + "\n" for obj in lines)
 
 
-def write(records_or_tables: Any, out_dir: Union[str, Path], fmt: str = "parquet", *,
+def write(records_or_tables: Any, out_dir: str | Path, fmt: str = "parquet", *,
           errors: Iterable[Any] = ()) -> list[Path]:
     """Write a whole dataset to ``out_dir`` in one format; returns the files written.
 
@@ -482,7 +521,7 @@ def write(records_or_tables: Any, out_dir: Union[str, Path], fmt: str = "parquet
     return [out / DUCKDB_FILE]
 
 
-def build_duckdb(out_dir: Union[str, Path]) -> Path:
+def build_duckdb(out_dir: str | Path) -> Path:
     """Build (or rebuild) ``OUT/qpdp.duckdb`` from the Parquet parts under ``OUT``, with the views.
 
     The parts are scanned, not loaded: memory stays flat however large the dataset.
@@ -495,7 +534,7 @@ def build_duckdb(out_dir: Union[str, Path]) -> Path:
 
 # --- readers ---------------------------------------------------------------------------------
 
-def detect_layout(path: Union[str, Path]) -> str:
+def detect_layout(path: str | Path) -> str:
     """Which layout ``path`` holds: parquet (part folders), duckdb, csv or jsonl."""
     p = Path(path)
     if p.is_file():
@@ -565,8 +604,8 @@ def _read_jsonl(path: Path) -> dict[str, pa.Table]:
     return to_arrow(records(), errors)
 
 
-def read(out_dir: Union[str, Path], *, tables: Optional[Iterable[str]] = None,
-         fmt: Optional[str] = None) -> dict[str, pd.DataFrame]:
+def read(out_dir: str | Path, *, tables: Iterable[str] | None = None,
+         fmt: str | None = None) -> dict[str, pd.DataFrame]:
     """Load a dataset written by :func:`write` / :func:`write_part` (any layout) back as typed
     DataFrames, keyed by table name; ``tables`` limits which are loaded.
 

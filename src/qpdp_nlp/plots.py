@@ -27,7 +27,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 import pandas as pd
 
@@ -35,10 +35,10 @@ if "matplotlib" not in sys.modules and not os.environ.get("MPLCONFIGDIR"):
     # matplotlib would otherwise create ~/.config/matplotlib or ~/.cache/matplotlib
     os.environ["MPLCONFIGDIR"] = str(Path(tempfile.gettempdir()) / f"qpdp-matplotlib-{os.getuid()}")
 
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import rc_context
+from matplotlib.figure import Figure
 
-from .compare import Comparison, display_cell, format_number, indicator_labels  # noqa: E402
+from .compare import Comparison, display_cell, format_number, indicator_labels
 
 FONT = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "axes.unicode_minus": False}
 CONFLICT_COLOUR = "#b0b0b0"
@@ -49,7 +49,7 @@ class PlotError(ValueError):
     """Nothing to draw (no cell for the indicator, no coordinates …); the message says what to do."""
 
 
-def pick_indicator(result: Comparison, indicator: Optional[str] = None) -> str:
+def pick_indicator(result: Comparison, indicator: str | None = None) -> str:
     """The indicator to draw: the one asked for, else the one with the most cells."""
     present = result.indicators()
     if indicator is not None:
@@ -61,9 +61,12 @@ def pick_indicator(result: Comparison, indicator: Optional[str] = None) -> str:
     return present[0]
 
 
-def _label(indicator: str, percent: bool = False) -> tuple[str, str]:
-    label, unit = indicator_labels().get(indicator, (indicator, ""))
-    return label, "%" if percent else unit
+def _axis_label(measure: str) -> str:
+    if measure == "%":
+        return "Tỷ lệ (%)"
+    if measure == "đồng":
+        return "Số tiền (đồng)"
+    return f"Số {measure}" if measure else "Giá trị"
 
 
 def _place_name(row: Any, by: str) -> str:
@@ -72,20 +75,22 @@ def _place_name(row: Any, by: str) -> str:
     return str(row.province)
 
 
-def _cells_of(result: Comparison, indicator: str, year: Optional[int]) -> tuple[pd.DataFrame, bool]:
+def _cells_of(result: Comparison, indicator: str, year: int | None) -> tuple[pd.DataFrame, str]:
+    """The cells of one indicator in one measure: its main one (``data/compare_labels.tsv``) when
+    present, else the measure with the most cells — bars of people and bars of classes never mix."""
     cells = result.cells[result.cells["indicator"] == indicator]
-    percent = bool(cells["percent"].all()) if len(cells) else False
-    # an additive indicator with both numbers and percentages: draw the numbers
-    if not percent:
-        cells = cells[~cells["percent"]]
+    measures = cells["measure"].value_counts()
+    main = indicator_labels().get(indicator, ("", ""))[1]
+    measure = main if main in measures.index else (str(measures.index[0]) if len(measures) else "")
+    cells = cells[cells["measure"] == measure]
     if year is not None:
         cells = cells[cells["year"] == year]
         if cells.empty:
-            raise PlotError(f"no cell for '{indicator}' in {year}")
-    return cells, percent
+            raise PlotError(f"no cell for '{indicator}' ({measure}) in {year}")
+    return cells, measure
 
 
-def _save(fig: Figure, path: Union[str, Path]) -> Path:
+def _save(fig: Figure, path: str | Path) -> Path:
     from .dataset import _atomic_path
 
     target = Path(path)
@@ -94,25 +99,25 @@ def _save(fig: Figure, path: Union[str, Path]) -> Path:
     return target
 
 
-def plot_comparison(result: Comparison, path: Union[str, Path], *, indicator: Optional[str] = None,
-                    year: Optional[int] = None) -> Path:
+def plot_comparison(result: Comparison, path: str | Path, *, indicator: str | None = None,
+                    year: int | None = None) -> Path:
     """Draw one indicator: bars per place for one year, or lines across years. Returns the file.
 
     A conflicting cell is drawn as a grey hatched bar up to its largest value, marked "xung đột".
     """
     indicator = pick_indicator(result, indicator)
-    cells, percent = _cells_of(result, indicator, year)
-    label, unit = _label(indicator, percent)
+    cells, measure = _cells_of(result, indicator, year)
+    label = indicator_labels().get(indicator, (indicator, ""))[0]
     years = sorted(cells["year"].dropna().unique())
     with rc_context(FONT):
         if len(years) > 1:
-            fig = _lines(cells, result.by, label, unit, years)
+            fig = _lines(cells, result.by, label, measure, years)
         else:
-            fig = _bars(cells, result.by, label, unit, years[0] if years else None)
+            fig = _bars(cells, result.by, label, measure, years[0] if years else None)
         return _save(fig, path)
 
 
-def _bars(cells: pd.DataFrame, by: str, label: str, unit: str, year: Optional[int]) -> Figure:
+def _bars(cells: pd.DataFrame, by: str, label: str, measure: str, year: int | None) -> Figure:
     cells = cells.sort_values(["province", "district"] if by == "district" else ["province"])
     names = [_place_name(row, by) for row in cells.itertuples()]
     heights, colours, hatches, texts = [], [], [], []
@@ -137,7 +142,7 @@ def _bars(cells: pd.DataFrame, by: str, label: str, unit: str, year: Optional[in
     ax.set_xticks(range(len(names)), names, fontsize=9)
     place_word = "huyện" if by == "district" else "tỉnh"
     ax.set_title(f"{label}\ntheo {place_word}" + (f", năm {year}" if year else ""), fontsize=12)
-    ax.set_ylabel(f"Số {unit}" if unit and unit != "%" else ("Tỷ lệ (%)" if unit == "%" else "Giá trị"))
+    ax.set_ylabel(_axis_label(measure))
     ax.yaxis.set_major_formatter(lambda v, _pos: format_number(v))
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(y=0.15)
@@ -146,7 +151,7 @@ def _bars(cells: pd.DataFrame, by: str, label: str, unit: str, year: Optional[in
     return fig
 
 
-def _lines(cells: pd.DataFrame, by: str, label: str, unit: str, years: list[int]) -> Figure:
+def _lines(cells: pd.DataFrame, by: str, label: str, measure: str, years: list[int]) -> Figure:
     fig = Figure(figsize=(8.0, 5.0))
     ax = fig.add_subplot()
     keys = ["province", "district"] if by == "district" else ["province"]
@@ -161,7 +166,7 @@ def _lines(cells: pd.DataFrame, by: str, label: str, unit: str, years: list[int]
                     color=line.get_color(), linestyle="none")
     ax.set_xticks([int(y) for y in years], [str(int(y)) for y in years])
     ax.set_xlabel("Năm")
-    ax.set_ylabel(f"Số {unit}" if unit and unit != "%" else ("Tỷ lệ (%)" if unit == "%" else "Giá trị"))
+    ax.set_ylabel(_axis_label(measure))
     ax.yaxis.set_major_formatter(lambda v, _pos: format_number(v))
     place_word = "huyện" if by == "district" else "tỉnh"
     ax.set_title(f"{label}\ntheo {place_word}, {int(years[0])}–{int(years[-1])}", fontsize=12)
@@ -172,12 +177,12 @@ def _lines(cells: pd.DataFrame, by: str, label: str, unit: str, years: list[int]
     return fig
 
 
-def plot_map(result: Comparison, path: Union[str, Path], *, indicator: Optional[str] = None,
-             year: Optional[int] = None) -> Path:
+def plot_map(result: Comparison, path: str | Path, *, indicator: str | None = None,
+             year: int | None = None) -> Path:
     """Scatter the places by longitude/latitude, coloured by the indicator (latest year unless
     ``year`` is given); conflicting cells are drawn as grey crosses. Returns the file."""
     indicator = pick_indicator(result, indicator)
-    cells, percent = _cells_of(result, indicator, year)
+    cells, measure = _cells_of(result, indicator, year)
     if year is None and len(cells):
         year = int(cells["year"].max())
         cells = cells[cells["year"] == year]
@@ -185,7 +190,7 @@ def plot_map(result: Comparison, path: Union[str, Path], *, indicator: Optional[
     if located.empty:
         raise PlotError(f"no place with coordinates for '{indicator}' in {year}: the articles' scope "
                         "has no lat/lon (the gazetteer fills them)")
-    label, unit = _label(indicator, percent)
+    label = indicator_labels().get(indicator, (indicator, ""))[0]
     with rc_context(FONT):
         fig = Figure(figsize=(6.4, 7.2))
         ax = fig.add_subplot()
@@ -195,7 +200,7 @@ def plot_map(result: Comparison, path: Union[str, Path], *, indicator: Optional[
                                 c=fine["value"].astype(float), cmap="viridis", s=160,
                                 edgecolors="#222222", linewidths=0.6)
             bar = fig.colorbar(points, ax=ax, shrink=0.8)
-            bar.set_label(f"{label} ({unit})" if unit else label, fontsize=9)
+            bar.set_label(_axis_label(measure), fontsize=9)
             bar.formatter = _number_formatter()
         clash = located[located["conflict"]]
         if len(clash):
@@ -213,20 +218,25 @@ def plot_map(result: Comparison, path: Union[str, Path], *, indicator: Optional[
 
 
 def _label_points(ax: Any, located: pd.DataFrame, by: str) -> None:
-    """One-line labels beside the points; a label that would sit on a neighbour's is moved down."""
+    """One-line labels beside the points: on the left when a neighbour sits just to the right,
+    and moved down when another label already sits there."""
     lat_span = max(float(located["lat"].max() - located["lat"].min()), 1.0)
     lon_span = max(float(located["lon"].max() - located["lon"].min()), 1.0)
-    placed: list[tuple[float, float, int]] = []
+    near_x, near_y = 0.25 * lon_span, 0.06 * lat_span
+    points = [(float(r.lon), float(r.lat)) for r in located.itertuples()]
+    placed: list[tuple[float, float, int, int]] = []  # lon, lat, side, shift
     for row in located.sort_values("lat", ascending=False).itertuples():
         name = row.district if by == "district" and not pd.isna(row.district) else row.province
         text = f"{name}: {'xung đột' if row.conflict else display_cell(row)}"
         lon, lat = float(row.lon), float(row.lat)
-        near = [shift for x, y, shift in placed
-                if abs(x - lon) < 0.25 * lon_span and abs(y - lat) < 0.06 * lat_span]
+        crowded_right = any(0 < x - lon <= near_x and abs(y - lat) <= near_y for x, y in points)
+        side = -1 if crowded_right else 1
+        near = [shift for x, y, s, shift in placed
+                if s == side and abs(x - lon) < near_x and abs(y - lat) < near_y]
         shift = (max(near) + 1) if near else 0
-        placed.append((lon, lat, shift))
-        ax.annotate(text, (lon, lat), xytext=(9, 2 - 12 * shift), textcoords="offset points",
-                    fontsize=8, va="center",
+        placed.append((lon, lat, side, shift))
+        ax.annotate(text, (lon, lat), xytext=(9 * side, 2 - 12 * shift), textcoords="offset points",
+                    fontsize=8, va="center", ha="left" if side > 0 else "right",
                     arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.5} if shift else None)
 
 
