@@ -43,9 +43,9 @@ DISTRICT_TYPES = ("huyện", "quận", "thị xã", "thành phố")
 COMMUNE_TYPES = ("xã", "phường", "thị trấn", "đặc khu")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AdminUnit:
-    """One province, district or commune of one era.
+    """One province, district or commune of one era (one object per unit: compared by identity).
 
     ``name`` is the short name as the press writes it after the type word ("Ba Bể"; "1" for
     Quận 1); ``type`` the lower-case type word ("huyện", "thành phố", "xã" …).
