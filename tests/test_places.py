@@ -406,3 +406,24 @@ def test_gold_places_have_confirmed_codes_and_spans(gold_records):
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.parametrize(
+    "text, published, era_2025",
+    [
+        ("Xã Bình Chương tổng kết công tác quân sự.", "2025-11-25", True),
+        ("Xã Bình Chương tổng kết công tác quân sự.", "2023-12-20", False),
+        ("Xã Bình Chương tổng kết công tác quân sự.", "25/11/2025", True),
+        ("Sáng 25/11/2025, UBND xã Bình Chương tổ chức hội nghị.", None, True),
+        ("Sáng 25/11/2023, UBND xã Bình Chương tổ chức hội nghị.", None, False),
+        ("Sau sáp nhập, xã Bình Chương tổ chức hội nghị.", None, True),
+        # A district written with its type word is the old system, whatever the date.
+        ("UBND xã Bình Chương, huyện Bình Sơn tổ chức hội nghị.", "2025-11-25", False),
+    ],
+)
+def test_two_level_era(text, published, era_2025):
+    doc = light_doc(text)
+    doc.meta["published"] = published
+    found = places.extract(doc)
+    (commune,) = [p for p in found if p.name == "Bình Chương"]
+    assert (commune.district is None) == era_2025

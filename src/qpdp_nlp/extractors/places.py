@@ -414,20 +414,36 @@ def _province_in_label(label: str) -> tuple[list[AdminUnit], Optional[str]]:
 # --- resolution -------------------------------------------------------------------------------
 
 
+_ISO_MONTH = re.compile(r"\b(20\d\d)-(\d{1,2})\b")
+_REFORM = (2025, 7)  # the two-level system from 1 July 2025
+
+
+def _year_month(value: str) -> Optional[tuple[int, int]]:
+    """(year, month) of an ISO ("2025-11-25…") or Vietnamese ("25/11/2025") date, if it is one."""
+    m = _ISO_MONTH.search(value)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    m = _DATE.search(value)
+    return (int(m.group(2)), int(m.group(1))) if m else None
+
+
 def two_level_era(doc: Analysis, mentions: list[Mention]) -> bool:
-    """Whether the article is written for the two-level system (after 1 July 2025)."""
-    published = str(doc.meta.get("published") or "")
-    if published[:7] >= "2025-07":
-        return True
-    if published and published[:4].isdigit():
-        return False
+    """Whether the article is written for the two-level system (after 1 July 2025).
+
+    A district written with its type word ("huyện Ba Bể") means the old system; otherwise the
+    publication date when the source gives one, the words of the reform ("chính quyền hai cấp",
+    "sau sáp nhập"), the article's first date, and last the communes it names (all of them known
+    only as 2025 units).
+    """
     if any(m.levels == ("district",) and m.rule == "typed" for m in mentions):
         return False
+    published = _year_month(str(doc.meta.get("published") or ""))
+    if published is not None:
+        return published >= _REFORM
     if _TWO_LEVEL_CUES.search(doc.text):
         return True
-    # The article's own date, the first written near its start.
     for m in _DATE.finditer(doc.text, 0, 600):
-        return (int(m.group(2)), int(m.group(1))) >= (2025, 7)
+        return (int(m.group(2)), int(m.group(1))) >= _REFORM
     communes = [m for m in mentions if "commune" in m.levels]
     return bool(communes) and all(
         any(u.era == "2025" for u in m.candidates) and not any(u.era == "legacy" for u in m.candidates)
