@@ -195,6 +195,12 @@ def test_run_time_needs_no_scikit_learn():
     assert out.stdout.split() == ["False", "False"]
 
 
+def test_training_without_leads_keeps_the_shipped_models(tmp_path):
+    result = classify.train(tmp_path / "models", shared=None)
+    assert "skipped" in result
+    assert not (tmp_path / "models").exists()
+
+
 # --- rebuild and floors ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", [classify.RELEVANCE_FILE, classify.TOPIC_FILE])
