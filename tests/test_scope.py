@@ -6,6 +6,7 @@ import doctest
 
 import pytest
 
+from qpdp_nlp import gazetteer as gz
 from qpdp_nlp.extractors import places, scope
 from qpdp_nlp.records import LEVELS, TOPICS
 from qpdp_nlp.text import analyse
@@ -159,6 +160,15 @@ def test_scope_after_2025_takes_the_new_units():
         None,
         "Y Tý",
     )
+
+
+def test_commune_scope_has_the_commune_coordinates():
+    s = run(
+        "Diễn tập chiến đấu phòng thủ\n\nỦy ban nhân dân xã Minh Đức (huyện Ứng Hòa, Hà Nội) tổ chức diễn tập."
+    ).scope
+    unit = gz.by_code(s.commune_code, "commune", "legacy")
+    assert unit is not None and unit.name == "Minh Đức" and (s.lat, s.lon) == (unit.lat, unit.lon)
+    assert s.district_code == unit.district_code
 
 
 def test_scope_codes_and_coordinates():

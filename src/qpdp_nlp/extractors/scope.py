@@ -200,10 +200,10 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
     ):
         commune = None
     if commune is not None:
-        _fill_commune(scope, commune.unit)
         district = tallies.get(("district", commune.unit.province, commune.unit.district or ""))
         if district is not None and district.unit is not None:
             _fill_district(scope, district)
+        _fill_commune(scope, commune.unit)  # after the district: the commune's own coordinates
         scope.level, scope.rule = "commune", "commune:" + _evidence(commune, url_units)
     elif district_named and not two_level:
         _fill_district(scope, top_district)
