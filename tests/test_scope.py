@@ -164,7 +164,8 @@ def test_scope_after_2025_takes_the_new_units():
 
 def test_commune_scope_has_the_commune_coordinates():
     s = run(
-        "Diễn tập chiến đấu phòng thủ\n\nỦy ban nhân dân xã Minh Đức (huyện Ứng Hòa, Hà Nội) tổ chức diễn tập."
+        "Diễn tập chiến đấu phòng thủ\n\n"
+        "Ủy ban nhân dân xã Minh Đức (huyện Ứng Hòa, Hà Nội) tổ chức diễn tập."
     ).scope
     unit = gz.by_code(s.commune_code, "commune", "legacy")
     assert unit is not None and unit.name == "Minh Đức" and (s.lat, s.lon) == (unit.lat, unit.lon)
