@@ -325,6 +325,31 @@ def _with_district(d: AdminUnit) -> AdminUnit:
 # --- queries --------------------------------------------------------------------------------------
 
 
+# A type word written before a name, with the press's abbreviations: "TP.", "Tp", "TX.", "Q.".
+_WRITTEN_TYPE = re.compile(
+    r"^(?:(?P<word>thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|phường|xã)[ ]+"
+    r"|(?P<abbr>tp|tx|q)(?:\.[ ]*|[ ]+))(?=\S)",
+    re.IGNORECASE,
+)
+_ABBREVIATED_TYPE = {"tp": "thành phố", "tx": "thị xã", "q": "quận"}
+
+
+@lru_cache(maxsize=65536)
+def split_type(written: str) -> tuple[Optional[str], str]:
+    """The type word and the name of a written place name.
+
+    >>> split_type("TP. Hồ Chí Minh"), split_type("Quận 1"), split_type("Ba Bể")
+    (('thành phố', 'Hồ Chí Minh'), ('quận', '1'), (None, 'Ba Bể'))
+    """
+    written = normalize(written).strip()
+    m = _WRITTEN_TYPE.match(written)
+    if not m:
+        return None, written
+    if m.group("word"):
+        return m.group("word").casefold(), written[m.end() :]
+    return _ABBREVIATED_TYPE[m.group("abbr").casefold()], written[m.end() :]
+
+
 def lookup(
     name: str,
     level: Optional[str] = None,
@@ -333,16 +358,22 @@ def lookup(
     types: Iterable[str] = (),
     province: Optional[str] = None,
 ) -> list[AdminUnit]:
-    """Units called ``name`` (short name or a known alias), optionally of one level, era, type
-    set and province (short name of either era).
+    """Units called ``name``, optionally of one level, era, type set and province (short name of
+    either era). ``name`` is a short name or a known alias, with or without its type word
+    ("huyện Ba Bể", "TP. Hồ Chí Minh", "Quận 1"); a type word restricts the types.
 
     >>> sorted((u.type, u.province) for u in lookup("Tân Châu", "district"))
     [('huyện', 'Tây Ninh'), ('thị xã', 'An Giang')]
+    >>> [(u.type, u.province) for u in lookup("thị xã Tân Châu", era="legacy")]
+    [('thị xã', 'An Giang')]
     """
     gaz = gazetteer()
-    key = name_key(name)
+    written_type, short = split_type(name)
+    key = name_key(short)
+    if written_type is not None and not any((lv, key) in gaz.by_key for lv in LEVELS):
+        written_type, key = None, name_key(name)  # a name that starts like a type word
     levels = (level,) if level else LEVELS
-    types = tuple(types)
+    types = tuple(types) or ((written_type,) if written_type else ())
     out = []
     for lv in levels:
         for unit in gaz.by_key.get((lv, key), ()):
