@@ -378,6 +378,8 @@ def test_coordinated_communes():
         ("https://baomoi.net.vn/tin-c1.epi", None, None, None),
         ("https://tienphong.vn/bai-post1.tpo", None, None, None),
         (None, None, None, None),
+        ("http://[broken/x", None, None, None),
+        ("http://113.161.212.101:81/tin", None, None, None),
     ],
 )
 def test_url_places(url, province, district, commune):

@@ -316,7 +316,10 @@ def url_places(url: Optional[str]) -> UrlPlaces:
     out = UrlPlaces()
     if not url:
         return out
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:  # "http://[broken" and the like: a bad URL says nothing
+        return out
     labels = [label for label in host.lower().split(".") if label and label not in _HOST_NOISE]
     for label in reversed(labels):
         if not out.district:
