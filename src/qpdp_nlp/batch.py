@@ -198,7 +198,7 @@ def _executor(options: RunOptions):
     # forkserver: the driver has threads (progress display, SQLite); forking it would copy
     # their locks. The server preloads the package, so workers start fast.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["qpdp_nlp.pipeline", "qpdp_nlp.dedup"])
+    ctx.set_forkserver_preload(["qpdp_nlp.pipeline", "qpdp_nlp.dedup", "datasketch"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
 
 
@@ -355,9 +355,11 @@ class _Sink:
                     seen, seen_counter = seen_counter, seen_counter + 1
                 if sig is not None:
                     record.duplicate_of = self.index.find(sig, seen)
-                    self.index.add(record.article_id, sig, seen)
                     if record.duplicate_of:
                         self.summary.duplicates += 1
+                        self.index.remove(seen)
+                    else:
+                        self.index.add(record.article_id, sig, seen)
                 if not _keep_facts(record, self.options):
                     _strip_facts(record)
                 m.record_article(record.article_id, self.version, name, seen, record.source, record.duplicate_of)

@@ -3,7 +3,8 @@
 A provincial paper's report is often republished by the district portal, with a new headline,
 a line added or a sentence trimmed. Such a copy would count its district's figures twice in a
 comparison, so the later copy gets ``duplicate_of`` = the ``article_id`` of the earliest article
-it copies (the one that entered the dataset first; a copy of a copy points to the first).
+it copies (the one that entered the dataset first). Only originals are indexed, so a copy of a
+copy points to the first too, when it is still similar enough to it.
 
 Signatures are MinHash (:mod:`datasketch`) over shingles of :data:`SHINGLE` lower-cased
 syllables, computed where the article is extracted (the batch workers). Candidates are found by
@@ -34,6 +35,7 @@ NUM_PERM = 128
 SHINGLE = 5  # syllables: about two Vietnamese words, long enough to skip stock phrases
 THRESHOLD = 0.7  # estimated Jaccard of shingle sets at which a later article is a copy
 SEED = 7
+_PER_BAND = 32
 
 _SYLLABLE = re.compile(r"\w+")
 
@@ -100,24 +102,26 @@ class DuplicateIndex:
         """The ``article_id`` this signature copies (the earliest original), or None."""
         candidates: set[int] = set()
         for band, key in _band_keys(sig):
-            for (other,) in self.db.execute("SELECT seen FROM lsh WHERE band=? AND key=? AND seen<?",
-                                            (band, key, seen)):
+            # the earliest few per band: the index holds originals only, so a long list means
+            # stock phrasing shared by unrelated reports, not more copies
+            for (other,) in self.db.execute("SELECT seen FROM lsh WHERE band=? AND key=? AND seen<? "
+                                            "ORDER BY seen LIMIT ?", (band, key, seen, _PER_BAND)):
                 candidates.add(other)
         for other in sorted(candidates):
             row = self.db.execute("SELECT article_id, signature FROM minhash WHERE seen=?", (other,)).fetchone()
-            if row is None:
-                continue
-            if similarity(sig, np.frombuffer(row[1], dtype=np.uint32)) >= THRESHOLD:
-                original = self.db.execute("SELECT duplicate_of FROM articles WHERE article_id=?",
-                                           (row[0],)).fetchone()
-                return (original[0] if original and original[0] else None) or row[0]
+            if row is not None and similarity(sig, np.frombuffer(row[1], dtype=np.uint32)) >= THRESHOLD:
+                return row[0]
         return None
 
     def add(self, article_id: str, sig: np.ndarray, seen: int) -> None:
-        """Index an article (again: a re-extracted article keeps its place, ``seen``)."""
-        exists = self.db.execute("SELECT 1 FROM minhash WHERE seen=?", (seen,)).fetchone()
+        """Index an original (copies are not indexed: a later copy matches their original, and
+        heavy syndication does not grow the index). Re-indexing keeps the article's place."""
         self.db.execute("INSERT OR REPLACE INTO minhash VALUES (?, ?, ?)",
                         (seen, article_id, sig.astype(np.uint32).tobytes()))
-        if not exists:
-            self.db.executemany("INSERT INTO lsh VALUES (?, ?, ?)",
-                                [(band, key, seen) for band, key in _band_keys(sig)])
+        self.db.execute("DELETE FROM lsh WHERE seen=?", (seen,))
+        self.db.executemany("INSERT INTO lsh VALUES (?, ?, ?)", [(band, key, seen) for band, key in _band_keys(sig)])
+
+    def remove(self, seen: int) -> None:
+        """An article that is now a copy leaves the index (after ``--force`` or a new version)."""
+        self.db.execute("DELETE FROM minhash WHERE seen=?", (seen,))
+        self.db.execute("DELETE FROM lsh WHERE seen=?", (seen,))

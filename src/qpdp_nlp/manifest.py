@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS errors (
 CREATE INDEX IF NOT EXISTS errors_part ON errors(part);
 CREATE TABLE IF NOT EXISTS minhash (seen INTEGER PRIMARY KEY, article_id TEXT NOT NULL, signature BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, seen INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS lsh_key ON lsh(band, key);
+CREATE INDEX IF NOT EXISTS lsh_key ON lsh(band, key, seen);
+CREATE INDEX IF NOT EXISTS lsh_seen ON lsh(seen);
 """
 
 

@@ -27,6 +27,7 @@ import json
 import re
 import sys
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -339,7 +340,8 @@ def read_warc_stream(stream, source: str, options: ReadOptions) -> Iterator[Sour
                 yield InputError(name, "E008", what="WARC record", detail=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # warcio.ArchiveLoadFailed, gzip/zlib errors, truncated files
         yield InputError(f"{source}#{number + 1}", "E008", what="WARC record",
-                         detail=f"{type(exc).__name__}: {str(exc).strip()[:200]}")
+                         detail=f"cannot parse it, the file may be truncated ({type(exc).__name__}: "
+                                f"{str(exc).strip()[:200]})")
     if number == 0:
         yield InputError(source, "E008", what="WARC file", detail="no WARC record found")
 
@@ -416,7 +418,7 @@ def read_jsonl_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterato
     try:
         with stream:
             yield from read_json_lines(stream, str(path), options)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:  # a broken .gz
+    except (OSError, EOFError, zlib.error) as exc:  # a broken .gz (BadGzipFile is an OSError)
         yield InputError(str(path), "E008", what="gzip stream", detail=str(exc) or type(exc).__name__)
 
 
@@ -602,8 +604,14 @@ def read_stdin(stream=None, options: ReadOptions = ReadOptions()) -> Iterator[So
 
 
 def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
-    """Every article of one file, by the reader its suffix names."""
-    yield from READERS[suffix_of(path)](path, options)
+    """Every article of one file, by the reader its suffix names.
+
+    A failure no reader foresaw still ends as an error for this file, not for the run.
+    """
+    try:
+        yield from READERS[suffix_of(path)](path, options)
+    except Exception as exc:
+        yield InputError(str(path), "E004", detail=f"{type(exc).__name__}: {exc}")
 
 
 def read_paths(paths: Iterable[str], *, stdin=None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
