@@ -104,7 +104,7 @@ _ANNIVERSARY_AFTER = re.compile(
     r"|kỷ niệm|hội quốc phòng|tổng tiến công|chiến dịch)",
     re.IGNORECASE,
 )
-_ANNIVERSARY_BEFORE = re.compile(r"(?:kỷ niệm|mừng|chào mừng|tròn|lần thứ)\s*$", re.IGNORECASE)
+_ANNIVERSARY_BEFORE = re.compile(r"(?:kỷ niệm|chào mừng|tròn) $", re.IGNORECASE)
 # "6 tháng đầu năm", "9 tháng năm 2024": a period of the year, not a duration.
 _PERIOD_AFTER = re.compile(r" tháng (?:đầu |cuối )?năm", re.IGNORECASE)
 # "7 giờ 25 phút", "7 giờ sáng": a time of day.
@@ -236,7 +236,10 @@ def _reject_by_following(text: str, number: Number, unit: Optional[str]) -> bool
         return True
     if unit is not None:
         low = unit.lower()
-        if low == "năm" and _ANNIVERSARY_AFTER.match(text, end):
+        if low == "năm" and (
+            _ANNIVERSARY_AFTER.match(text, end)
+            or _ANNIVERSARY_BEFORE.search(text, max(0, number.start - 16), number.start)
+        ):
             return True
         if low == "tháng" and _PERIOD_AFTER.match(text, end):
             return True
@@ -247,6 +250,16 @@ def _reject_by_following(text: str, number: Number, unit: Optional[str]) -> bool
     if unit is None and not number.is_percent and _DAY_BEFORE_DATE.match(text, end):
         return True
     return False
+
+
+_YEAR_NOUN_BEFORE = re.compile(r"(?:\d|\b(?:hàng|mỗi|các|những|cả|trong|cuối|đầu|giữa|từng|nhiều)) $", re.IGNORECASE)
+
+
+def _year_noun(text: str, number: Number, unit: str) -> bool:
+    """A lone "năm" that is the noun "year", not five: "50 năm giải phóng", "hàng năm", "năm năm"."""
+    if tables().noun_group.get(unit.lower()) == "duration":
+        return True
+    return _YEAR_NOUN_BEFORE.search(text, max(0, number.start - 8), number.start) is not None
 
 
 def _is_year(number: Number) -> bool:
@@ -292,7 +305,7 @@ def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
         elif noun is not None:
             unit, end = noun
             rule = f"{number.rule}+noun"
-    if context is not None and not (
+    if context is not None and rule != "money" and not (
         context == "number_word" and unit is not None and t.noun_group.get(unit.lower()) != "duration"
     ):
         return None  # "Nghị quyết số 28 ngày 25/10/2013" is a label; "trong số 28 sản phẩm" a count
@@ -309,8 +322,9 @@ def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
         if before and before[-1].text.lower() in _CLOCK_BEFORE and qualifier is None:
             return None
     if unit is not None:
-        if number.spelled and number.text.lower() == "năm" and t.noun_group.get(unit.lower()) == "duration":
-            return None  # "năm năm" is too rare to outweigh "năm" the noun
+        if number.spelled and number.text.lower() == "năm" and _year_noun(text, number, unit):
+            return None
+
         return _Candidate(number, start, end, unit, qualifier, rule)
 
     # a bare number: no %, no counted noun, no currency
@@ -345,7 +359,7 @@ def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
             return None
         if low in t.contexts or _in_short_quote(text, number.start):
             return None  # "“3 gặp, 4 biết”": a slogan
-        return _Candidate(number, start, end, word.text, qualifier, "word_after")
+        return _Candidate(number, start, word.end, word.text, qualifier, "word_after")
     return None
 
 

@@ -1,0 +1,231 @@
+"""The counts extractor: table-driven cases written for the project, the gold floors, the span
+invariant on every gold record, and the adversarial-regex guard."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from qpdp_nlp.extractors import counts, numbers
+from qpdp_nlp.text import Analysis, analyse
+
+# sentence -> every count in it as (text, value, unit, qualifier)
+CASES: list[tuple[str, list[tuple[str, float, str | None, str | None]]]] = [
+    ("Huyện đã khen thưởng cho 06 tập thể và 18 cá nhân có thành tích xuất sắc.",
+     [("06 tập thể", 6, "tập thể", None), ("18 cá nhân", 18, "cá nhân", None)]),
+    ("Lớp bồi dưỡng có hơn 300 người là cán bộ, công chức.", [("hơn 300 người", 300, "người", "more_than")]),
+    ("Năm học này có hơn 1.100 học sinh tham gia.", [("hơn 1.100 học sinh", 1100, "học sinh", "more_than")]),
+    ("Số người tham gia đạt gần 2.500 lượt người.", [("gần 2.500 lượt người", 2500, "lượt người", "nearly")]),
+    ("Huyện hoàn thành 100% chỉ tiêu giao quân.", [("100% chỉ tiêu", 100, "%", None)]),
+    ("Kinh phí đầu tư gần 2 tỷ đồng.", [("gần 2 tỷ đồng", 2_000_000_000, "đồng", "nearly")]),
+    ("Tổng giá trị là 10,5 triệu đồng.", [("10,5 triệu đồng", 10_500_000, "đồng", None)]),
+    ("Diễn tập được tổ chức ở 33 xã, thị trấn trong huyện.", [("33 xã, thị trấn", 33, "xã, thị trấn", None)]),
+    ("Biểu dương 25 tập thể và cá nhân tiêu biểu.", [("25 tập thể và cá nhân", 25, "tập thể và cá nhân", None)]),
+    ("Đơn vị có 120 cán bộ, chiến sĩ tham gia.", [("120 cán bộ, chiến sĩ", 120, "cán bộ, chiến sĩ", None)]),
+    ("Toàn tỉnh có 141/145 xã đạt chuẩn.", [("141/145 xã", 141, "xã", None)]),
+    ("Tỷ lệ đạt khoảng 80- 85% kế hoạch.", [("khoảng 80- 85% kế hoạch", 80, "%", "about")]),
+    ("Trong 4 ngày, học viên được học 9 chuyên đề.", [("4 ngày", 4, "ngày", None), ("9 chuyên đề", 9, "chuyên đề", None)]),
+    ("Huyện trồng mới 1.480ha cây ăn quả.", [("1.480ha", 1480, "ha", None)]),
+    ("Nâng cấp 75km đường giao thông nông thôn.", [("75km", 75, "km", None)]),
+    ("Nội dung gồm hai phần và sáu nội dung chính.", [("hai phần", 2, "phần", None), ("sáu nội dung", 6, "nội dung", None)]),
+    ("Có 3 nghìn 650 học sinh được học.", [("3 nghìn 650 học sinh", 3650, "học sinh", None)]),
+    ("Số lượng dưới 50 người mỗi lớp.", [("dưới 50 người", 50, "người", "less_than")]),
+    ("Tỷ lệ gần như 100% đạt yêu cầu.", [("100%", 100, "%", None)]),
+    ("Trên 640 nam công dân đăng ký.", [("Trên 640 nam công dân", 640, "nam công dân", "more_than")]),
+    ("Chỉ tiêu giao gồm 140 chính thức và 8 dự phòng.",
+     [("140 chính thức", 140, "chính thức", None), ("8 dự phòng", 8, "dự phòng", None)]),
+    ("Nhận 9 trong số 28 sản phẩm được công nhận lại.",
+     [("9", 9, "sản phẩm", None), ("28 sản phẩm", 28, "sản phẩm", None)]),
+    ("Thành phố được giao chỉ tiêu 170, Xuân Phong 80, Đồng Lạc 115.",
+     [("chỉ tiêu 170", 170, "chỉ tiêu", None), ("80", 80, None, None), ("115", 115, None, None)]),
+    ("Trong số 60 thanh niên (45 gia nhập Quân đội; 15 gia nhập Công an).",
+     [("60 thanh niên", 60, "thanh niên", None), ("45", 45, None, None), ("15", 15, None, None)]),
+    ("Trong 2 ngày 28 và 29/9, xã tổ chức diễn tập.", [("2 ngày", 2, "ngày", None)]),
+    ("Trong 10 năm qua, huyện đã làm tốt nhiệm vụ.", [("10 năm", 10, "năm", None)]),
+    ("Mỗi xã khoảng chừng 20 người.", [("khoảng chừng 20 người", 20, "người", "about")]),
+    ("Có năm xã tham gia diễn tập.", [("năm xã", 5, "xã", None)]),
+    ("Đơn vị có mười lăm chiến sĩ.", [("mười lăm chiến sĩ", 15, "chiến sĩ", None)]),
+    ("Dự án được cấp 1,2 triệu USD.", [("1,2 triệu USD", 1_200_000, "USD", None)]),
+    ("Trong 2 ngày (18 và 19/12), hội đồng họp.", [("2 ngày", 2, "ngày", None)]),
+    ("Năm nay xã được cấp 500 thẻ bảo hiểm.", [("500 thẻ", 500, "thẻ", None)]),
+]
+
+# sentences with numbers but no count at all
+NEGATIVE: list[str] = [
+    "Năm 2023, huyện Ba Bể tổ chức hội nghị.",
+    "Sáng ngày 25/10/2013, hội nghị khai mạc.",
+    "Năm học 2022 – 2023 đã kết thúc.",
+    "Thanh niên đủ 18 tuổi được gọi khám.",
+    "Đăng ký nghĩa vụ quân sự cho công dân tuổi 17.",
+    "Thực hiện Nghị quyết số 28 của Bộ Chính trị.",
+    "Dự có đại diện Quân khu 5 và Sư đoàn 316.",
+    "Bồi dưỡng cho cán bộ thuộc đối tượng 4, khóa 64.",
+    "Hội nghị Trung ương 8 khóa XI đã ban hành nghị quyết.",
+    "Lực lượng tự vệ Cụm số 3 năm 2024 khai mạc huấn luyện.",
+    "Sản phẩm đạt chuẩn OCOP 3 sao.",
+    "Sức khỏe loại 1 được ưu tiên.",
+    "Kỷ niệm 79 năm Ngày thành lập Quân đội nhân dân.",
+    "Chào mừng 70 năm chiến thắng Điện Biên Phủ.",
+    "Chương trình bắt đầu lúc 7 giờ 30 phút.",
+    "Lễ khai mạc diễn ra từ 7h30 đến 11h.",
+    "Liên hệ số điện thoại 0912 345 678 để biết thêm.",
+    "Trực sẵn sàng chiến đấu được duy trì 24/24.",
+    "Có hàng trăm lượt người tham gia.",
+    "Một cán bộ được cử đi học.",
+    "Thực hiện tốt phương châm “3 gặp, 4 biết” ở cơ sở.",
+    "Nhiệm vụ 6 tháng đầu năm 2024 được triển khai.",
+    "Huyện Ba Bể và quận Hai Bà Trưng ký kết hợp tác.",
+    "Bộ Tư lệnh Quân khu 7 chỉ đạo công tác tư tưởng.",
+    "Đồng chí là con thứ 2 trong gia đình.",
+    "Giai đoạn 1: chuyển địa phương vào trạng thái sẵn sàng.",
+    "Trong đợt dịch Covid-19, lực lượng vũ trang tham gia chống dịch.",
+    "Hội nghị lần thứ 3 diễn ra ngày 22-5.",
+    "Văn bản Công văn số 997-CV/ĐU ngày 14/10/2023 đã được ban hành.",
+    "Thông tư 172/2020/TT-BQP quy định chương trình bồi dưỡng.",
+    "Chào mừng 50 năm giải phóng miền Nam.",
+    "Tổ chức kỷ niệm 20 năm thành lập xã.",
+    "Hàng năm đơn vị đều tổ chức hội thao.",
+    "Học sinh cấp 3 tham gia hội thao.",
+]
+
+
+def _extract(text: str):
+    return counts.extract(analyse(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[t[:40] for t, _ in CASES])
+def test_counts(text, expected):
+    found = _extract(text)
+    assert [(c.text, c.value, c.unit, c.qualifier) for c in found] == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVE, ids=[t[:40] for t in NEGATIVE])
+def test_not_counts(text):
+    assert [c.text for c in _extract(text)] == []
+
+
+def test_range_and_ratio_keep_their_other_part():
+    (ratio,) = _extract("Có 141/145 xã đạt chuẩn.")
+    assert ratio.denominator == 145 and ratio.upper is None
+    (spread,) = _extract("Từ 200 đến 300 người tham gia.")
+    assert (spread.value, spread.upper, spread.unit) == (200, 300, "người")
+    (pct,) = _extract("Đạt 80- 85%.")
+    assert pct.is_percent and (pct.value, pct.upper) == (80, 85)
+
+
+def test_every_count_has_rule_indicator_and_span():
+    doc = analyse("Năm nay, huyện giao 150 thanh niên nhập ngũ, đạt 100% chỉ tiêu; khen thưởng 3 tập thể.")
+    found = counts.extract(doc)
+    assert len(found) == 3
+    for c in found:
+        assert doc.text[c.start:c.end] == c.text
+        assert c.rule and c.indicator
+
+
+def test_empty_text():
+    assert counts.extract(Analysis(text="", original="", words=[], sentences=[])) == []
+
+
+# --- gold --------------------------------------------------------------------------------------
+
+FLOORS = {"counts": ("f1", 0.90), "counts_value": ("f1", 0.95), "count_qualifier": ("accuracy", 0.95),
+          "count_indicator": ("accuracy", 0.85)}
+
+
+@pytest.mark.gold
+@pytest.mark.parametrize("field", list(FLOORS))
+def test_gold_floor(gold_scores, field):
+    metric, floor = FLOORS[field]
+    assert gold_scores[field][metric] >= floor, gold_scores[field]
+
+
+@pytest.mark.gold
+def test_span_invariant_on_gold(gold_records):
+    checked = 0
+    for record in gold_records:
+        for c in record.counts:
+            assert record.text[c.start:c.end] == c.text, (record.source, c)
+            assert c.value is not None and c.indicator is not None
+            checked += 1
+    assert checked > 100
+
+
+# --- adversarial regexes -----------------------------------------------------------------------
+
+ADVERSARIAL = {
+    "digits": "7" * 100_000,
+    "dotted": "1." * 50_000,
+    "dotted groups": "1.111" * 20_000,
+    "commas": "1,1" * 33_000,
+    "spaced digits": "1 " * 50_000,
+    "more than": "hơn " * 25_000,
+    "nearly as": "gần như " * 12_500,
+    "percent": "9% " * 33_000,
+    "ranges": "1-2 " * 25_000,
+    "slashes": "1/" * 50_000,
+    "spelled": "hai mươi " * 11_000,
+    "nouns": "cán bộ, " * 12_500,
+    "quotes": "“3 " * 33_000,
+}
+
+
+def _patterns() -> list[tuple[str, re.Pattern]]:
+    from qpdp_nlp import indicators
+
+    found = []
+    for module in (numbers, counts, indicators):
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                found.append((f"{module.__name__}.{name}", value))
+    for name, value in vars(counts.tables()).items():
+        if isinstance(value, re.Pattern):
+            found.append((f"counts.tables().{name}", value))
+    found.append(("indicators._defence_terms()", indicators._defence_terms()))
+    return found
+
+
+# Patterns the extractor runs over a whole text; every other one is only ever matched at a
+# position (``pattern.match(text, pos)``), so that is how it is exercised here.
+SCANNERS = {"qpdp_nlp.extractors.numbers._SCAN", "qpdp_nlp.indicators._SYLLABLE",
+            "qpdp_nlp.indicators._CLAUSE_BREAK", "indicators._defence_terms()"}
+_BASELINE = re.compile(r"[^\W\d_]+|\d+")
+
+
+def _timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("kind", list(ADVERSARIAL))
+def test_no_regex_backtracks(kind):
+    """Every regex stays linear on 100 kB of adversarial text: under 50 ms, or, on a loaded
+    machine, under 25 times a trivial tokenizing regex on the same text (catastrophic
+    backtracking costs thousands of times more)."""
+    text = ADVERSARIAL[kind]
+    assert len(text) >= 99_000
+    baseline = _timed(lambda: sum(1 for _ in _BASELINE.finditer(text)))
+    limit = max(0.05, 25 * baseline)
+    positions = range(0, len(text), len(text) // 50)
+    slow = []
+    for name, pattern in _patterns():
+        if name in SCANNERS:
+            elapsed = _timed(lambda: sum(1 for _ in pattern.finditer(text)))
+        else:
+            elapsed = _timed(lambda: [pattern.match(text, pos) for pos in positions])
+        if elapsed > limit:
+            slow.append((name, round(elapsed * 1000)))
+    assert not slow, f"regexes slower than {limit * 1000:.0f} ms on {kind!r}: {slow}"
+
+
+@pytest.mark.parametrize("kind", list(ADVERSARIAL))
+def test_extractor_on_adversarial_text(kind):
+    text = ADVERSARIAL[kind]
+    doc = Analysis(text=text, original=text, words=[], sentences=[])
+    started = time.perf_counter()
+    found = counts.extract(doc)
+    assert time.perf_counter() - started < 5.0
+    for c in found[:1000]:
+        assert text[c.start:c.end] == c.text
