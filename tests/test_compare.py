@@ -102,6 +102,14 @@ DEDUP_CASES = [
     ("a rounded headline and the exact figure in one article are one figure",
      [article("a1", counts=[("hơn 300 công dân", 300, "enlisted", "more_than"),
                             ("312 công dân", 312, "enlisted")])], (312, False, 1)),
+    ("parts that add up to a count of the article are that total",
+     [article("a1", counts=[("120 công dân", 120, "enlisted"), ("30 công dân", 30, "enlisted"),
+                            ("150 công dân", 150, "enlisted")])], (150, False, 1)),
+    ("a count without a counted noun is left out",
+     [article("a1", counts=[("150 công dân", 150, "enlisted")]),
+      ArticleRecord(article_id="a2", text="Xã A 80.", scope=BA_BE, report_year=2023,
+                    counts=[Count(text="80", start=5, end=7, value=80, indicator="enlisted")])],
+     (150, False, 1)),
     ("summed in one article, the same total elsewhere agrees",
      [article("a1", counts=[("120 công dân", 120, "enlisted"), ("30 công dân", 30, "enlisted")]),
       article("a2", counts=[("150 công dân", 150, "enlisted")])], (150, False, 2)),
@@ -500,3 +508,25 @@ def test_gold_records_compare_with_conflicts_and_provenance(gold_records, tmp_pa
     if not _run_gold_checks(list(gold_records), tmp_path):
         pytest.skip("the pipeline gives no district-year count on the gold corpus yet "
                     "(scope or counts extractor missing)")
+
+
+@pytest.mark.parametrize("module", ["qpdp_nlp.compare", "qpdp_nlp.plots", "qpdp_nlp.dataset"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("value, measure, shown", [
+    (4_200_000_000, "đồng", "4,2 tỷ"),
+    (90_500_000, "đồng", "90,5 triệu"),
+    (5000, "đồng", "5.000"),
+    (95, "%", "95%"),
+    (1260, "người", "1.260"),
+])
+def test_values_are_shown_as_a_reader_says_them(value, measure, shown):
+    from qpdp_nlp.compare import format_value
+
+    assert format_value(value, measure) == shown

@@ -216,13 +216,15 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
     \b
     De-duplication rule:
       1. copies (duplicate_of set) and articles not about defence are skipped; so are
-         counts without a value or indicator, and indicator 'other' unless asked for;
+         counts without a value, indicator or counted noun, and indicator 'other'
+         unless asked for;
       2. a cell is place x year x indicator x measure; year = report_year, else year
          published; --by district uses articles about a district (not a single
          commune), --by province only province-level articles; the measure is what is
          counted (người, lớp, xã, đồng ...; "%" for percentages): unlike never add up;
       3. within one article, counts of an additive indicator are summed, except a value
-         repeated and a part of a total given before it ("trong đó có 21 đảng viên");
+         repeated and the parts of a total ("trong đó có 21 đảng viên", or parts that
+         add up to another count);
          a percentage is never summed: the first one is taken, and different ones are
          listed as a conflict;
       4. across articles, one value reported by several articles counts once; different

@@ -6,8 +6,9 @@ for every place, year and indicator, one value and the article ids and text span
 De-duplication rule (applied in this order):
 
 1. Articles marked as copies of another (``duplicate_of`` set) are skipped, and so are articles
-   classified as not about defence (``is_defense`` false). Counts without a value or an indicator
-   are left out, and so is the indicator ``other`` unless it is asked for by name.
+   classified as not about defence (``is_defense`` false). Counts without a value, an indicator or
+   a counted noun (a bare "80" in a list says not what it counts) are left out, and so is the
+   indicator ``other`` unless it is asked for by name.
 2. A cell is one place × year × indicator × measure. The place is the district
    (``by="district"``: only articles whose scope names a district and is not about a single
    commune) or the province (``by="province"``: only province-level articles — a district's figure
@@ -17,9 +18,9 @@ De-duplication rule (applied in this order):
    a measure of its own) or "%" for a percentage: 300 people and 12 classes are never added up,
    and a percentage never meets an absolute number.
 3. Within one article, the counts of an additive indicator are summed; the same value repeated in
-   one article (headline and body) is counted once, and a part of a total given before it
-   ("giao 142 công dân nhập ngũ, trong đó có 21 đảng viên": ``part_of_total`` in the dataset) is
-   not added to it. A percentage (``is_percent``, or a percent
+   one article (headline and body) is counted once, and a part of a total is not added to it: a
+   part given after its total ("giao 142 công dân nhập ngũ, trong đó có 21 đảng viên":
+   ``part_of_total`` in the dataset), or parts that add up exactly to a count of the article. A percentage (``is_percent``, or a percent
    indicator such as ``enlistment_target_pct``) is never summed: the first value in the text is
    taken, and different values in one article are listed as a conflict (``within_article``).
 4. Across articles, the same value reported by several articles (follow-ups, copies the fingerprint
@@ -33,7 +34,7 @@ within 10% on its side ("312") are the same figure: the exact one is kept.
 >>> scope = Scope(level="district", province="Bắc Kạn", district="Ba Bể")
 >>> def rec(aid, text, value):
 ...     return ArticleRecord(article_id=aid, text=text, scope=scope, report_year=2023, counts=[
-...         Count(text=text[11:23], start=11, end=23, value=value, indicator="enlisted")])
+...         Count(text=text[11:23], start=11, end=23, value=value, unit="công dân", indicator="enlisted")])
 >>> result = compare(records_frames([rec("a1", "Huyện giao 150 công dân nhập ngũ.", 150),
 ...                                  rec("a2", "Huyện giao 150 công dân lên đường.", 150)]))
 >>> result.cells[["district", "year", "indicator", "value", "n_articles"]].to_dict("records")
@@ -74,7 +75,8 @@ PROVENANCE_COLUMNS = (
     "value", "qualifier", "unit", "used", "note",
 )
 CONFLICT_COLUMNS = (
-    "kind", "province", "district", "year", "indicator", "measure", "percent", "value", "article_ids", "spans",
+    "kind", "province", "district", "year", "indicator", "measure", "percent", "value", "qualifier",
+    "article_ids", "spans",
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PROVINCE_PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
@@ -285,6 +287,8 @@ def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators
             continue
         unit = None if pd.isna(row.unit) else str(row.unit)
         measure = measure_of(unit, percent=_is_true(row.is_percent) or indicator in PERCENT_INDICATORS)
+        if not measure:
+            continue
         key = (place["province"], place["district"], place["year"], indicator, measure)
         grouped.setdefault((key, row.article_id), []).append({
             "article_id": row.article_id, "index": int(row.index), "start": int(row.start),
@@ -319,6 +323,13 @@ def _one_article(key: tuple, article_id: str, rows: list[dict[str, Any]]) -> _Ar
         else:
             row["used"] = True
             taken.append(row)
+    if not percent and len(taken) > 2:
+        total = max(taken, key=lambda t: t["value"])
+        others = [t for t in taken if t is not total]
+        if _same(total["value"], sum(t["value"] for t in others)):  # the parts, then their total
+            for row in others:
+                row.update(used=False, note="part of the total given after it")
+            taken = [total]
     if not percent and len(taken) > 1:
         for row in taken:
             row["note"] = "summed"
@@ -381,6 +392,7 @@ def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict], by: str
         if conflict:
             for group in groups:
                 conflicts.append({"kind": "between_articles", **where, "value": group[0].value,
+                                  "qualifier": group[0].qualifier,
                                   "article_ids": ", ".join(i.article_id for i in group),
                                   "spans": "; ".join(_span(r) for i in group for r in i.counts if r["used"])})
         for item in items:
@@ -388,6 +400,7 @@ def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict], by: str
                 for row in item.counts:
                     if row["used"] or row["note"].startswith("percentage"):
                         conflicts.append({"kind": "within_article", **where, "value": row["value"],
+                                          "qualifier": row["qualifier"],
                                           "article_ids": item.article_id, "spans": _span(row)})
             for row in item.counts:
                 provenance.append({**where, **row})
@@ -403,7 +416,7 @@ def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict], by: str
 
 def _shown(value: float, qualifier: str | None, measure: str) -> str:
     words = QUALIFIER_WORDS.get(qualifier or "", "")
-    return f"{words} {format_number(value)}".strip() + ("%" if measure == PERCENT else "")
+    return f"{words} {format_value(value, measure)}".strip()
 
 
 _DTYPES = {
@@ -429,6 +442,24 @@ def _frame(rows: list[dict], columns: tuple[str, ...], keys: tuple[str, ...]) ->
 # --- display ---------------------------------------------------------------------------------
 
 QUALIFIER_WORDS = {"more_than": "hơn", "nearly": "gần", "about": "khoảng", "less_than": "dưới"}
+
+
+_MONEY_SCALES = ((1e9, "tỷ"), (1e6, "triệu"))
+
+
+def format_value(value: Any, measure: str) -> str:
+    """A value of a measure as a reader says it: money in tỷ/triệu, percentages with "%".
+
+    >>> format_value(4_200_000_000, "đồng"), format_value(90_500_000, "đồng"), format_value(95, "%")
+    ('4,2 tỷ', '90,5 triệu', '95%')
+    """
+    if measure == PERCENT:
+        return format_number(value) + "%"
+    if measure == "đồng" and value is not None and not pd.isna(value):
+        for scale, word in _MONEY_SCALES:
+            if abs(float(value)) >= scale:
+                return f"{format_number(round(float(value) / scale, 2))} {word}"
+    return format_number(value)
 
 
 def format_number(value: Any) -> str:
@@ -478,9 +509,9 @@ def _conflict_lines(result: Comparison) -> list[str]:
     for row in result.conflicts.itertuples():
         place = " · ".join(str(p) for p in (row.province, row.district) if not pd.isna(p))
         what = "between articles" if row.kind == "between_articles" else "within one article"
+        qualifier = None if pd.isna(row.qualifier) else str(row.qualifier)
         lines.append(f"  {place} · {row.year} · {_indicator_name(row.indicator, row.measure)} ({what}): "
-                     f"{format_number(row.value)}"
-                     f"{'%' if row.percent else ''} ← {row.spans}")
+                     f"{_shown(row.value, qualifier, str(row.measure))} ← {row.spans}")
     return lines
 
 
@@ -501,7 +532,7 @@ def _render_table(result: Comparison) -> str:
         for row in group.itertuples():
             mark = " " if row.used else "*"
             note = f"  ({row.note})" if not row.used else ""
-            lines.append(f"   {mark} {_span(row._asdict())} = {format_number(row.value)}{note}")
+            lines.append(f"   {mark} {_span(row._asdict())} = {format_value(row.value, str(measure))}{note}")
     return "\n".join(lines)
 
 
@@ -522,7 +553,9 @@ def _markdown_table(frame: pd.DataFrame) -> str:
 def _render_markdown(result: Comparison) -> str:
     parts = [_markdown_table(_shown_cells(result))]
     if not result.conflicts.empty:
-        conflicts = result.conflicts.assign(value=result.conflicts["value"].map(format_number))
+        conflicts = result.conflicts.assign(value=[
+            _shown(v, None if pd.isna(q) else str(q), str(m)) for v, q, m in
+            zip(result.conflicts["value"], result.conflicts["qualifier"], result.conflicts["measure"])])
         parts += ["", "**Conflicts**", "", _markdown_table(conflicts.drop(columns="percent"))]
     return "\n".join(parts) + "\n"
 

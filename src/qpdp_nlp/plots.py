@@ -14,7 +14,8 @@ folder before matplotlib is imported, so nothing is written under $HOME.
 >>> from qpdp_nlp.records import ArticleRecord, Count, Scope
 >>> rec = ArticleRecord(article_id="a1", text="Huyện Ba Bể giao 150 công dân nhập ngũ.",
 ...     scope=Scope(level="district", province="Bắc Kạn", district="Ba Bể"), report_year=2023,
-...     counts=[Count(text="150 công dân", start=17, end=29, value=150, indicator="enlisted")])
+...     counts=[Count(text="150 công dân", start=17, end=29, value=150, unit="công dân",
+...                   indicator="enlisted")])
 >>> import tempfile, pathlib
 >>> png = plot_comparison(compare(records_frames([rec])), pathlib.Path(tempfile.mkdtemp()) / "c.png")
 >>> png.read_bytes()[:4] == b"\\x89PNG"
@@ -38,7 +39,7 @@ if "matplotlib" not in sys.modules and not os.environ.get("MPLCONFIGDIR"):
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from .compare import Comparison, display_cell, format_number, indicator_labels
+from .compare import Comparison, display_cell, format_value, indicator_labels
 
 FONT = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "axes.unicode_minus": False}
 CONFLICT_COLOUR = "#b0b0b0"
@@ -143,7 +144,7 @@ def _bars(cells: pd.DataFrame, by: str, label: str, measure: str, year: int | No
     place_word = "huyện" if by == "district" else "tỉnh"
     ax.set_title(f"{label}\ntheo {place_word}" + (f", năm {year}" if year else ""), fontsize=12)
     ax.set_ylabel(_axis_label(measure))
-    ax.yaxis.set_major_formatter(lambda v, _pos: format_number(v))
+    ax.yaxis.set_major_formatter(_number_formatter(measure))
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(y=0.15)
     fig.text(0.01, 0.005, "Nguồn: qpdp_nlp, trích xuất từ báo chí; ô xám gạch chéo = các bài báo cho số liệu khác nhau",
@@ -161,18 +162,18 @@ def _lines(cells: pd.DataFrame, by: str, label: str, measure: str, years: list[i
         name = _place_name(first, by).replace("\n", " ")
         fine = group[~group["conflict"]]
         line = ax.plot(fine["year"].astype(int), fine["value"].astype(float), marker="o", label=name)[0]
-        for row in group[group["conflict"]].itertuples():
-            ax.plot([int(row.year)], [float(row.max_value)], marker="x", markersize=9,
-                    color=line.get_color(), linestyle="none")
+        for row in group[group["conflict"]].itertuples():  # the range the articles disagree over
+            ax.plot([int(row.year)] * 2, [float(row.min_value), float(row.max_value)], marker="x",
+                    markersize=9, color=line.get_color(), linestyle=":")
     ax.set_xticks([int(y) for y in years], [str(int(y)) for y in years])
     ax.set_xlabel("Năm")
     ax.set_ylabel(_axis_label(measure))
-    ax.yaxis.set_major_formatter(lambda v, _pos: format_number(v))
+    ax.yaxis.set_major_formatter(_number_formatter(measure))
     place_word = "huyện" if by == "district" else "tỉnh"
     ax.set_title(f"{label}\ntheo {place_word}, {int(years[0])}–{int(years[-1])}", fontsize=12)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.text(0.01, 0.005, "Nguồn: qpdp_nlp, trích xuất từ báo chí; × = các bài báo cho số liệu khác nhau",
+    fig.text(0.01, 0.005, "Nguồn: qpdp_nlp, trích xuất từ báo chí; × ··· × = các bài báo cho số liệu khác nhau",
              fontsize=7, color="#555555")
     return fig
 
@@ -201,7 +202,7 @@ def plot_map(result: Comparison, path: str | Path, *, indicator: str | None = No
                                 edgecolors="#222222", linewidths=0.6)
             bar = fig.colorbar(points, ax=ax, shrink=0.8)
             bar.set_label(_axis_label(measure), fontsize=9)
-            bar.formatter = _number_formatter()
+            bar.formatter = _number_formatter(measure)
         clash = located[located["conflict"]]
         if len(clash):
             ax.scatter(clash["lon"].astype(float), clash["lat"].astype(float), marker="X", s=160,
@@ -240,7 +241,7 @@ def _label_points(ax: Any, located: pd.DataFrame, by: str) -> None:
                     arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.5} if shift else None)
 
 
-def _number_formatter():
+def _number_formatter(measure: str):
     from matplotlib.ticker import FuncFormatter
 
-    return FuncFormatter(lambda v, _pos: format_number(v))
+    return FuncFormatter(lambda v, _pos: format_value(v, measure) if v else "0")
