@@ -275,6 +275,14 @@ def test_bad_inputs_each_become_an_error_row_and_the_run_goes_on(tmp_path):
                                 "--max-chars", "5000", "--quiet"])
     assert again.exit_code == 1
     assert len(dataset.read(out, tables=["errors"], fmt="parquet")["errors"]) == len(expected)
+    # an input fixed since: its article comes in, its error row goes
+    (tmp_path / "in" / "empty.txt").write_text(make_article(1006), encoding="utf-8")
+    fixed = runner.invoke(cli, ["extract", str(tmp_path / "in"), "--out", str(out), "--workers", "1",
+                                "--max-chars", "5000", "--quiet"])
+    assert fixed.exit_code == 1
+    tables = dataset.read(out, fmt="parquet")
+    assert len(tables["errors"]) == len(expected) - 1 and len(tables["articles"]) == 11
+    assert not tables["errors"]["source"].str.endswith("empty.txt").any()
 
 
 # --- near-duplicates -------------------------------------------------------------------------

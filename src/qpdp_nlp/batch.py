@@ -363,6 +363,8 @@ class _Sink:
                 if not _keep_facts(record, self.options):
                     _strip_facts(record)
                 m.record_article(record.article_id, self.version, name, seen, record.source, record.duplicate_of)
+                if record.source:
+                    m.forget_errors(record.source)
                 records.append(record)
             self.summary.articles += len(records)
             if self.out is None:

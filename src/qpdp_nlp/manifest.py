@@ -149,6 +149,13 @@ class Manifest:
     def record_error(self, source: str, code: str, part: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO errors VALUES (?, ?, ?)", (source, code, part))
 
+    def forget_errors(self, source: str) -> None:
+        """The input now reads well: its old error rows go (their parts are rewritten without them)."""
+        parts = [r[0] for r in self.db.execute("SELECT DISTINCT part FROM errors WHERE source=?", (source,))]
+        if parts:
+            self.db.execute("DELETE FROM errors WHERE source=?", (source,))
+            self.db.executemany("UPDATE parts SET dirty=1 WHERE name=?", [(p,) for p in parts])
+
     def errors_in(self, part: str) -> set[tuple[str, str]]:
         return {(r[0], r[1]) for r in self.db.execute("SELECT source, code FROM errors WHERE part=?", (part,))}
 
