@@ -69,10 +69,10 @@ def rich_record() -> ArticleRecord:
         documents=[Document(**span(t, "Nghị quyết số 28-NQ/TW"), kind="Nghị quyết", number="28",
                             symbol="NQ/TW", year=None, date=None, issuer=None, term=None, title="",
                             doc_id="nq-28-2013")],
-        places=[Place(**span(t, "Ba Bể"), name="Ba Bể", type="district", province="Bắc Kạn",
+        places=[Place(**span(t, "Ba Bể"), name="Ba Bể", type="huyện", province="Bắc Kạn",
                       district="Ba Bể", code="061", province_code="06", district_code="061",
                       province_2025="Thái Nguyên", candidates=["Ba Bể", "Ba Vì"]),
-                Place(**span(t, "Bắc Kạn"), name="Bắc Kạn", type="province", province="Bắc Kạn")],
+                Place(**span(t, "Bắc Kạn"), name="Bắc Kạn", type="tỉnh", province="Bắc Kạn")],
     )
 
 

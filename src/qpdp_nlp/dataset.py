@@ -59,7 +59,8 @@ import pyarrow as pa
 from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord
 
 DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
-PLACE_TYPES = ("province", "district", "commune")
+# the administrative word as the places extractor writes it (gazetteer's types, before and after 2025)
+PLACE_TYPES = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
 DOCUMENT_KINDS = (
     "Nghị quyết", "Chỉ thị", "Kết luận", "Quy định", "Luật", "Pháp lệnh", "Nghị định", "Thông tư",
     "Quyết định", "Kế hoạch", "Hướng dẫn", "Công văn", "Chiến lược", "Đề án", "Chương trình",
@@ -331,26 +332,38 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     A declared column that is missing (a dataset written before the column existed) is added empty;
     columns that are not declared are kept after the declared ones.
     """
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
+        frame = frame.reset_index(drop=True)
     out = {}
     for column in TABLES[table]:
-        values = frame[column.name] if column.name in frame else pd.Series([None] * len(frame), dtype=object)
-        values = values.reset_index(drop=True)
+        if column.name not in frame:
+            out[column.name] = pd.Series([None] * len(frame), dtype=object).astype(column.pandas_dtype())
+            continue
+        values = frame[column.name]
         if column.kind == "category":
-            seen = values.dropna().astype(str)
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                seen = [str(c) for c in values.cat.remove_unused_categories().cat.categories]
+            else:
+                seen = [str(v) for v in values.dropna().unique()]
             unknown = sorted(set(seen) - set(column.categories))
             if unknown:
                 warnings.warn(f"{table}.{column.name}: values outside the declared set kept: {unknown}",
                               stacklevel=2)
-            out[column.name] = values.astype(object).where(values.notna(), None).astype(
-                column.pandas_dtype(seen))
+            dtype = column.pandas_dtype(unknown)
+            if isinstance(values.dtype, pd.CategoricalDtype):  # every value used is in dtype's categories
+                out[column.name] = values.cat.set_categories(dtype.categories)
+            else:
+                out[column.name] = values.astype(object).where(values.notna(), None).astype(dtype)
+        elif values.dtype == column.pandas_dtype():
+            out[column.name] = values
         elif column.kind == "bool" and values.dtype == object:
             out[column.name] = values.map(_to_bool, na_action="ignore").astype(column.pandas_dtype())
         else:
             out[column.name] = values.astype(column.pandas_dtype())
-    result = pd.DataFrame(out)
+    result = pd.DataFrame(out, copy=False)
     for extra in frame.columns:
         if extra not in result:
-            result[extra] = frame[extra].reset_index(drop=True)
+            result[extra] = frame[extra]
     return result
 
 
