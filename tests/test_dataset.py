@@ -414,6 +414,15 @@ def test_older_parts_without_a_new_column_still_read(tmp_path):
     assert frame.dtypes.to_dict() == dataset.pandas_dtypes("counts")
 
 
+def test_write_part_accepts_a_table_from_an_older_part(tmp_path):
+    """A batch that rewrites a part written before a column existed (compaction) must not fail."""
+    old = dataset.to_arrow(DATASETS["rich"])["counts"].drop_columns(["part_of_total", "denominator"])
+    dataset.write_part({"counts": old}, tmp_path, "part-1")
+    frame = dataset.read(tmp_path)["counts"]
+    assert len(frame) == 4 and frame["part_of_total"].isna().all()
+    assert pq.read_schema(tmp_path / "counts" / "part-1.parquet").remove_metadata() == dataset.SCHEMAS["counts"]
+
+
 def test_written_files_follow_the_umask(tmp_path):
     paths = dataset.write(DATASETS["one_row"], tmp_path, "csv")
     mask = os.umask(0)

@@ -380,13 +380,22 @@ def frame_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return rows_to_arrow(table, rows)
 
 
+def fit_schema(table: str, data: pa.Table) -> pa.Table:
+    """``data`` with exactly the declared schema of ``table``: columns in order, cast, and a column
+    that an older part lacks added as nulls."""
+    schema = SCHEMAS[table]
+    columns = [data.column(f.name).cast(f.type) if f.name in data.column_names
+               else pa.nulls(len(data), type=f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 def _tables_of(records_or_tables: Any, errors: Iterable[Any] = ()) -> dict[str, pa.Table]:
     """Accept records, a dict of Arrow tables, or a dict of DataFrames."""
     if isinstance(records_or_tables, Mapping) and all(k in TABLES for k in records_or_tables):
         tables = empty_tables()
         for name, data in records_or_tables.items():
             tables[name] = (frame_to_arrow(name, data) if isinstance(data, pd.DataFrame)
-                            else data.select(SCHEMAS[name].names).cast(SCHEMAS[name]))
+                            else fit_schema(name, data))
         errors = list(errors)
         if errors:
             tables["errors"] = pa.concat_tables([tables["errors"], rows_to_arrow("errors", [error_row(e) for e in errors])])
@@ -441,7 +450,7 @@ def write_part(tables: Mapping[str, pa.Table], out_dir: str | Path, part_name: s
     paths = []
     for name in TABLE_NAMES:
         table = tables.get(name)
-        table = SCHEMAS[name].empty_table() if table is None else table.select(SCHEMAS[name].names).cast(SCHEMAS[name])
+        table = SCHEMAS[name].empty_table() if table is None else fit_schema(name, table)
         target = out / name / f"{part_name}.parquet"
         _write_parquet(table, target)
         paths.append(target)
