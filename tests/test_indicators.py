@@ -1,0 +1,119 @@
+"""Indicators: the cue table, the classifier (rebuilt byte for byte from the repo's data), and
+decisions on sentences written for the project."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+
+from qpdp_nlp import indicators
+from qpdp_nlp.extractors import counts
+from qpdp_nlp.records import INDICATORS
+from qpdp_nlp.text import analyse
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    model_dir = tmp_path_factory.mktemp("models")
+    metrics = indicators.train(model_dir)
+    return model_dir / indicators.MODEL_FILE, metrics
+
+
+def test_rebuild_is_byte_identical(rebuilt):
+    path, _ = rebuilt
+    shipped = files("qpdp_nlp").joinpath("models", indicators.MODEL_FILE).read_bytes()
+    assert path.read_bytes() == shipped, "run `qpdp train --only indicator` and commit the model"
+
+
+def test_cross_validated_accuracy(rebuilt):
+    _, metrics = rebuilt
+    assert metrics["examples"] >= 200
+    assert metrics["cv_accuracy"] >= 0.80
+
+
+def test_model_file_is_plain_json():
+    data = json.loads(files("qpdp_nlp").joinpath("models", indicators.MODEL_FILE).read_text(encoding="utf-8"))
+    assert set(data["classes"]) <= set(INDICATORS)
+    assert len(data["features"]) == len(data["idf"]) == len(data["coef"])
+    assert all(len(row) == len(data["classes"]) for row in data["coef"])
+
+
+def test_tables_load():
+    cues = indicators._cues()
+    assert {c.indicator for c in cues} <= set(INDICATORS)
+    contexts, labels = indicators.training_examples()
+    assert len(contexts) == len(labels) >= 200
+    assert set(labels) == set(INDICATORS) - {"other"} | {"other"}
+
+
+def _context(marked: str) -> indicators.Context:
+    start = marked.index("⟦")
+    end = marked.index("⟧") - 1
+    plain = marked.replace("⟦", "").replace("⟧", "")
+    unit, is_percent = counts.read_unit(plain[start:end])
+    return indicators.context_of(plain, start, end, unit, is_percent)
+
+
+# Sentences written for these tests (not in the training table): the count is marked ⟦…⟧.
+DECISIONS = [
+    ("Xã đã bàn giao ⟦37 thanh niên⟧ lên đường nhập ngũ trong sáng nay.", "enlisted"),
+    ("Qua khám sơ tuyển, có ⟦254 công dân⟧ đủ điều kiện.", "registration"),
+    ("Tập huấn bồi dưỡng kiến thức quốc phòng cho ⟦66 người⟧ là trưởng các đoàn thể.", "qpan_training"),
+    ("Trường phối hợp giáo dục quốc phòng và an ninh cho ⟦520 học sinh⟧ khối 10.", "qpan_students"),
+    ("UBND thị trấn tặng giấy khen cho ⟦5 tập thể⟧ xuất sắc.", "awards_collective"),
+    ("UBND thị trấn tặng giấy khen cho 5 tập thể và ⟦9 cá nhân⟧ xuất sắc.", "awards_individual"),
+    ("Huyện hoàn thành ⟦100% chỉ tiêu⟧ giao quân hai năm liền.", "enlistment_target_pct"),
+    ("Cuộc diễn tập huy động ⟦350 người⟧ cùng nhiều phương tiện.", "exercises"),
+    ("Năm nay xã có ⟦4 xã⟧ diễn tập chiến đấu phòng thủ.", "exercises"),
+    ("Tỉnh trích ngân sách ⟦700 triệu đồng⟧ cho huấn luyện.", "budget"),
+    ("Đơn vị trao ⟦60 suất quà⟧ cho gia đình chính sách.", "policy_support"),
+    ("Hội nghị đề ra ⟦6 nhóm nhiệm vụ⟧ trọng tâm.", "key_tasks"),
+    ("Tuyên truyền kiến thức quốc phòng đến ⟦hơn 4.000 lượt người⟧.", "qpan_outreach"),
+    ("Huấn luyện cho ⟦58 chiến sĩ dân quân⟧ năm thứ nhất.", "militia"),
+    ("Huấn luyện cho ⟦120 quân nhân dự bị⟧ thuộc tiểu đoàn dự bị động viên.", "reserve"),
+    ("Thời gian huấn luyện là ⟦10 ngày⟧ tại thao trường.", "other"),
+    ("Hội nghị gồm ⟦4 nội dung⟧ chính.", "other"),
+    ("Đón ⟦80 quân nhân⟧ xuất ngũ trở về địa phương.", "other"),
+]
+
+
+@pytest.mark.parametrize(("marked", "indicator"), DECISIONS, ids=[m[:40] for m, _ in DECISIONS])
+def test_decision(marked, indicator):
+    assert indicators.classify([_context(marked)]) == [indicator]
+
+
+def test_batch_equals_one_by_one():
+    contexts = [_context(m) for m, _ in DECISIONS]
+    assert indicators.classify(contexts) == [indicators.classify([c])[0] for c in contexts]
+
+
+def test_model_agrees_with_sklearn(rebuilt):
+    """The JSON model scores exactly as the scikit-learn pipeline it was exported from."""
+    contexts, labels = indicators.training_examples()
+    pipe = indicators.fit_pipeline(contexts, labels)
+    model = indicators._model()
+    ours = indicators._scores(model, contexts[:40])
+    theirs = pipe.decision_function(contexts[:40])
+    assert list(model.classes) == list(pipe.classes_)
+    assert abs(ours - theirs).max() < 1e-3
+
+
+DEFENCE = [
+    ("Ban Chỉ huy Quân sự huyện tổ chức huấn luyện dân quân.", True),
+    ("Lễ giao nhận quân diễn ra sáng nay, 120 thanh niên lên đường nhập ngũ.", True),
+    ("Huyện trồng mới 200ha chè và hỗ trợ 5 sản phẩm OCOP.", False),
+    ("Đội văn nghệ biểu diễn cồng chiêng tại nhà rông.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DEFENCE, ids=[t[:30] for t, _ in DEFENCE])
+def test_is_defence_text(text, expected):
+    assert indicators.is_defence_text(text) is expected
+
+
+def test_counts_outside_defence_are_other():
+    doc = analyse("Huyện hỗ trợ 360 triệu đồng cho 5 sản phẩm OCOP và 20 hộ dân trồng chè.")
+    found = counts.extract(doc)
+    assert found and {c.indicator for c in found} == {"other"}
