@@ -223,6 +223,8 @@ TOPIC_CASES = [
         "other-defense",
     ),
     ("Giá lúa tăng mạnh\n\nNông dân phấn khởi vì giá lúa tăng.", "not-defense"),
+    ("Thực tập phương án chữa cháy tại chợ\n\nCông an và dân quân diễn tập chữa cháy.", "not-defense"),
+    ("Phát lệnh gọi công dân nhập ngũ năm 2024\n\nHội đồng nghĩa vụ quân sự huyện phát lệnh.", "recruitment"),
 ]
 
 
