@@ -70,8 +70,10 @@ _DATE = re.compile(
 _TIME = re.compile(r"\d{1,2}(?::\d{2}(?::\d{2})?|h\d{2}|h)(?![^\W_])", re.IGNORECASE)
 # Where a number may start: a run of digits, or a spelled digit or "mười" as a word of its own.
 # (Spelled in parts, first letter either case, so that the scan has a cheap first character.)
+# One character class first lets the regex engine skip ahead cheaply.
 _SCAN = re.compile(
-    r"\d+|(?<![\w-])[MmHhBbNnSsTtCc](?:ột|ai|a|ốn|ăm|áu|ảy|ẩy|ám|hín|ười)(?![^\W\d_]|-\w)"
+    r"[\dMmHhBbNnSsTtCc](?:(?<=\d)\d*"
+    r"|(?<![\w-].)(?:ột|ai|a|ốn|ăm|áu|ảy|ẩy|ám|hín|ười)(?![^\W\d_]|-\w))"
 )
 # A digit run glued to a word, a decimal or a code is not a number ("TTG416", "Covid-19", "a264340").
 _GLUE = frozenset(".,/:-")
@@ -255,7 +257,7 @@ def _read_cardinal(text: str, pos: int) -> Optional[_Reading]:
         end=end,
         value=_tidy(total + section + (pending or 0)),
         spelled=first_is_word,
-        multiplier=_largest_multiplier(text[pos:end]),
+        multiplier=_largest_multiplier(text[pos:end]) if words else None,
         words=words,
         only_word=text[pos:end].lower() if first_is_word and len(history) == 1 else None,
     )
