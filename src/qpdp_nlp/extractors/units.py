@@ -98,6 +98,15 @@ def _key(phrase: str) -> str:
     return " ".join(t if _is_abbreviation(t) else t.lower() for t in tokens if t)
 
 
+def _find(table: dict, phrase: str):
+    """``table[_key(phrase)]``, falling back to the all-lower-case key: a headline written in
+    capitals ("UBND HUYỆN BA BỂ") makes every word look like an abbreviation."""
+    found = table.get(_key(phrase))
+    if found is None:
+        found = table.get(phrase.lower())
+    return found
+
+
 @cache
 def abbreviations() -> tuple[tuple[str, str], ...]:
     """(abbreviation, expansion) pairs, longest expansion first."""
@@ -415,7 +424,7 @@ def _place_after(
 
 
 def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> _Atom | None:
-    entry = head_lookup().get(_key(m.group()))
+    entry = _find(head_lookup(), m.group())
     if entry is None:
         return None
     if entry.not_after:
@@ -437,7 +446,7 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> _Atom | None
                 return None
         else:
             if num.group("branch"):
-                parts.append(branches()[_key(num.group("branch"))])
+                parts.append(_find(branches(), num.group("branch")) or num.group("branch"))
             parts.append(num.group("number"))
             place = num.group("number")
             end = num.end()
@@ -458,7 +467,7 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> _Atom | None
         if entry.follows == "level_place":
             lvl = pats.level.match(text, end)
             if lvl and (fact is None or lvl.end() < fact.end):
-                word = level_words()[_key(lvl.group("level"))]
+                word = _find(level_words(), lvl.group("level"))
                 level = word.level
                 end = lvl.end()
         if fact is not None and fact.end > end:
