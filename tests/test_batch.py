@@ -382,7 +382,7 @@ def test_formats_read_back_the_same(tmp_path, fmt, expected):
 
 def test_two_worker_processes_give_the_same_dataset(tmp_path):
     src = tmp_path / "src"
-    write_articles(src, range(24))
+    write_articles(src, range(40))  # more than batch.SMALL_RUN, or the driver does it alone
     run([str(src)], opts(tmp_path / "one", batch_size=7))
     run([str(src)], opts(tmp_path / "two", batch_size=7, workers=2, chunk_size=4))
     assert_same(snapshot(tmp_path / "one"), snapshot(tmp_path / "two"))

@@ -30,6 +30,8 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import multiprocessing
 import os
@@ -49,6 +51,7 @@ MANIFEST_NAME = "manifest.sqlite"
 RECORDS_DIR = "records"  # OUT/records/<part>.jsonl: full records, written for --format jsonl
 OUT_FORMATS = ("parquet", "csv", "duckdb", "jsonl")
 ENGINES = ("local", "dask")
+SMALL_RUN = 32  # articles: up to this many, the local engine extracts in the driver itself
 
 
 @dataclass
@@ -187,6 +190,12 @@ class _Dask:
                 cluster.close()
 
 
+# Imported once in the fork server, so each worker only loads the model files.
+_PRELOAD = ["underthesea", "qpdp_nlp.pipeline", "qpdp_nlp.finish", "qpdp_nlp.classify", "qpdp_nlp.dedup",
+            "datasketch", *(f"qpdp_nlp.extractors.{kind}" for kind in ("places", "units", "persons", "counts",
+                                                                         "documents", "scope"))]
+
+
 def _executor(options: RunOptions):
     if options.engine == "dask":
         return _Dask(options)
@@ -198,7 +207,7 @@ def _executor(options: RunOptions):
     # forkserver: the driver has threads (progress display, SQLite); forking it would copy
     # their locks. The server preloads the package, so workers start fast.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["qpdp_nlp.pipeline", "qpdp_nlp.dedup", "datasketch"])
+    ctx.set_forkserver_preload(_PRELOAD)
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker)
 
 
@@ -576,12 +585,23 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
                    engine=options.engine, workers=options.workers or os.cpu_count())
     sink = _Sink(options, version, reporter, summary, output)
     executor = None
+    bytes_read = [0]
     try:
+        # Look ahead a little: worker processes are not worth starting for a few articles.
+        items = _items(paths, options, stdin, bytes_read)
+        head: list = []
+        n_head = 0
+        for item in items:
+            head.append(item)
+            n_head += isinstance(item, Article)
+            if n_head > SMALL_RUN or len(head) > 1000:
+                break
+        if n_head <= SMALL_RUN and len(head) <= 1000 and options.engine == "local":
+            options = dataclasses.replace(options, workers=1)
         executor = _executor(options)
         workers = options.workers or os.cpu_count() or 1
         max_in_flight = 2 * workers + 1
         chunk_size = max(1, min(options.chunk_size, options.batch_size))
-        bytes_read = [0]
         in_flight: dict[str, int] = {}  # ids dispatched and not yet committed
         pending: deque = deque()
         part_outcomes: list[tuple[str, tuple]] = []
@@ -595,6 +615,8 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
                 part_outcomes.extend(zip(chunk.ids, results))
                 while len(part_outcomes) >= options.batch_size:
                     flush(options.batch_size)
+                if len(part_errors) >= options.batch_size:  # an input of nothing but errors
+                    flush()
 
         def flush(size: Optional[int] = None) -> None:
             size = len(part_outcomes) if size is None else size
@@ -616,7 +638,7 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
             collect(block=False)
 
         chunk = _Chunk()
-        for item in _items(paths, options, stdin, bytes_read):
+        for item in itertools.chain(head, items):
             if isinstance(item, InputError):
                 chunk.errors.append(ErrorRow.of(item))
             else:
@@ -644,7 +666,7 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
         if executor is not None:
             executor.shutdown()
         sink.close()
-        reporter.update(summary, bytes_read[0] if "bytes_read" in locals() else 0)
+        reporter.update(summary, bytes_read[0])
         reporter.close()
     summary.seconds = time.monotonic() - started
     reporter.event("end", **summary.to_dict(), exit_code=summary.exit_code)
