@@ -23,11 +23,13 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +62,7 @@ def _rows(name: str) -> list[list[str]]:
 @dataclass(frozen=True)
 class _Cue:
     indicator: str
-    units: Optional[frozenset[str]]  # None: any unit
+    units: frozenset[str] | None  # None: any unit
     excluded: bool  # True: any unit except ``units``
     cues: tuple[tuple[str, ...], ...]  # any of (all of these); () means no cue needed
 
@@ -87,7 +89,7 @@ def _cues() -> tuple[_Cue, ...]:
         if indicator not in INDICATORS:
             raise ValueError(f"indicator_cues.tsv: unknown indicator {indicator!r}")
         excluded = units.startswith("!")
-        unit_set: Optional[frozenset[str]] = None
+        unit_set: frozenset[str] | None = None
         if units != "*":
             names: set[str] = set()
             for u in units.lstrip("!").split("|"):
@@ -130,11 +132,11 @@ class Context:
     clause: str
     left: str
     right: str
-    unit: Optional[str]
+    unit: str | None
     is_percent: bool
 
 
-def context_of(sentence: str, start: int, end: int, unit: Optional[str], is_percent: bool) -> Context:
+def context_of(sentence: str, start: int, end: int, unit: str | None, is_percent: bool) -> Context:
     """``start``/``end``: the count's offsets inside ``sentence``."""
     reach = max(0, start - 300)
     clause_start = reach
@@ -165,11 +167,11 @@ def features(ctx: Context) -> list[str]:
     left = _syllables(ctx.left)[-_LEFT_WINDOW:]
     right = _syllables(ctx.right)[:_RIGHT_WINDOW]
     feats += [f"l={w}" for w in left]
-    feats += [f"l={a}_{b}" for a, b in zip(left, left[1:])]
+    feats += [f"l={a}_{b}" for a, b in pairwise(left)]
     feats += [f"r={w}" for w in right]
-    feats += [f"r={a}_{b}" for a, b in zip(right, right[1:])]
+    feats += [f"r={a}_{b}" for a, b in pairwise(right)]
     sent = _syllables(ctx.sentence)
-    feats += [f"s={a}_{b}" for a, b in zip(sent, sent[1:])]
+    feats += [f"s={a}_{b}" for a, b in pairwise(sent)]
     feats += [f"s={w}" for w in sent]
     return feats
 
@@ -234,7 +236,7 @@ class _Model:
 
 
 @lru_cache(maxsize=1)
-def _model() -> Optional[_Model]:
+def _model() -> _Model | None:
     path = files("qpdp_nlp").joinpath("models", MODEL_FILE)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -268,13 +270,13 @@ def _scores(model: _Model, contexts: Sequence[Context]) -> np.ndarray:
     return out
 
 
-def classify(contexts: Sequence[Context], previous: Optional[Sequence[str]] = None) -> list[str]:
+def classify(contexts: Sequence[Context], previous: Sequence[str] | None = None) -> list[str]:
     """The indicator of each context: cues first, the model where they disagree or are silent.
 
     ``previous``: the sentence before each context, searched for cue words when its own sentence
     has none (a report goes on about the same thing).
     """
-    decided: list[Optional[str]] = []
+    decided: list[str | None] = []
     allowed: list[list[str]] = []
     for k, ctx in enumerate(contexts):
         fired = cue_candidates(ctx, previous[k] if previous else "")
@@ -340,7 +342,7 @@ def training_examples() -> tuple[list[Context], list[str]]:
     return contexts, labels
 
 
-def _unit_of(count_text: str) -> tuple[Optional[str], bool]:
+def _unit_of(count_text: str) -> tuple[str | None, bool]:
     """The unit of a marked training count, read by the counts extractor's own rules."""
     from .extractors.counts import read_unit
 
@@ -366,7 +368,7 @@ def _pipeline():
     )
 
 
-def train(model_dir: Path, *, shared: Optional[Path] = None) -> dict[str, Any]:
+def train(model_dir: Path, *, shared: Path | None = None) -> dict[str, Any]:
     """Fit the model on ``indicator_training.tsv`` and write ``model_dir/indicator.json``.
 
     Deterministic (same data, same bytes). Returns the 5-fold cross-validated accuracy. ``shared``

@@ -32,7 +32,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Optional
 
 from ..records import Count
 from ..text import Analysis, Token
@@ -124,9 +123,9 @@ _COORDINATOR = re.compile(r"(?:,| và| hoặc) ", re.IGNORECASE)
 _LIST_END = re.compile(r"\s*(?:[,;.)]|và |$)")
 _WORDLIKE = re.compile(r"[^\W\d_][^\W_]*(?:[ -][^\W\d_][^\W_]*)*")
 
-_NOUN_BEFORE = ("chỉ tiêu",)
-_EACH = re.compile(r"\bmỗi (?:huyện|xã|phường|thị trấn|quận|tỉnh|đơn vị|địa phương|cơ quan|người|năm)\s*$",
-                   re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*[,;]")
+# "mỗi huyện 125": a number after "each <noun>"
+_EACH = re.compile(r"(?:^|\s)mỗi ((?:[^\W\d_]+ ){1,3})$", re.IGNORECASE)
 
 
 @dataclass
@@ -134,15 +133,16 @@ class _Candidate:
     number: Number
     start: int
     end: int
-    unit: Optional[str]
-    qualifier: Optional[str]
+    unit: str | None
+    qualifier: str | None
     rule: str
+    needs_list: bool = False  # kept only as the next item of a list of counts
 
 
 class _Words:
     """The article's text and words, with their offsets ready for binary search."""
 
-    __slots__ = ("text", "words", "starts", "ends")
+    __slots__ = ("ends", "starts", "text", "words")
 
     def __init__(self, doc: Analysis) -> None:
         self.text = doc.text
@@ -158,14 +158,14 @@ def _words_before(doc: _Words, pos: int, n: int = 2) -> list[Token]:
     return [w for w in out if "\n" not in doc.text[w.start:pos]]
 
 
-def _word_at(doc: _Words, pos: int) -> Optional[Token]:
+def _word_at(doc: _Words, pos: int) -> Token | None:
     i = bisect_left(doc.starts, pos)
     if i < len(doc.words) and doc.starts[i] == pos:
         return doc.words[i]
     return None
 
 
-def _label_context(doc: _Words, start: int, contexts: dict[str, str]) -> Optional[str]:
+def _label_context(doc: _Words, start: int, contexts: dict[str, str]) -> str | None:
     """The kind of context (label, date, time, age, code, number_word) the words right before
     ``start`` put the number in, or None."""
     before = _words_before(doc, start)
@@ -198,7 +198,7 @@ def _capitalised_name_before(doc: _Words, start: int) -> bool:
     return not _CLAUSE_START.search(head) and last.start != 0
 
 
-def _qualifier(text: str, start: int) -> tuple[Optional[str], int]:
+def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     t = tables()
     window = text[max(0, start - 24):start]
     m = t.qualifier_re.search(window)
@@ -210,7 +210,7 @@ def _qualifier(text: str, start: int) -> tuple[Optional[str], int]:
     return q, start - len(window) + m.start(1)
 
 
-def _noun_after(text: str, pos: int) -> Optional[tuple[str, int]]:
+def _noun_after(text: str, pos: int) -> tuple[str, int] | None:
     """The counted noun right after ``pos`` (with coordinated nouns of its group), and its end."""
     t = tables()
     m = t.noun_re.match(text, pos) or t.glued_noun_re.match(text, pos)
@@ -230,7 +230,7 @@ def _noun_after(text: str, pos: int) -> Optional[tuple[str, int]]:
     return text[noun_start:end], end
 
 
-def _reject_by_following(text: str, number: Number, unit: Optional[str]) -> bool:
+def _reject_by_following(text: str, number: Number, unit: str | None) -> bool:
     end = number.end
     if _AGE_AFTER.match(text, end) or _RATING_AFTER.match(text, end):
         return True
@@ -247,9 +247,7 @@ def _reject_by_following(text: str, number: Number, unit: Optional[str]) -> bool
             return True
     if _YEAR_AFTER.match(text, end):
         return True
-    if unit is None and not number.is_percent and _DAY_BEFORE_DATE.match(text, end):
-        return True
-    return False
+    return unit is None and not number.is_percent and _DAY_BEFORE_DATE.match(text, end) is not None
 
 
 _YEAR_NOUN_BEFORE = re.compile(r"(?:\d|\b(?:hàng|mỗi|các|những|cả|trong|cuối|đầu|giữa|từng|nhiều)) $", re.IGNORECASE)
@@ -272,11 +270,12 @@ def _is_year(number: Number) -> bool:
     )
 
 
-def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
+def _read(doc: _Words, number: Number) -> _Candidate | None:
     """Decide whether ``number`` is a count, and read its unit and qualifier."""
     t = tables()
     text = doc.text
-    if number.spelled and number.text[:1].isupper() and not _CLAUSE_START.search(text[max(0, number.start - 3):number.start]):
+    clause_start = _CLAUSE_START.search(text[max(0, number.start - 3):number.start]) is not None
+    if number.spelled and number.text[:1].isupper() and not clause_start:
         return None  # "Ba Bể", "Hai Bà Trưng": a name
     if number.text.startswith("0") and len(number.text.replace(".", "").replace(" ", "")) >= 4:
         return None  # a phone number
@@ -286,7 +285,7 @@ def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
     context = None if qualifier is not None else _label_context(doc, number.start, t.contexts)
 
     # the unit
-    unit: Optional[str] = None
+    unit: str | None = None
     end = number.end
     rule = number.rule
     if number.is_percent:
@@ -305,7 +304,9 @@ def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
         elif noun is not None:
             unit, end = noun
             rule = f"{number.rule}+noun"
-    if context is not None and rule != "money" and not (
+    if context == "noun_before" and unit is not None:
+        context = None  # "chỉ tiêu 170 công dân": the noun after the number is the unit
+    if context is not None and context != "noun_before" and rule != "money" and not (
         context == "number_word" and unit is not None and t.noun_group.get(unit.lower()) != "duration"
     ):
         return None  # "Nghị quyết số 28 ngày 25/10/2013" is a label; "trong số 28 sản phẩm" a count
@@ -317,7 +318,7 @@ def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
         return None
     if _is_year(number) and (unit is None or t.noun_group.get(unit.lower()) == "duration"):
         return None
-    if unit is not None and t.noun_group.get(unit.lower()) == "duration" and unit.lower() == "giờ":
+    if unit is not None and unit.lower() == "giờ":
         before = _words_before(doc, number.start, 1)
         if before and before[-1].text.lower() in _CLOCK_BEFORE and qualifier is None:
             return None
@@ -331,7 +332,7 @@ def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
     if number.spelled or number.multiplier and not number.text[:1].isdigit():
         return None
     if _capitalised_name_before(doc, number.start):
-        return _Candidate(number, start, end, None, qualifier, "list_item?")
+        return _Candidate(number, start, end, None, qualifier, "list_item", needs_list=True)
     among = _AMONG.match(text, end)
     if among is not None:
         after = find_numbers(text[among.start(1):among.start(1) + 40])
@@ -339,18 +340,17 @@ def _read(doc: _Words, number: Number) -> Optional[_Candidate]:
             noun = _noun_after(text, among.start(1) + after[0].end)
             if noun is not None:
                 return _Candidate(number, start, end, noun[0].split(",")[0], qualifier, "among")
-    before_text = text[max(0, number.start - 16):number.start].lower()
-    for noun in _NOUN_BEFORE:
-        if before_text.endswith(noun + " "):
-            noun_start = number.start - len(noun) - 1
-            return _Candidate(number, noun_start, end, text[noun_start:noun_start + len(noun)], qualifier,
-                              "noun_before")
-    if _EACH.search(text[max(0, number.start - 24):number.start]):
+    if context == "noun_before":  # "chỉ tiêu 170": the noun is written before the number
+        noun_start = _words_before(doc, number.start, 1)[-1].start
+        return _Candidate(number, noun_start, end, text[noun_start:number.start].strip(), qualifier,
+                          "noun_before")
+    each = _EACH.search(text, max(0, number.start - 30), number.start)
+    if each is not None and each.group(1).strip().lower() in t.noun_group:
         return _Candidate(number, start, end, None, qualifier, "each")
     if _is_year(number):
         return None
     word = _word_at(doc, _skip_spaces(text, end)) if end < len(text) and text[end] == " " else None
-    clause_start = _CLAUSE_START.search(text[max(0, start - 3):start]) is not None
+    clause_start = clause_start or _CLAUSE_START.search(text[max(0, start - 3):start]) is not None
     if word is not None and _WORDLIKE.fullmatch(word.text) and not word.text[:1].isupper():
         low = word.text.lower()
         if low in t.not_units or low.split()[0] in t.not_units:
@@ -387,7 +387,7 @@ def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
     """Keep "Name N," items when they continue a list of counts ("chỉ tiêu 170, Châu Đốc 80, ...")."""
     out: list[_Candidate] = []
     for cand in found:
-        if cand.rule != "list_item?":
+        if not cand.needs_list:
             out.append(cand)
             continue
         if not _LIST_END.match(text, cand.end):
@@ -396,13 +396,12 @@ def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
             prev = out[-1]
             between = text[prev.end:cand.start]
             if len(between) <= 60 and "\n" not in between and ". " not in between \
-                    and re.match(r"\s*[,;]", between):
-                cand.rule = "list_item"
+                    and _LIST_GAP.match(between):
                 out.append(cand)
     return out
 
 
-def read_unit(count_text: str) -> tuple[Optional[str], bool]:
+def read_unit(count_text: str) -> tuple[str | None, bool]:
     """The unit and percent flag of a count written on its own ("hơn 180 học viên" -> "học viên").
 
     >>> read_unit("gần 3 tỷ đồng"), read_unit("100% chỉ tiêu"), read_unit("145 chính thức")

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Union
 
-Value = Union[int, float]
+Value = Union[int, float]  # noqa: UP007 - a runtime alias, kept readable
 
 # --- spelled words ---------------------------------------------------------------------------
 
@@ -97,11 +97,11 @@ class Number:
     start: int
     end: int
     value: Value
-    upper: Optional[Value] = None
-    denominator: Optional[Value] = None
+    upper: Value | None = None
+    denominator: Value | None = None
     is_percent: bool = False
     spelled: bool = False
-    multiplier: Optional[str] = None
+    multiplier: str | None = None
     date_like: bool = False
     rule: str = "number"
 
@@ -130,12 +130,12 @@ class _Reading:
     end: int
     value: Value
     spelled: bool
-    multiplier: Optional[str]
+    multiplier: str | None
     words: int  # how many spelled words were read
-    only_word: Optional[str]  # the word, when the reading is a single spelled word
+    only_word: str | None  # the word, when the reading is a single spelled word
 
 
-def _read_cardinal(text: str, pos: int) -> Optional[_Reading]:
+def _read_cardinal(text: str, pos: int) -> _Reading | None:
     """Read one cardinal (digits and/or words, with multipliers) starting exactly at ``pos``.
 
     A small state machine over the spoken grammar; it stops at the first word that does not fit
@@ -144,12 +144,12 @@ def _read_cardinal(text: str, pos: int) -> Optional[_Reading]:
     """
     total = 0.0  # sum of finished multiplier groups
     section = 0.0  # the group below the current multiplier (0..999)
-    pending: Optional[float] = None  # a digit (or digit run) not yet placed
-    last: Optional[str] = None  # kind of the previous token
+    pending: float | None = None  # a digit (or digit run) not yet placed
+    last: str | None = None  # kind of the previous token
     last_mult = float("inf")
     words = 0
     # state after each accepted token, to step back over a doubtful tail
-    history: list[tuple[int, float, float, Optional[float], Optional[str], float, int]] = []
+    history: list[tuple[int, float, float, float | None, str | None, float, int]] = []
     cursor = pos
     while cursor < len(text):
         atom = None
@@ -263,7 +263,7 @@ def _read_cardinal(text: str, pos: int) -> Optional[_Reading]:
     )
 
 
-def _largest_multiplier(fragment: str) -> Optional[str]:
+def _largest_multiplier(fragment: str) -> str | None:
     best, best_scale = None, 0
     for m in _WORD.finditer(fragment):
         word = m.group(1).lower()
@@ -278,7 +278,7 @@ def _skip_space(text: str, pos: int) -> int:
     return pos
 
 
-def _read_number(text: str, pos: int) -> Optional[Number]:
+def _read_number(text: str, pos: int) -> Number | None:
     """Read a full number at ``pos``: a cardinal, then "%", a ratio or a range."""
     first = _read_cardinal(text, pos)
     if first is None or first.only_word == "một":
@@ -331,7 +331,7 @@ def _read_number(text: str, pos: int) -> Optional[Number]:
                   date_like=date_like, rule="range")
 
 
-def _read_ratio(text: str, pos: int, end: int, value: int) -> Optional[Number]:
+def _read_ratio(text: str, pos: int, end: int, value: int) -> Number | None:
     """"141/145" read as value 141 out of 145; a third part makes it a date instead."""
     second = _ATOM.match(text, end + 1)
     if second is None or not second.group("plain") or "," in second.group():
@@ -380,7 +380,7 @@ def find_numbers(text: str) -> list[Number]:
     return out
 
 
-def parse(surface: str) -> Optional[Number]:
+def parse(surface: str) -> Number | None:
     """The number that ``surface`` (stripped) is, or None unless the whole string is one number.
 
     >>> parse("3 nghìn 650").value
