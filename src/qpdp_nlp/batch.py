@@ -178,6 +178,8 @@ class _Dask:
                                         processes=True, dashboard_address=None)
             self.client = Client(self.cluster)
         self.client.run(_init_worker)
+        # keep every worker thread of the cluster busy, not the driver's core count
+        self.slots = max(1, sum(self.client.nthreads().values()))
 
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False)
@@ -323,6 +325,8 @@ class _Sink:
         for path in self.manifest.unrecorded_files(self.out, TABLE_NAMES, (".parquet",)):
             path.unlink(missing_ok=True)
         for path in self.manifest.unrecorded_files(self.out, (RECORDS_DIR,), (".jsonl",)):
+            path.unlink(missing_ok=True)
+        for path in self.out.glob(".*.tmp*"):  # a DuckDB/CSV/JSONL export cut short
             path.unlink(missing_ok=True)
         self.compact()
 
@@ -599,7 +603,7 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
         if n_head <= SMALL_RUN and len(head) <= 1000 and options.engine == "local":
             options = dataclasses.replace(options, workers=1)
         executor = _executor(options)
-        workers = options.workers or os.cpu_count() or 1
+        workers = getattr(executor, "slots", None) or options.workers or os.cpu_count() or 1
         max_in_flight = 2 * workers + 1
         chunk_size = max(1, min(options.chunk_size, options.batch_size))
         in_flight: dict[str, int] = {}  # ids dispatched and not yet committed
