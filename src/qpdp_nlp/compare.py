@@ -20,9 +20,10 @@ De-duplication rule (applied in this order):
 3. Within one article, the counts of an additive indicator are summed; the same value repeated in
    one article (headline and body) is counted once, and a part of a total is not added to it: a
    part given after its total ("giao 142 công dân nhập ngũ, trong đó có 21 đảng viên":
-   ``part_of_total`` in the dataset), or parts that add up exactly to a count of the article. A percentage (``is_percent``, or a percent
-   indicator such as ``enlistment_target_pct``) is never summed: the first value in the text is
-   taken, and different values in one article are listed as a conflict (``within_article``).
+   ``part_of_total`` in the dataset), or parts that add up exactly to a count of the article.
+   A percentage (``is_percent``, or a percent indicator such as ``enlistment_target_pct``) is
+   never summed: the first value in the text is taken, and different values in one article are
+   listed as a conflict (``within_article``).
 4. Across articles, the same value reported by several articles (follow-ups, copies the fingerprint
    missed) is counted once; different values are a conflict (``between_articles``): listed with
    their articles and spans, never summed, and the cell's value is left empty.
@@ -59,20 +60,17 @@ from .text import normalize
 
 PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})
 PERCENT = "%"
-_FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")
 NOT_COMPARED_BY_DEFAULT = frozenset({"other"})
 BY = ("district", "province")
 OUTPUT_FORMATS = ("table", "csv", "markdown", "html")
 
 CELL_COLUMNS = (
     "province", "district", "year", "indicator", "measure", "percent", "value", "min_value", "max_value",
-    "qualifier",
-    "unit", "n_articles", "conflict", "values", "articles", "spans", "lat", "lon",
+    "qualifier", "unit", "n_articles", "conflict", "values", "articles", "spans", "lat", "lon",
 )
 PROVENANCE_COLUMNS = (
     "province", "district", "year", "indicator", "measure", "percent", "article_id", "index", "start", "end",
-    "text",
-    "value", "qualifier", "unit", "used", "note",
+    "text", "value", "qualifier", "unit", "used", "note",
 )
 CONFLICT_COLUMNS = (
     "kind", "province", "district", "year", "indicator", "measure", "percent", "value", "qualifier",
@@ -80,6 +78,7 @@ CONFLICT_COLUMNS = (
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _PROVINCE_PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
+_FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")  # "xã, thị trấn" → "xã"
 _RELATIVE_TOLERANCE = 1e-9
 ROUNDING = 0.1  # "hơn 300" agrees with an exact 312 (within 10% above), not with 350
 
@@ -419,10 +418,11 @@ def _shown(value: float, qualifier: str | None, measure: str) -> str:
     return f"{words} {format_value(value, measure)}".strip()
 
 
+# The dtypes of the comparison's frames (cells, provenance, conflicts), by column name.
 _DTYPES = {
     "province": "string", "district": "string", "year": "Int64", "indicator": "string", "measure": "string",
-    "percent": "boolean",
-    "value": "Float64", "min_value": "Float64", "max_value": "Float64", "qualifier": "string", "unit": "string", "n_articles": "Int64", "conflict": "boolean",
+    "percent": "boolean", "value": "Float64", "min_value": "Float64", "max_value": "Float64",
+    "qualifier": "string", "unit": "string", "n_articles": "Int64", "conflict": "boolean",
     "values": "string", "articles": "string", "spans": "string", "lat": "Float64", "lon": "Float64",
     "article_id": "string", "index": "Int64", "start": "Int64", "end": "Int64", "text": "string",
     "used": "boolean", "note": "string", "kind": "string", "article_ids": "string",
