@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import viscii  # noqa: F401  (registers the codec the tests encode with)
+
 from qpdp_nlp.errors import InputError
 from qpdp_nlp.sources import (
     Article,
@@ -61,6 +63,7 @@ def nfc(text: str) -> str:
     ("utf-16-be with BOM", "\ufeff".encode("utf-16-be") + TEXT.encode("utf-16-be")),
     ("utf-16-le without BOM", TEXT.encode("utf-16-le")),
     ("windows-1258", cp1258(TEXT)),
+    ("viscii", TEXT.encode("viscii")),
     ("decomposed utf-8", unicodedata.normalize("NFD", TEXT).encode("utf-8")),
 ])
 def test_decode_gives_the_vietnamese_text(name, data):

@@ -123,9 +123,18 @@ _SYLLABLE = re.compile(
     r"(?:ng|nh|ch|[cmnpt])?",
 )
 _WORD = re.compile(r"[^\W\d_]+")
-# Legacy Vietnamese code pages Python can decode; VISCII and TCVN3 have no codec in the standard
-# library and are not guessed.
-_LEGACY_ENCODINGS = ("cp1258",)
+# Legacy Vietnamese code pages tried when a file is not UTF-8/UTF-16: Windows-1258 (standard
+# library) and VISCII (the viscii-codec package's table, generated from Unicode's VISCII.TXT).
+# TCVN3 (ABC) is a font encoding with no codec anywhere and is not guessed.
+_LEGACY_ENCODINGS = ("cp1258", "viscii")
+
+
+def _legacy_decode(data: bytes, encoding: str) -> str:
+    if encoding == "viscii":
+        import viscii  # registers the codec
+
+        return codecs.charmap_decode(data, "strict", viscii.decoding_table)[0]
+    return data.decode(encoding)
 
 
 def vietnamese_share(text: str) -> float:
@@ -143,7 +152,8 @@ def vietnamese_share(text: str) -> float:
 
 def decode_text(data: bytes, source: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM), UTF-16 (BOM, or NULs at every other byte),
-    else the legacy Vietnamese code page whose decoding reads most like Vietnamese syllables.
+    else the legacy Vietnamese code page (Windows-1258, VISCII) whose decoding reads most like
+    Vietnamese syllables.
 
     Raises :class:`InputError` for empty, binary or undecodable input.
     """
@@ -166,15 +176,15 @@ def decode_text(data: bytes, source: str) -> str:
     best, best_share = None, 0.0
     for encoding in _LEGACY_ENCODINGS:
         try:
-            candidate = data.decode(encoding)
-        except UnicodeDecodeError:
+            candidate = _legacy_decode(data, encoding)
+        except (UnicodeDecodeError, ImportError):
             continue
         share = vietnamese_share(candidate)
         if share > best_share:
             best, best_share = candidate, share
     if best is None or best_share < 0.6:
         raise InputError(source, "E003", detail=f"invalid byte 0x{data[first_bad]:02x} at offset {first_bad}, "
-                                                f"and not Windows-1258 Vietnamese either")
+                                                "and not Windows-1258 or VISCII Vietnamese either")
     return _non_empty(best, source)
 
 
