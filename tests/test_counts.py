@@ -50,6 +50,8 @@ CASES: list[tuple[str, list[tuple[str, float, str | None, str | None]]]] = [
     ("Dự án được cấp 1,2 triệu USD.", [("1,2 triệu USD", 1_200_000, "USD", None)]),
     ("Trong 2 ngày (18 và 19/12), hội đồng họp.", [("2 ngày", 2, "ngày", None)]),
     ("Năm nay xã được cấp 500 thẻ bảo hiểm.", [("500 thẻ", 500, "thẻ", None)]),
+    ("Có 4 người bị thương (Mường Tè 2, Phong Thổ 1, Tam Đường 1).",
+     [("4 người", 4, "người", None), ("2", 2, None, None), ("1", 1, None, None), ("1", 1, None, None)]),
 ]
 
 # sentences with numbers but no count at all
@@ -88,6 +90,8 @@ NEGATIVE: list[str] = [
     "Tổ chức kỷ niệm 20 năm thành lập xã.",
     "Hàng năm đơn vị đều tổ chức hội thao.",
     "Học sinh cấp 3 tham gia hội thao.",
+    "Công ty ở xã Tam Xuân 1, huyện Núi Thành.",
+    "Các quận 1, 4, 7 và 10 tổ chức lễ giao quân.",
 ]
 
 

@@ -193,6 +193,9 @@ def _capitalised_name_before(doc: _Words, start: int) -> bool:
     last = before[-1]
     if not last.text[:1].isupper():
         return False
+    syllables = last.text.split()
+    if len(syllables) > 1 and all(s[:1].isupper() for s in syllables):
+        return True  # a proper name of several syllables: "Lai Châu 2", "Châu Đốc 80"
     # at the start of a clause a capitalised word is just the first word of the sentence
     head = doc.text[max(0, last.start - 3):last.start]
     return not _CLAUSE_START.search(head) and last.start != 0
@@ -270,7 +273,12 @@ def _is_year(number: Number) -> bool:
     )
 
 
-def _read(doc: _Words, number: Number) -> _Candidate | None:
+_LABEL = object()  # what _read returns for a label, so that "quận 1, 4 và 10" stay labels
+# "quận 1, 4, 7 và 10": numbers that go on a list of labels are labels
+_LABEL_CHAIN = re.compile(r"\s*(?:,|và|hoặc|-|–)\s*$", re.IGNORECASE)
+
+
+def _read(doc: _Words, number: Number):
     """Decide whether ``number`` is a count, and read its unit and qualifier."""
     t = tables()
     text = doc.text
@@ -309,7 +317,7 @@ def _read(doc: _Words, number: Number) -> _Candidate | None:
     if context is not None and context != "noun_before" and rule != "money" and not (
         context == "number_word" and unit is not None and t.noun_group.get(unit.lower()) != "duration"
     ):
-        return None  # "Nghị quyết số 28 ngày 25/10/2013" is a label; "trong số 28 sản phẩm" a count
+        return _LABEL  # "Nghị quyết số 28 ngày 25/10/2013" is a label; "trong số 28 sản phẩm" a count
     if _reject_by_following(text, number, unit):
         return None
     if number.date_like and unit in (None, "%") and not number.is_percent:
@@ -384,20 +392,26 @@ def _skip_spaces(text: str, pos: int) -> int:
 
 
 def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
-    """Keep "Name N," items when they continue a list of counts ("chỉ tiêu 170, Châu Đốc 80, ...")."""
+    """Keep "Name N" items when they make a list of counts: "chỉ tiêu 170, Châu Đốc 80, ...",
+    "(Lai Châu 2, Sơn La 1)". A lone "Name N" is a label ("xã Tam Xuân 1")."""
+
+    def joined(left: _Candidate, right: _Candidate) -> bool:
+        between = text[left.end:right.start]
+        return (len(between) <= 60 and "\n" not in between and ". " not in between
+                and _LIST_GAP.match(between) is not None)
+
     out: list[_Candidate] = []
-    for cand in found:
+    for k, cand in enumerate(found):
         if not cand.needs_list:
             out.append(cand)
             continue
         if not _LIST_END.match(text, cand.end):
             continue
-        if out and out[-1].unit is None or out and out[-1].rule == "noun_before":
-            prev = out[-1]
-            between = text[prev.end:cand.start]
-            if len(between) <= 60 and "\n" not in between and ". " not in between \
-                    and _LIST_GAP.match(between):
-                out.append(cand)
+        after_count = bool(out) and (out[-1].unit is None or out[-1].rule == "noun_before") and joined(out[-1], cand)
+        nxt = found[k + 1] if k + 1 < len(found) else None
+        starts_list = nxt is not None and nxt.needs_list and joined(cand, nxt)
+        if after_count or starts_list:
+            out.append(cand)
     return out
 
 
@@ -428,11 +442,22 @@ def candidates(doc: Analysis) -> list[_Candidate]:
     """Counts before indicators: the rules of steps 1–3 of the module docstring."""
     found = []
     words = _Words(doc)
-    for number in find_numbers(doc.text):
+    text = doc.text
+    label_end = -1
+    for number in find_numbers(text):
+        if label_end >= 0 and number.start - label_end <= 8 and not number.is_percent:
+            gap = _LABEL_CHAIN.match(text[label_end:number.start])
+            # "quận 1, 4 và 10 ...": after "và" the list of labels ends; after a comma a number
+            # with its own noun starts a count ("loại 1, 22 thanh niên")
+            if gap and ("," not in gap.group() or _LIST_END.match(text, number.end)):
+                label_end = number.end
+                continue
         cand = _read(words, number)
-        if cand is not None:
+        if cand is _LABEL:
+            label_end = number.end
+        elif cand is not None:
             found.append(cand)
-    return _accept_list_items(doc.text, found)
+    return _accept_list_items(text, found)
 
 
 def extract(doc: Analysis) -> list[Count]:
