@@ -50,6 +50,7 @@ CASES: list[tuple[str, list[tuple[str, float, str | None, str | None]]]] = [
     ("Dự án được cấp 1,2 triệu USD.", [("1,2 triệu USD", 1_200_000, "USD", None)]),
     ("Trong 2 ngày (18 và 19/12), hội đồng họp.", [("2 ngày", 2, "ngày", None)]),
     ("Năm nay xã được cấp 500 thẻ bảo hiểm.", [("500 thẻ", 500, "thẻ", None)]),
+    ("Dự có Quân khu 5 và 296 thanh niên.", [("296 thanh niên", 296, "thanh niên", None)]),
     ("Có 4 người bị thương (Mường Tè 2, Phong Thổ 1, Tam Đường 1).",
      [("4 người", 4, "người", None), ("2", 2, None, None), ("1", 1, None, None), ("1", 1, None, None)]),
 ]
@@ -91,7 +92,7 @@ NEGATIVE: list[str] = [
     "Hàng năm đơn vị đều tổ chức hội thao.",
     "Học sinh cấp 3 tham gia hội thao.",
     "Công ty ở xã Tam Xuân 1, huyện Núi Thành.",
-    "Các quận 1, 4, 7 và 10 tổ chức lễ giao quân.",
+    "Lễ giao quân được tổ chức ở các quận 1, 4, 7 và 10.",
 ]
 
 

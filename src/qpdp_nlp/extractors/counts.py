@@ -447,9 +447,9 @@ def candidates(doc: Analysis) -> list[_Candidate]:
     for number in find_numbers(text):
         if label_end >= 0 and number.start - label_end <= 8 and not number.is_percent:
             gap = _LABEL_CHAIN.match(text[label_end:number.start])
-            # "quận 1, 4 và 10 ...": after "và" the list of labels ends; after a comma a number
-            # with its own noun starts a count ("loại 1, 22 thanh niên")
-            if gap and ("," not in gap.group() or _LIST_END.match(text, number.end)):
+            # "quận 1, 4 và 10": bare numbers go on the list of labels; a number with its own
+            # noun starts a count ("loại 1, 22 thanh niên", "Quân khu 5 và 296 thanh niên")
+            if gap and _LIST_END.match(text, number.end):
                 label_end = number.end
                 continue
         cand = _read(words, number)
