@@ -96,6 +96,15 @@ NEGATIVE: list[str] = [
 ]
 
 
+def test_tables_load_and_validate():
+    t = counts.tables()
+    assert {"người", "tập thể", "cá nhân", "xã", "ngày", "ha"} <= set(t.noun_group)
+    assert set(t.noun_group.values()) <= counts.NOUN_GROUPS
+    assert t.qualifiers["hơn"] == "more_than" and t.qualifiers["gần như"] == "none"
+    assert t.contexts["quân khu"] == "label" and t.contexts["số"] == "number_word"
+    assert "gia nhập" in t.not_units and t.money["vnđ"] == "đồng"
+
+
 def _extract(text: str):
     return counts.extract(analyse(text))
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from ..records import Count
+from ..records import QUALIFIERS, Count
 from ..text import Analysis, Token
 from .numbers import Number, find_numbers
 
@@ -71,6 +71,18 @@ class _Tables:
     not_units: frozenset[str]
 
 
+NOUN_GROUPS = frozenset(
+    ("people", "award", "admin", "org", "event", "content", "thing", "measure", "duration")
+)
+CONTEXT_KINDS = frozenset(("label", "date", "time", "age", "code", "number_word", "noun_before"))
+
+
+def _check(name: str, column: str, found: set[str], allowed) -> None:
+    unknown = found - set(allowed)
+    if unknown:
+        raise ValueError(f"{name}: unknown {column} {sorted(unknown)}; allowed: {sorted(allowed)}")
+
+
 @lru_cache(maxsize=1)
 def tables() -> _Tables:
     nouns = {noun.lower(): group for noun, group in _rows("count_nouns.tsv")}
@@ -79,6 +91,9 @@ def tables() -> _Tables:
     qualifiers = {phrase.lower(): q for phrase, q in _rows("count_qualifiers.tsv")}
     contexts = {before.lower(): kind for before, kind in _rows("count_contexts.tsv")}
     not_units = frozenset(row[0].lower() for row in _rows("count_not_units.tsv"))
+    _check("count_nouns.tsv", "group", set(nouns.values()), NOUN_GROUPS)
+    _check("count_qualifiers.tsv", "qualifier", set(qualifiers.values()), {*QUALIFIERS, "none"})
+    _check("count_contexts.tsv", "kind", set(contexts.values()), CONTEXT_KINDS)
     word_end = r"(?![^\W_])"
     return _Tables(
         noun_group=nouns,
