@@ -14,8 +14,10 @@ is in which part. The commit protocol makes a run killed at any moment harmless:
 
 A new run first deletes every file that no committed part owns, then skips the articles the
 manifest has (same ``article_id`` and pipeline version) unless ``force``. A re-extracted
-article's old part is rewritten without it ("compaction", same two steps), so an article is in
-exactly one part. Without an output folder the records go out as JSON Lines, in input order.
+article's old part is rewritten without it at the end of the run ("compaction", same two steps;
+a killed run's pending compaction is done by the next one), so an article is in
+exactly one part once the run ends. Without an output folder the records go out as JSON Lines,
+in input order.
 
 >>> import io, tempfile
 >>> from pathlib import Path
@@ -395,7 +397,6 @@ class _Sink:
         except BaseException:
             m.rollback()
             raise
-        self.compact()
 
     def _write_part(self, name: str, records: list, error_rows: list) -> None:
         from .dataset import to_arrow, write_part
@@ -448,9 +449,13 @@ class _Sink:
                 path.unlink(missing_ok=True)
 
     def finish(self) -> None:
-        """Build what the format asks for from all the parts (not only this run's)."""
+        """Rewrite the parts that re-extracted articles left stale (once each, at the end: a
+        forced rerun in another order would otherwise rewrite a part many times), then build what
+        the format asks for from all the parts (not only this run's)."""
         if self.out is not None:
             from . import dataset
+
+            self.compact()
 
             if self.options.fmt == "duckdb":
                 dataset.build_duckdb(self.out)

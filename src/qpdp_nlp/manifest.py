@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS articles (
     duplicate_of TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_part ON articles(part);
+CREATE INDEX IF NOT EXISTS articles_seen ON articles(seen);
 CREATE TABLE IF NOT EXISTS parts (
     name TEXT PRIMARY KEY,
     seq INTEGER NOT NULL,
