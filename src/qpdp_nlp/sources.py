@@ -24,6 +24,7 @@ import glob
 import gzip
 import io
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -561,9 +562,21 @@ def suffix_of(path: Path) -> str:
 
 # --- paths -----------------------------------------------------------------------------------
 
+def _walk(folder: Path) -> Iterator[Path]:
+    """Supported files under ``folder``: each folder's files in name order, then its subfolders
+    in name order; hidden files and folders skipped. One folder's listing at a time, so an
+    archive of millions of files is not listed in memory at once."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            child = Path(root) / name
+            if not name.startswith(".") and suffix_of(child) in READERS:
+                yield child
+
+
 def expand_paths(paths: Iterable[str]) -> Iterator[Union[Path, str, InputError]]:
-    """Files to read, in a stable order: each folder recursively (hidden files and unsupported
-    suffixes skipped), each glob sorted, ``-`` kept as is. A named file with an unsupported
+    """Files to read, in a stable order: each folder recursively (:func:`_walk`; hidden files
+    and unsupported suffixes skipped), each glob sorted, ``-`` kept as is. A named file with an unsupported
     suffix or a missing path is an error."""
     for arg in paths:
         if arg == "-":
@@ -571,10 +584,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Union[Path, str, InputError]]
             continue
         path = Path(arg)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in rel) and suffix_of(child) in READERS:
-                    yield child
+            yield from _walk(path)
             continue
         if not path.exists() and glob.has_magic(arg):
             matches = sorted(glob.glob(arg, recursive=True))
