@@ -288,6 +288,7 @@ def _is_year(number: Number) -> bool:
     )
 
 
+_HARD_CONTEXTS = frozenset(("label", "date", "time", "age", "code"))
 _LABEL = object()  # what _read returns for a label, so that "quận 1, 4 và 10" stay labels
 # "quận 1, 4, 7 và 10": numbers that go on a list of labels are labels
 _LABEL_CHAIN = re.compile(r"\s*(?:,|và|hoặc|-|–)\s*$", re.IGNORECASE)
@@ -306,6 +307,8 @@ def _read(doc: _Words, number: Number):
         return None  # "24/24": round the clock
     qualifier, start = _qualifier(text, number.start)
     context = None if qualifier is not None else _label_context(doc, number.start, t.contexts)
+    if context in _HARD_CONTEXTS and not number.multiplier and not number.is_percent:
+        return _LABEL  # most numbers of an article stop here: "năm 2023", "ngày 15", "Quân khu 5"
 
     # the unit
     unit: str | None = None
