@@ -9,7 +9,10 @@
 1. An article with fewer than two defence terms (``indicator_defence_terms.tsv``) is not about
    defence work: its counts are ``other``.
 2. ``indicator_cues.tsv``: a row fires when the count's unit fits and one of its cue words is in
-   the count's clause (or its sentence, when the clause has none). One indicator named → taken.
+   the count's clause (or its sentence, or the sentence before, when no cue is nearer). Rows that
+   name their units outrank rows for any unit ("1.100 học sinh" in a sentence about "bồi dưỡng"
+   is still ``qpan_students``), and rows with cue words outrank rows without. The rows of the
+   highest rank that fire name one indicator → taken.
 3. Otherwise a TF-IDF + logistic-regression model over the count's context (its unit, the words
    around it, the words of its sentence) decides — among the indicators the cues named, when they
    named several. The model is trained on ``indicator_training.tsv`` (sentences written for the
@@ -41,6 +44,7 @@ TRAINING_FILE = "indicator_training.tsv"
 _MARK = re.compile(r"⟦(.+?)⟧")
 _SYLLABLE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|%", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[;:()]|\s[-–]\s|\n")
+_COORDINATION = re.compile(r",| và | hoặc ")
 _LEFT_WINDOW = 8
 _RIGHT_WINDOW = 6
 
@@ -216,7 +220,7 @@ def _head_unit(unit: str) -> str:
     known = any(c.units is not None and unit in c.units for c in _cues())
     if known or not unit:
         return unit
-    return re.split(r",| và | hoặc ", unit, maxsplit=1)[0].strip()
+    return _COORDINATION.split(unit, maxsplit=1)[0].strip()
 
 
 def _rank(cue: _Cue) -> tuple[bool, bool]:
