@@ -252,3 +252,24 @@ def test_max_chars(tmp_path, max_chars, code):
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (item,) = list(read_paths([str(tmp_path / "a.txt")], options=ReadOptions(max_chars=max_chars)))
     assert getattr(item, "code", None) == code
+
+
+@pytest.mark.parametrize("name", ["dump.jsonl", "dump.jsonl.gz", "dump.csv"])
+def test_streaming_readers_count_the_bytes_they_read(tmp_path, name):
+    rows = [{"id": f"A{i}", "text": f"{TEXT} Bản tin số {i}."} for i in range(3000)]
+    if name == "dump.csv":
+        import csv
+
+        with open(tmp_path / name, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=["id", "text"])
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+        (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    counter = [0]
+    seen = []
+    for item in read_paths([str(tmp_path / name)], options=ReadOptions(progress=counter)):
+        seen.append(counter[0])
+    assert len(seen) == 3000
+    assert 0 < seen[0] < seen[-1] <= (tmp_path / name).stat().st_size

@@ -543,15 +543,17 @@ def _export_csv(out: Path) -> None:
 
 def _items(paths: Iterable[str], options: RunOptions, stdin, progress: list[int]) -> Iterator[Union[Article, InputError]]:
     """Every article or error, in input order; ``progress[0]`` counts the bytes of files read."""
+    read = dataclasses.replace(options.read, progress=progress)
     for item in expand_paths(paths):
         if isinstance(item, InputError):
             yield item
         elif item == "-":
-            yield from read_stdin(stdin, options.read)
+            yield from read_stdin(stdin, read)
         else:
-            yield from read_file(item, options.read)
+            before = progress[0]
+            yield from read_file(item, read)
             try:
-                progress[0] += item.stat().st_size
+                progress[0] = before + item.stat().st_size
             except OSError:
                 pass
 

@@ -83,6 +83,43 @@ class Fields:
 class ReadOptions:
     fields: Fields = Fields()
     max_chars: int = DEFAULT_MAX_CHARS
+    # bytes read so far, for a progress display: streaming readers add to ``progress[0]`` as
+    # they read (the caller sets it to the file's size when the file is done)
+    progress: Optional[list[int]] = field(default=None, compare=False)
+
+
+class _CountingRaw(io.RawIOBase):
+    """A binary file that adds what is read from it to a counter."""
+
+    def __init__(self, raw, counter: list[int]) -> None:
+        self.raw, self.counter = raw, counter
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self.raw.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        self.counter[0] += n or 0
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def _open_binary(path: Path, options: ReadOptions):
+    """``path`` opened for buffered binary reading, counted when a progress counter is given."""
+    raw = open(path, "rb", buffering=0)
+    return io.BufferedReader(_CountingRaw(raw, options.progress) if options.progress is not None else raw)
 
 
 # --- encodings -------------------------------------------------------------------------------
@@ -359,7 +396,7 @@ def read_warc_stream(stream, source: str, options: ReadOptions) -> Iterator[Sour
 
 def read_warc_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
     try:
-        stream = open(path, "rb")
+        stream = _open_binary(path, options)
     except OSError as exc:
         yield InputError(str(path), "E004", detail=exc.strerror or str(exc))
         return
@@ -420,17 +457,18 @@ def read_json_lines(lines: Iterable[bytes], source: str, options: ReadOptions) -
 
 
 def read_jsonl_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
-    opener: Callable[..., Any] = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        stream = opener(path, "rb")
+        raw = _open_binary(path, options)
     except OSError as exc:
         yield InputError(str(path), "E004", detail=exc.strerror or str(exc))
         return
-    try:
-        with stream:
-            yield from read_json_lines(stream, str(path), options)
-    except (OSError, EOFError, zlib.error) as exc:  # a broken .gz (BadGzipFile is an OSError)
-        yield InputError(str(path), "E008", what="gzip stream", detail=str(exc) or type(exc).__name__)
+    with raw:  # GzipFile does not close the file it is given
+        stream = gzip.GzipFile(fileobj=raw, mode="rb") if path.name.lower().endswith(".gz") else raw
+        try:
+            with stream:
+                yield from read_json_lines(stream, str(path), options)
+        except (OSError, EOFError, zlib.error) as exc:  # a broken .gz (BadGzipFile is an OSError)
+            yield InputError(str(path), "E008", what="gzip stream", detail=str(exc) or type(exc).__name__)
 
 
 def read_json_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
@@ -461,12 +499,12 @@ def read_csv_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[
     source = str(path)
     csv.field_size_limit(max(options.max_chars * 4, 1 << 20))
     try:
-        raw = open(path, "rb")
+        raw = _open_binary(path, options)
     except OSError as exc:
         yield InputError(source, "E004", detail=exc.strerror or str(exc))
         return
     with raw:
-        head = raw.read(8192)
+        head = raw.peek(8192)[:8192]  # looked at, not consumed
         if not head.strip():
             yield InputError(source, "E001")
             return
@@ -474,7 +512,6 @@ def read_csv_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[
         if reason:
             yield InputError(source, "E002", detail=reason)
             return
-        raw.seek(0)
         stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         reader = csv.reader(stream, strict=True)
         number = 1
