@@ -22,7 +22,8 @@ in input order.
 >>> import io, tempfile
 >>> from pathlib import Path
 >>> folder = Path(tempfile.mkdtemp())
->>> _ = (folder / "a.txt").write_text("Huyện Ba Bể giao quân\\n\\nSáng 12/2, 152 thanh niên lên đường nhập ngũ.", encoding="utf-8")
+>>> text = "Huyện Ba Bể giao quân\\n\\nSáng 12/2, 152 thanh niên lên đường nhập ngũ."
+>>> _ = (folder / "a.txt").write_text(text, encoding="utf-8")
 >>> sink = io.StringIO()
 >>> run([str(folder)], RunOptions(workers=1, quiet=True), output=sink).exit_code
 0
@@ -176,8 +177,8 @@ class _Dask:
         elif options.scheduler:
             self.client = Client(options.scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=options.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+            self.cluster = LocalCluster(n_workers=options.workers or os.cpu_count() or 1,
+                                        threads_per_worker=1, processes=True, dashboard_address=None)
             self.client = Client(self.cluster)
         self.client.run(_init_worker)
         # keep every worker thread of the cluster busy, not the driver's core count
@@ -260,7 +261,8 @@ class Reporter:
         if self.progress is not None:
             elapsed = max(time.monotonic() - self.started, 1e-9)
             self.progress.update(self.task, completed=bytes_read, done=summary.articles,
-                                 rate=summary.articles / elapsed, errors=summary.errors, skipped=summary.skipped)
+                                 rate=summary.articles / elapsed, errors=summary.errors,
+                                 skipped=summary.skipped)
 
     def close(self) -> None:
         if self.progress is not None:
@@ -361,7 +363,8 @@ class _Sink:
                     add_error(error)
                     continue
                 entry = m.entry(record.article_id)
-                if entry is not None and (entry[2] == m.run_id or (not self.options.force and entry[0] == self.version)):
+                same_version = not self.options.force and entry is not None and entry[0] == self.version
+                if entry is not None and (entry[2] == m.run_id or same_version):
                     self.summary.skipped += 1  # the same text twice in this run: the first copy stands
                     continue
                 if entry is not None:
@@ -377,7 +380,8 @@ class _Sink:
                         self.index.add(record.article_id, sig, seen)
                 if not _keep_facts(record, self.options):
                     _strip_facts(record)
-                m.record_article(record.article_id, self.version, name, seen, record.source, record.duplicate_of)
+                m.record_article(record.article_id, self.version, name, seen, record.source,
+                                 record.duplicate_of)
                 if record.source:
                     m.forget_errors(record.source)
                 records.append(record)
@@ -422,7 +426,8 @@ class _Sink:
                 path = self.out / table / f"{old}.parquet"
                 data = pq.read_table(path)
                 if table == "errors":
-                    mask = [(s, c) in keep_errors for s, c in zip(data["source"].to_pylist(), data["code"].to_pylist())]
+                    pairs = zip(data["source"].to_pylist(), data["code"].to_pylist())
+                    mask = [(s, c) in keep_errors for s, c in pairs]
                     data = data.filter(mask) if len(data) else data
                 elif len(data):
                     data = data.filter(pc.is_in(data["article_id"], value_set=_string_array(keep)))
@@ -471,8 +476,9 @@ class _Sink:
         parts = self.manifest.parts()
         missing = [p for p in parts if not (self.out / RECORDS_DIR / f"{p}.jsonl").exists()]
         if missing:
-            self.reporter.error(ErrorRow(str(self.out), "E004", f"cannot read: {len(missing)} parts were written "
-                                         "without --format jsonl; rerun with --force to include them"))
+            self.reporter.error(ErrorRow(str(self.out), "E004",
+                                         f"cannot read: {len(missing)} parts were written without "
+                                         "--format jsonl; rerun with --force to include them"))
 
         def lines() -> Iterator[str]:
             for part in parts:
@@ -528,7 +534,8 @@ def _export_csv(out: Path) -> None:
         os.close(fd)
         try:
             plain = _csv_ready(SCHEMAS[name].empty_table()).schema
-            with pcsv.CSVWriter(tmp, plain, write_options=pcsv.WriteOptions(quoting_style="all_valid")) as writer:
+            quoting = pcsv.WriteOptions(quoting_style="all_valid")
+            with pcsv.CSVWriter(tmp, plain, write_options=quoting) as writer:
                 folder = out / name
                 if folder.is_dir() and any(folder.glob("*.parquet")):
                     for batch in ds.dataset(str(folder), format="parquet", schema=SCHEMAS[name]).to_batches():
@@ -541,7 +548,8 @@ def _export_csv(out: Path) -> None:
 
 # --- the run ---------------------------------------------------------------------------------
 
-def _items(paths: Iterable[str], options: RunOptions, stdin, progress: list[int]) -> Iterator[Union[Article, InputError]]:
+def _items(paths: Iterable[str], options: RunOptions, stdin,
+           progress: list[int]) -> Iterator[Union[Article, InputError]]:
     """Every article or error, in input order; ``progress[0]`` counts the bytes of files read."""
     read = dataclasses.replace(options.read, progress=progress)
     for item in expand_paths(paths):

@@ -13,11 +13,13 @@ by the estimated Jaccard similarity. The index lives in the manifest's SQLite fi
 datasketch's in-memory ``MinHashLSH``: it then survives across runs and stays on disk however
 large the archive grows.
 
->>> a = "Sáng 12/2, huyện Ba Bể tổ chức lễ giao nhận quân năm 2024. 152 thanh niên lên đường nhập ngũ, đạt 100% chỉ tiêu."
+>>> a = ("Sáng 12/2, huyện Ba Bể tổ chức lễ giao nhận quân năm 2024. "
+...      "152 thanh niên lên đường nhập ngũ, đạt 100% chỉ tiêu.")
 >>> b = "Huyện Ba Bể: " + a
 >>> similarity(signature(a), signature(b)) > THRESHOLD
 True
->>> similarity(signature(a), signature("Huyện Chợ Đồn tổng kết công tác quốc phòng năm 2023.")) < 0.2
+>>> other = "Huyện Chợ Đồn tổng kết công tác quốc phòng năm 2023."
+>>> similarity(signature(a), signature(other)) < 0.2
 True
 """
 
@@ -108,7 +110,8 @@ class DuplicateIndex:
                                             "ORDER BY seen LIMIT ?", (band, key, seen, _PER_BAND)):
                 candidates.add(other)
         for other in sorted(candidates):
-            row = self.db.execute("SELECT article_id, signature FROM minhash WHERE seen=?", (other,)).fetchone()
+            row = self.db.execute("SELECT article_id, signature FROM minhash WHERE seen=?",
+                                  (other,)).fetchone()
             if row is not None and similarity(sig, np.frombuffer(row[1], dtype=np.uint32)) >= THRESHOLD:
                 return row[0]
         return None
@@ -119,7 +122,8 @@ class DuplicateIndex:
         self.db.execute("INSERT OR REPLACE INTO minhash VALUES (?, ?, ?)",
                         (seen, article_id, sig.astype(np.uint32).tobytes()))
         self.db.execute("DELETE FROM lsh WHERE seen=?", (seen,))
-        self.db.executemany("INSERT INTO lsh VALUES (?, ?, ?)", [(band, key, seen) for band, key in _band_keys(sig)])
+        self.db.executemany("INSERT INTO lsh VALUES (?, ?, ?)",
+                            [(band, key, seen) for band, key in _band_keys(sig)])
 
     def remove(self, seen: int) -> None:
         """An article that is now a copy leaves the index (after ``--force`` or a new version)."""

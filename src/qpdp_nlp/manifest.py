@@ -57,7 +57,9 @@ CREATE TABLE IF NOT EXISTS errors (
     PRIMARY KEY (source, code)
 );
 CREATE INDEX IF NOT EXISTS errors_part ON errors(part);
-CREATE TABLE IF NOT EXISTS minhash (seen INTEGER PRIMARY KEY, article_id TEXT NOT NULL, signature BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS minhash (
+    seen INTEGER PRIMARY KEY, article_id TEXT NOT NULL, signature BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, seen INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS lsh_key ON lsh(band, key, seen);
 CREATE INDEX IF NOT EXISTS lsh_seen ON lsh(seen);
@@ -109,7 +111,8 @@ class Manifest:
 
     # -- articles ---------------------------------------------------------------------------------
     def version_of(self, article_id: str) -> Optional[str]:
-        row = self.db.execute("SELECT pipeline_version FROM articles WHERE article_id=?", (article_id,)).fetchone()
+        row = self.db.execute("SELECT pipeline_version FROM articles WHERE article_id=?",
+                              (article_id,)).fetchone()
         return row[0] if row else None
 
     def entry(self, article_id: str) -> Optional[tuple[str, str, str, int]]:
@@ -119,7 +122,8 @@ class Manifest:
 
     def is_done(self, article_id: str, version: str, *, force: bool) -> bool:
         """Already extracted: by this version (without ``--force``), or in this very run."""
-        row = self.db.execute("SELECT pipeline_version, run FROM articles WHERE article_id=?", (article_id,)).fetchone()
+        row = self.db.execute("SELECT pipeline_version, run FROM articles WHERE article_id=?",
+                              (article_id,)).fetchone()
         if row is None:
             return False
         return row[1] == self.run_id or (not force and row[0] == version)
@@ -145,7 +149,8 @@ class Manifest:
 
     # -- errors -----------------------------------------------------------------------------------
     def error_is_new(self, source: str, code: str) -> bool:
-        return self.db.execute("SELECT 1 FROM errors WHERE source=? AND code=?", (source, code)).fetchone() is None
+        row = self.db.execute("SELECT 1 FROM errors WHERE source=? AND code=?", (source, code)).fetchone()
+        return row is None
 
     def record_error(self, source: str, code: str, part: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO errors VALUES (?, ?, ?)", (source, code, part))
@@ -158,7 +163,8 @@ class Manifest:
             self.db.executemany("UPDATE parts SET dirty=1 WHERE name=?", [(p,) for p in parts])
 
     def errors_in(self, part: str) -> set[tuple[str, str]]:
-        return {(r[0], r[1]) for r in self.db.execute("SELECT source, code FROM errors WHERE part=?", (part,))}
+        rows = self.db.execute("SELECT source, code FROM errors WHERE part=?", (part,))
+        return {(r[0], r[1]) for r in rows}
 
     # -- parts ------------------------------------------------------------------------------------
     def next_part_seq(self) -> int:

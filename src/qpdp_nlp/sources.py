@@ -11,7 +11,9 @@ Formats, by suffix: ``.txt``/``.md`` (one article per file, title on the first l
 ``.parquet`` (one article per row; which field holds what is set by :class:`Fields`).
 
 >>> from pathlib import Path; import tempfile
->>> folder = Path(tempfile.mkdtemp()); _ = (folder / "a.txt").write_text("Huyện Ba Bể giao quân\\n\\nSáng 12/2, 152 thanh niên lên đường.", encoding="utf-8")
+>>> folder = Path(tempfile.mkdtemp())
+>>> text = "Huyện Ba Bể giao quân\\n\\nSáng 12/2, 152 thanh niên lên đường."
+>>> _ = (folder / "a.txt").write_text(text, encoding="utf-8")
 >>> [a.text.splitlines()[0] for a in read_paths([str(folder)])]
 ['Huyện Ba Bể giao quân']
 """
@@ -138,7 +140,8 @@ def looks_binary(data: bytes) -> Optional[str]:
 
 def _utf16_guess(head: bytes) -> Optional[str]:
     """UTF-16 by its BOM, or without one by NULs at every other byte (ASCII-heavy text)."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
+    boms = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if head.startswith(boms) and not head.startswith(codecs.BOM_UTF32_LE):
         return "utf-16"
     if len(head) >= 16:
         even_nul = head[0::2].count(0) / len(head[0::2])
@@ -221,8 +224,9 @@ def decode_text(data: bytes, source: str) -> str:
         if share > best_share:
             best, best_share = candidate, share
     if best is None or best_share < 0.6:
-        raise InputError(source, "E003", detail=f"invalid byte 0x{data[first_bad]:02x} at offset {first_bad}, "
-                                                "and not Windows-1258 or VISCII Vietnamese either")
+        detail = (f"invalid byte 0x{data[first_bad]:02x} at offset {first_bad}, "
+                  "and not Windows-1258 or VISCII Vietnamese either")
+        raise InputError(source, "E003", detail=detail)
     return _non_empty(best, source)
 
 
@@ -416,7 +420,8 @@ def record_article(obj: Any, where: str, source: str, what: str, options: ReadOp
     """One JSON object / CSV row / Parquet row as an article (``where`` is ``:line`` or ``:row``)."""
     fields = options.fields
     if not isinstance(obj, dict):
-        raise InputError(f"{source}{where}", "E008", what=what, detail=f"expected an object, got {type(obj).__name__}")
+        raise InputError(f"{source}{where}", "E008", what=what,
+                         detail=f"expected an object, got {type(obj).__name__}")
     ident = _text_value(obj.get(fields.id)) if fields.id else None
     name = f"{source}#{ident}" if ident else f"{source}{where}"
     text = obj.get(fields.text)
@@ -438,15 +443,18 @@ def read_json_lines(lines: Iterable[bytes], source: str, options: ReadOptions) -
         seen_any = True
         where = f":{number}"
         if len(raw) > options.max_chars * 4 + 1024:
-            yield InputError(f"{source}{where}", "E006", size=f"over {options.max_chars}", limit=options.max_chars)
+            yield InputError(f"{source}{where}", "E006", size=f"over {options.max_chars}",
+                             limit=options.max_chars)
             continue
         try:
             obj = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
         except UnicodeDecodeError as exc:
-            yield InputError(f"{source}{where}", "E003", detail=f"invalid byte at offset {exc.start} of the line")
+            yield InputError(f"{source}{where}", "E003",
+                             detail=f"invalid byte at offset {exc.start} of the line")
             continue
         except json.JSONDecodeError as exc:
-            yield InputError(f"{source}{where}", "E008", what="JSON line", detail=exc.msg + f" at column {exc.colno}")
+            yield InputError(f"{source}{where}", "E008", what="JSON line",
+                             detail=f"{exc.msg} at column {exc.colno}")
             continue
         try:
             yield record_article(obj, where, source, "JSON line", options)
@@ -533,12 +541,14 @@ def read_csv_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[
                 except InputError as err:
                     yield err
         except UnicodeDecodeError as exc:
-            yield InputError(f"{source}:{number + 1}", "E003", detail=f"invalid byte 0x{exc.object[exc.start]:02x}")
+            yield InputError(f"{source}:{number + 1}", "E003",
+                             detail=f"invalid byte 0x{exc.object[exc.start]:02x}")
         except csv.Error as exc:
             yield InputError(f"{source}:{number + 1}", "E008", what="CSV row", detail=str(exc))
 
 
-def read_parquet_file(path: Path, options: ReadOptions = ReadOptions(), *, batch_size: int = 512) -> Iterator[SourceItem]:
+def read_parquet_file(path: Path, options: ReadOptions = ReadOptions(), *,
+                      batch_size: int = 512) -> Iterator[SourceItem]:
     """A Parquet file, read one row group batch at a time; one article per row."""
     import pyarrow.parquet as pq
 
@@ -554,7 +564,8 @@ def read_parquet_file(path: Path, options: ReadOptions = ReadOptions(), *, batch
     fields = options.fields
     names = set(pf.schema_arrow.names)
     if fields.text not in names:
-        yield InputError(source, "E008", what="Parquet schema", detail=f"no '{fields.text}' column (set --text-field)")
+        yield InputError(source, "E008", what="Parquet schema",
+                         detail=f"no '{fields.text}' column (set --text-field)")
         return
     wanted = [c for c in (fields.text, fields.id, fields.title, fields.date, fields.url, "published", "link")
               if c and c in names]
@@ -671,7 +682,8 @@ def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Sour
         yield InputError(str(path), "E004", detail=f"{type(exc).__name__}: {exc}")
 
 
-def read_paths(paths: Iterable[str], *, stdin=None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+def read_paths(paths: Iterable[str], *, stdin=None,
+               options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
     """Every article under ``paths`` (files, folders recursively, globs, ``-`` for stdin), in order."""
     for item in expand_paths(paths):
         if isinstance(item, InputError):
