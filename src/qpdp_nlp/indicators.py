@@ -367,8 +367,8 @@ def _pipeline():
     from sklearn.pipeline import make_pipeline
 
     return make_pipeline(
-        TfidfVectorizer(analyzer=features, sublinear_tf=True, lowercase=False),
-        LogisticRegression(C=10.0, max_iter=5000, class_weight="balanced"),
+        TfidfVectorizer(analyzer=features, sublinear_tf=True, lowercase=False, min_df=2),
+        LogisticRegression(C=3.0, max_iter=5000, class_weight="balanced"),
     )
 
 
