@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -111,12 +112,12 @@ def issuers() -> tuple[Issuer, ...]:
 
 
 @lru_cache(maxsize=None)
-def document_names() -> dict[str, tuple[str, ...]]:
-    """Names cited without a number, by casefolded kind, longest first."""
-    out: dict[str, list[str]] = {}
+def document_names() -> dict[str, dict[str, str]]:
+    """Names cited without a number, by casefolded kind: casefolded name as cited → canonical name."""
+    out: dict[str, dict[str, str]] = {}
     for r in _rows("document_names.tsv"):
-        out.setdefault(r["kind"].casefold(), []).append(r["name"])
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+        out.setdefault(r["kind"].casefold(), {})[r["name"].casefold()] = r["canonical"] or r["name"]
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -136,7 +137,7 @@ _UPPER = "".join(
 )
 _CAP_WORD = f"[{_UPPER}][^\\W\\d_]*"
 _DASH = r"\-–—‐−"  # escaped: it goes inside character classes
-_ROMAN = r"[IVXL]{1,6}"
+_ROMAN = r"(?-i:[IVXL]{1,6})"  # case-sensitive even inside (?i) patterns: "khóa học" is no term
 _YEAR = r"(?:19|20)\d\d"
 _QUOTES = {"“": "”", '"': '"', "«": "»", "‘": "’", "'": "'", "„": "“"}
 _WORD_NUMBERS = {
@@ -147,68 +148,78 @@ _WORD_NUMBERS = {
 # Words after a bare number that make it a count or a duration, not a document number
 # ("kế hoạch 5 năm", "chương trình 2 ngày").
 _COUNT_AFTER = re.compile(
-    r"\s*(?:%|phần trăm|(?:năm|ngày)(?!\s*\d)|tháng|tuần|giờ|phút|người|lượt|lần|xã|huyện|đơn vị"
+    r"\s*+(?:%|phần trăm|(?:năm|ngày)(?!\s*+\d)|tháng|tuần|giờ|phút|người|lượt|lần|xã|huyện|đơn vị"
     r"|điểm|nội dung|chuyên đề|bước|mục tiêu|nhiệm vụ|giải pháp|chỉ tiêu|tiêu chí|điều|khoản"
     r"|học viên|cán bộ|chiến sĩ|công dân|tập thể|cá nhân)(?![^\W_])",
     re.IGNORECASE,
 )
 # The word before a lowercase "luật" that makes it part of another word ("pháp luật", "kỷ luật").
-_NOT_LAW_BEFORE = re.compile(r"(?:pháp|kỷ|quy|dự|điều|hiến|định|trái|đúng)\s+$", re.IGNORECASE)
+_NOT_LAW_BEFORE = re.compile(r"(?:pháp|kỷ|quy|dự|điều|hiến|định|trái|đúng)\s++$", re.IGNORECASE)
 
 _TOKEN = rf"[{_UPPER}](?:[A-Za-zđĐưƯơƠâÂăĂêÊôÔ&]|\.(?=[{_UPPER}]))*+\d{{0,2}}+"
 _SEP = rf"\s?[/{_DASH}]\s?"
 _SYMBOL = rf"{_TOKEN}(?:{_SEP}{_TOKEN}){{0,4}}+"
 _NUMBER = rf"(?P<num>\d{{1,5}}+[a-z]?)(?![\d.,]\d)"
 _NUMBERED = re.compile(
-    rf"(?P<so>\s*(?:số|Số|SỐ)\b)?\s*:?\s*{_NUMBER}"
+    rf"(?:\s++(?i:liên tịch|hành động|phối hợp|công tác))?(?P<so>\s*+(?:số|Số|SỐ)\b)?\s*+:?\s*+{_NUMBER}"
     rf"(?:\s?/\s?(?P<nyear>{_YEAR})(?!\d))?"
     rf"(?:\s?[/{_DASH}]\s?(?P<sym>{_SYMBOL}))?"
 )
 _PLENUM = re.compile(
-    rf"\s*(?:của\s+)?(?:Hội nghị\s+)?(?:lần thứ\s+(?P<pw>{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}|\d{{1,2}})\s+"
-    rf"(?:của\s+)?(?:Ban Chấp hành|BCH)\s+Trung ương(?:\s+Đảng)?"
-    rf"|(?:Ban Chấp hành\s+|BCH\s+)?(?:Trung ương|TW|TƯ|T\.Ư)\s*(?:Đảng\s+)?(?:lần thứ\s+)?(?P<pn>\d{{1,2}})(?!\d))",
+    rf"\s*+(?:của\s++)?(?:Hội nghị\s++)?(?:lần thứ\s++(?P<pw>{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}|\d{{1,2}})\s++"
+    rf"(?:của\s++)?(?:Ban Chấp hành|BCH)\s++Trung ương(?:\s++Đảng)?"
+    rf"|(?:Ban Chấp hành\s++|BCH\s++)?(?:Trung ương|TW|TƯ|T\.Ư)\s*+(?:Đảng\s++)?(?:lần thứ\s++)?(?P<pn>\d{{1,2}})(?!\d))",
     re.IGNORECASE,
 )
 _CONGRESS = re.compile(
-    rf"\s+(?:của\s+)?Đại hội\s+(?:Đảng\s+)?(?:đại biểu\s+)?(?:toàn quốc\s+)?(?:lần thứ\s+)?(?P<cong>{_ROMAN})\b",
+    rf"\s++(?:của\s++)?Đại hội\s++(?:Đảng\s++)?(?:đại biểu\s++)?(?:toàn quốc\s++)?(?:lần thứ\s++)?(?P<cong>{_ROMAN})\b(?:\s++của\s++Đảng(?![^\W_]))?",
     re.IGNORECASE,
 )
 _DATE = (
     rf"(?:(?P<d>\d{{1,2}})\s?(?P<s>[/.{_DASH}])\s?(?P<m>\d{{1,2}})(?:\s?(?P=s)\s?(?P<y>\d{{4}}))?"
-    rf"|(?P<d2>\d{{1,2}})\s+tháng\s+(?P<m2>\d{{1,2}})(?:\s*,?\s+năm\s+(?P<y2>\d{{4}}))?)(?!\d)"
+    rf"|(?P<d2>\d{{1,2}})\s++tháng\s++(?P<m2>\d{{1,2}})(?:\s*+,?\s++năm\s++(?P<y2>\d{{4}}))?)(?!\d)"
 )
 _DATE_MOD = re.compile(
-    rf"\s*,?\s*(?:(?:được\s+)?(?:ban hành|ký)\s+)?(?:vào\s+)?ngày\s+{_DATE}", re.IGNORECASE
+    rf"\s*+,?\s*+(?:(?:được\s++)?(?:ban hành|ký)\s++)?(?:vào\s++)?ngày\s++{_DATE}", re.IGNORECASE
 )
 _BARE_DATE_MOD = re.compile(
-    rf"\s*,?\s*(?P<d>\d{{1,2}})(?P<s>[/.{_DASH}])(?P<m>\d{{1,2}})(?P=s)(?P<y>{_YEAR})(?!\d)"
+    rf"\s*+,?\s*+(?P<d>\d{{1,2}})(?P<s>[/.{_DASH}])(?P<m>\d{{1,2}})(?P=s)(?P<y>{_YEAR})(?!\d)"
 )
-_TERM_MOD = re.compile(rf"\s*,?\s*(?:\(\s*khóa\s+(?P<t1>{_ROMAN})\s*\)|khóa\s+(?P<t2>{_ROMAN})\b)", re.IGNORECASE)
-_YEAR_MOD = re.compile(rf"\s*,?\s*(?:\(\s*(?:năm\s+)?(?P<y1>{_YEAR})\s*\)|năm\s+(?P<y2>{_YEAR})\b)")
-_LAW_YEAR = re.compile(rf"\s*(?:\(\s*(?:năm\s+)?(?P<y1>{_YEAR})\s*\)|(?:năm\s+)?(?P<y2>{_YEAR})(?!\d))")
-_ISSUER_INTRO = re.compile(r"\s*,?\s*(?:của|do)\s+", re.IGNORECASE)
-_TITLE_INTRO = re.compile(r"\s*,?\s*về\s+(?:việc\s+)?", re.IGNORECASE)
-_NUMBER_AFTER_NAME = re.compile(rf"\s*,?\s*(?:số\s+)?(?P<num>\d{{1,5}})\s?/\s?(?P<nyear>{_YEAR})\s?/\s?(?P<sym>{_SYMBOL})")
+_TERM_MOD = re.compile(rf"\s*+,?\s*+(?:\(\s*+khóa\s++(?P<t1>{_ROMAN})\s*+\)|khóa\s++(?P<t2>{_ROMAN})\b)", re.IGNORECASE)
+_YEAR_MOD = re.compile(rf"\s*+,?\s*+(?:\(\s*+(?:năm\s++)?(?P<y1>{_YEAR})\s*+\)|năm\s++(?P<y2>{_YEAR})\b)")
+_LAW_YEAR = re.compile(rf"\s*+(?:\(\s*+(?:năm\s++)?(?P<y1>{_YEAR})\s*+\)|(?:năm\s++)?(?P<y2>{_YEAR})(?!\d))")
+_ISSUER_INTRO = re.compile(r"\s*+,?\s*+(?:của|do)\s++", re.IGNORECASE)
+# A plenum named as the issuer, with or without "của": "… Hội nghị lần thứ tám Ban Chấp hành
+# Trung ương Đảng khóa XIII", "… của Hội nghị Trung ương 8".
+_PLENUM_ISSUER = re.compile(
+    rf"\s*+,?\s*+(?:của\s++)?(?P<iss>Hội nghị\s++(?:lần thứ\s++(?P<pw>{'|'.join(sorted(_WORD_NUMBERS, key=len, reverse=True))}|\d{{1,2}})\s++"
+    rf"(?:của\s++)?(?:Ban Chấp hành|BCH)\s++Trung ương(?:\s++Đảng)?|(?:Ban Chấp hành\s++)?(?:Trung ương|TW|TƯ)(?:\s++Đảng)?\s*+(?:lần thứ\s++)?(?P<pn>\d{{1,2}})(?!\d)))",
+    re.IGNORECASE,
+)
+_AND = re.compile(r"\s*+(?:,|và)\s++")
+_TITLE_INTRO = re.compile(r"\s*+,?\s*+về\s++(?:việc\s++)?", re.IGNORECASE)
+_NUMBER_AFTER_NAME = re.compile(rf"\s*+,?\s*+(?:số\s++)?(?P<num>\d{{1,5}})\s?/\s?(?P<nyear>{_YEAR})\s?/\s?(?P<sym>{_SYMBOL})")
 _PLACE_WORDS = r"tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn|TP\.?|TX\.?|Quân sự|quân sự|Quân khu|Quân đoàn"
 _STOP_CAPS = r"Về|Ngày|Và|Khóa|Trong|Tại|Theo|Số|Nghị|Chỉ|Luật|Quyết|Kế|Hướng|Công|Thông|Kết"
 _ISSUER_TAIL = re.compile(
-    rf"(?:\s+(?:(?:{_PLACE_WORDS})(?![^\W_])|(?!(?:{_STOP_CAPS})(?![^\W_])){_CAP_WORD}|\d{{1,3}}(?![\d/.]))){{0,7}}+"
+    rf"(?:\s++(?:(?:{_PLACE_WORDS})(?![^\W_])|(?!(?:{_STOP_CAPS})(?![^\W_])){_CAP_WORD}|\d{{1,3}}(?![\d/.]))){{0,7}}+"
 )
 # A law name not in the table: a capitalised word, then words up to one that starts a clause.
 _LAW_STOP = (
-    r"và|cho|của|tại|trong|đến|tới|được|đã|đang|sẽ|là|có|với|nhằm|để|theo|thì|khi|từ|trên|này|đó|"
+    r"cho|của|tại|trong|đến|tới|được|đã|đang|sẽ|là|có|với|nhằm|để|theo|thì|khi|từ|trên|này|đó|"
     r"các|những|năm|số|ngày|sửa|về|vào|ra|bằng|do|mà|như|nay|hiện|mới|cũng|đều|còn|không|tháng|"
     r"qua|trước|sau|giữa|gồm|thuộc|tiếp|lần|khóa|quy|hướng|đối"
 )
 _LAW_FALLBACK = re.compile(
-    rf"\s+(?P<name>(?!(?:{_STOP_CAPS}|Sư|Pháp)(?![^\W_])){_CAP_WORD}(?:\s+(?!(?:{_LAW_STOP})(?![^\W_]))[^\W\d_]+){{0,6}}+)"
+    rf"\s++(?P<name>(?!(?:{_STOP_CAPS}|Sư|Pháp)(?![^\W_])){_CAP_WORD}(?:\s++(?!(?:{_LAW_STOP})(?![^\W_]))[^\W\d_]+){{0,6}}+)"
 )
 
 
 @dataclass(frozen=True)
 class _Patterns:
     kind_word: re.Pattern
+    kind_keys: tuple[str, ...]  # lowercased kind names, searched with str.find first
+    abbreviations: tuple[str, ...]
     issuer_head: re.Pattern
     names: dict[str, re.Pattern]
     bare_symbol: re.Pattern
@@ -216,7 +227,7 @@ class _Patterns:
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(w).replace("\\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w).replace("\\ ", r"\s++") for w in sorted(set(words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=None)
@@ -225,26 +236,35 @@ def _patterns() -> _Patterns:
     words = _alternation(k.name for k in ks)
     abbrevs = _alternation(a for k in ks for a in k.abbreviations)
     kind_word = re.compile(
-        rf"(?<![^\W_])(?:(?P<word>(?i:{words}))|(?P<abbr>{abbrevs})"
-        rf"(?=\s?(?:số\s)?\d|\s?(?:TW|TƯ|T\.Ư)\s?\d))(?![^\W_])"
+        rf"(?<![^\W_])(?:(?P<word>(?i:{words}))(?![^\W_])|(?P<abbr>{abbrevs})"
+        rf"(?=\s?(?:số\s)?\d|\s?(?:TW|TƯ|T\.Ư)\s?\d))"
     )
     issuer_head = re.compile(
         rf"(?i:{_alternation(p for i in issuers() for p in i.phrases)})(?![^\W_])"
     )
     names = {
-        kind: re.compile(rf"\s+(?P<name>(?i:{_alternation(ns)}))(?![^\W_])")
+        kind: re.compile(rf"\s++(?P<name>(?i:{_alternation(ns)}))(?![^\W_])")
         for kind, ns in document_names().items()
     }
     codes = _alternation(c for k in ks for c in k.codes)
+    # Starts with a digit so that the regex engine can skip to digits; what may stand before
+    # the number is checked in find().
     bare_symbol = re.compile(
-        rf"(?<![\w/.{_DASH}])(?:(?i:số)\s+)?(?P<num>\d{{1,5}}+)(?:\s?/\s?(?P<nyear>{_YEAR}))?{_SEP}"
+        rf"(?P<num>\d{{1,5}}+)(?:\s?/\s?(?P<nyear>{_YEAR}))?{_SEP}"
         rf"(?P<sym>(?P<code>{codes}){_SEP}{_TOKEN}(?:{_SEP}{_TOKEN}){{0,3}}+)(?![\w/])"
     )
     title_end = re.compile(
-        rf"[.;:!?…](?=\s|$)|\n|\(|\s[{_DASH}]\s(?!\d)|[,;]?\s+(?:và|cùng)\s+(?=(?i:{words})(?![^\W_]))"
-        rf"|,\s*(?=(?i:{words})(?![^\W_])|\d|(?:năm|qua|huyện|tỉnh|thị xã|đồng thời|góp phần|nhằm|từ đó|qua đó|đến nay|trong đó|theo đó)(?![^\W_])|[{_UPPER}])"
+        rf"[.;:!?…](?=\s|$)|\n|\(|\s[{_DASH}]\s(?!\d)|[,;]?\s++(?:và|cùng)\s++(?=(?i:{words})(?![^\W_]))"
+        rf"|,\s*+(?=(?i:{words})(?![^\W_])|\d|(?:năm|qua|huyện|tỉnh|thị xã|đồng thời|góp phần|nhằm|từ|khi|sau|trước|tại|với|đến nay|trong đó|theo đó)(?![^\W_])|[{_UPPER}])"
+        # A document's title is a noun phrase: a verb or copula starts the rest of the sentence.
+        rf"|\s++(?=(?:đã|đang|sẽ|được|là|nhằm|thì|mà|cũng|vẫn|luôn|từng|cần|phải)\s)"
     )
-    return _Patterns(kind_word, issuer_head, names, bare_symbol, title_end)
+    return _Patterns(
+        kind_word,
+        tuple(sorted({k.name.lower() for k in ks})),
+        tuple(sorted({a for k in ks for a in k.abbreviations})),
+        issuer_head, names, bare_symbol, title_end,
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -273,7 +293,7 @@ def _slug(text: str) -> str:
 
 def fold_symbol(symbol: str) -> str:
     """One spelling per symbol: 'NQ/TW', 'NQ-TW', 'NQ/T.Ư', 'NQ/TƯ' → 'NQ-TW'; 'NĐ-CP' → 'ND-CP'."""
-    parts = [p for p in re.split(rf"\s*[/{_DASH}]\s*", symbol) if p]
+    parts = [p for p in re.split(rf"\s*+[/{_DASH}]\s*+", symbol) if p]
     out = []
     for p in parts:
         p = p.replace(".", "")
@@ -286,7 +306,7 @@ def fold_symbol(symbol: str) -> str:
 
 
 def _clean_symbol(symbol: str) -> str:
-    return re.sub(rf"\s*([/{_DASH}])\s*", lambda m: "-" if m.group(1) in _DASH else "/", symbol)
+    return re.sub(rf"\s*+([/{_DASH}])\s*+", lambda m: "-" if m.group(1) in _DASH else "/", symbol)
 
 
 @lru_cache(maxsize=None)
@@ -330,7 +350,7 @@ def canonical_issuer(issuer: Optional[str]) -> Optional[str]:
     m = _patterns().issuer_head.match(issuer)
     if not m:
         return None
-    found = _issuer_by_phrase().get(re.sub(r"\s+", " ", m.group()).casefold())
+    found = _issuer_by_phrase().get(re.sub(r"\s++", " ", m.group()).casefold())
     return found.name if found else None
 
 
@@ -347,14 +367,27 @@ def _title_words(title: str) -> list[str]:
     return re.findall(r"[^\W_]+", title.casefold())
 
 
-def titles_agree(a: str, b: str) -> bool:
-    """Most words of the shorter title occur in the longer (a paraphrase keeps the key words)."""
+def _title_overlap(a: str, b: str) -> tuple[float, int]:
+    """Share of the shorter title's words found in the longer, and the shorter's length."""
     wa, wb = _title_words(a), _title_words(b)
     if not wa or not wb:
-        return False
+        return 0.0, 0
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     longset = set(long_)
-    return sum(w in longset for w in short) >= 0.75 * len(short) and len(short) >= 0.3 * len(long_)
+    return sum(w in longset for w in short) / len(short), len(short)
+
+
+def titles_agree(a: str, b: str) -> bool:
+    """Enough words of the shorter title occur in the longer to name the same document (a
+    paraphrase such as "về xây dựng khu vực phòng thủ" keeps the key words)."""
+    share, size = _title_overlap(a, b)
+    return share >= 0.75 and size >= 3
+
+
+def titles_clash(a: str, b: str) -> bool:
+    """The titles are about different things."""
+    share, size = _title_overlap(a, b)
+    return size >= 2 and share < 0.5
 
 
 # --- one reference -----------------------------------------------------------------------------
@@ -376,73 +409,94 @@ class _Ref:
     name: Optional[str] = None
     plenum: Optional[str] = None
     title_start: Optional[int] = None
+    title_quoted: bool = False
     # The issuer a symbol implies is not evidence of which body signed: "NQ/TW" is used by the
     # Central Committee and the Politburo alike. Only a written issuer decides between documents.
     issuer_from_symbol: bool = False
     day_month: Optional[tuple[str, str]] = None
 
 
+_YEAR_ONLY = re.compile(_YEAR)
+_GENERIC_NEXT = frozenset(",;.!?)]…")
+_NUMBERED_NEXT = frozenset("sSlLhHpPcC:")  # số, liên tịch, hành động, phối hợp, công tác
+_PLENUM_NEXT = frozenset("TtHhBbLlcCĐđ")  # Trung ương/TW/TƯ, Hội nghị, Ban/BCH, lần thứ, của, Đại hội
+
+
 def _core(text: str, km: re.Match, kind: Kind) -> Optional[_Ref]:
     """What names the document right after its kind word, or None for a generic mention."""
     pos = km.end()
-    ref = _Ref(km.start(), pos, kind, "numbered")
-    m = _NUMBERED.match(text, pos)
-    if m:
-        num, sym, nyear = m.group("num"), m.group("sym"), m.group("nyear")
-        if not (m.group("so") or sym or nyear) and (
-            re.fullmatch(_YEAR, num) or _COUNT_AFTER.match(text, m.end("num"))
-        ):
-            m = None
-    if m:
-        ref.number, ref.end = m.group("num"), m.end()
-        if m.group("sym"):
-            ref.symbol = _clean_symbol(m.group("sym"))
-        if m.group("nyear"):
-            ref.year = int(m.group("nyear"))
-        if km.group("abbr"):
-            ref.rule = "abbreviated"
-        return ref
-    if km.group("abbr") and kind.named != "plenum":
+    # The first character after the kind word decides which patterns can apply at all: most
+    # kind words in an article are generic ("các chỉ thị, nghị quyết") and leave at once.
+    peek = text[pos:pos + 8].lstrip()[:1]
+    if not peek or peek in _GENERIC_NEXT:
         return None
-    if kind.named == "plenum":
-        m = _PLENUM.match(text, pos)
+    abbreviated = km.group("abbr") is not None
+    if peek.isdigit() or peek in _NUMBERED_NEXT:
+        m = _NUMBERED.match(text, pos)
         if m:
-            ref.rule, ref.end = "plenum", m.end()
+            num, sym, nyear = m.group("num", "sym", "nyear")
+            if m.group("so") or sym or nyear or not (
+                _YEAR_ONLY.fullmatch(num) or _COUNT_AFTER.match(text, m.end("num"))
+            ):
+                ref = _Ref(km.start(), m.end(), kind, "abbreviated" if abbreviated else "numbered", number=num)
+                if sym:
+                    ref.symbol = _clean_symbol(sym)
+                if nyear:
+                    ref.year = int(nyear)
+                return ref
+    if kind.named == "plenum" and peek in _PLENUM_NEXT:
+        m = _PLENUM.match(text, pos)
+        if m and m.group("pn") and _COUNT_AFTER.match(text, m.end()):
+            m = None  # "nghị quyết Trung ương 10 năm qua" counts years
+        if m:
+            ref = _Ref(km.start(), m.end(), kind, "plenum")
             ref.plenum = m.group("pn") or str(_WORD_NUMBERS.get(m.group("pw").casefold(), m.group("pw")))
             return ref
         m = _CONGRESS.match(text, pos)
         if m and _roman_ok(m.group("cong").upper()):
-            ref.rule, ref.end, ref.term = "congress", m.end(), m.group("cong").upper()
+            return _Ref(km.start(), m.end(), kind, "congress", term=m.group("cong").upper())
+    if abbreviated:
+        return None
+    if kind.named in ("law", "table"):
+        ref = _named(text, km, kind, pos)
+        if ref is not None:
             return ref
-    if km.group("abbr"):
-        return None
+    if peek in "vV":
+        m = _TITLE_INTRO.match(text, pos)
+        if m and m.end() < len(text) and text[m.end()] in _QUOTES:
+            return _Ref(km.start(), pos, kind, "quoted_title")
+    return None
+
+
+def _named(text: str, km: re.Match, kind: Kind, pos: int) -> Optional[_Ref]:
+    """A law or programme cited by its name: "Luật Nghĩa vụ quân sự năm 2015"."""
+    lowercase = km.group()[:1].islower()
+    if lowercase and kind.named == "law" and _NOT_LAW_BEFORE.search(text, max(0, km.start() - 12), km.start()):
+        return None  # "pháp luật", "kỷ luật", "dự luật"
+    ref = None
     names = _patterns().names.get(kind.name.casefold())
-    written = km.group()
-    lowercase_law = written[:1].islower()
-    if lowercase_law and kind.named == "law" and _NOT_LAW_BEFORE.search(text, max(0, km.start() - 12), km.start()):
-        return None
-    if names is not None and kind.named in ("law", "table"):
-        m = names.match(text, pos)
-        if m:
-            ref.rule, ref.end, ref.name = f"named_{kind.named}", m.end(), m.group("name")
-    if ref.name is None and kind.named == "law" and not lowercase_law:
+    m = names.match(text, pos) if names is not None else None
+    if m:
+        cited = " ".join(m.group("name").split()).casefold()
+        ref = _Ref(km.start(), m.end(), kind, f"named_{kind.named}",
+                   name=document_names()[kind.name.casefold()][cited])
+    elif kind.named == "law" and not lowercase:
         m = _LAW_FALLBACK.match(text, pos)
         if m:
-            ref.rule, ref.end, ref.name = "named_law", m.end(), m.group("name")
-    if ref.name is not None:
-        m = _LAW_YEAR.match(text, ref.end)
-        if m:
-            ref.year, ref.end = int(m.group("y1") or m.group("y2")), m.end()
-        m = _NUMBER_AFTER_NAME.match(text, ref.end)
-        if m:
-            ref.number, ref.symbol, ref.end = m.group("num"), _clean_symbol(m.group("sym")), m.end()
-            ref.year = ref.year or int(m.group("nyear"))
-        return ref
-    m = _TITLE_INTRO.match(text, pos)
-    if m and m.end() < len(text) and text[m.end()] in _QUOTES:
-        ref.rule = "quoted_title"
-        return ref
-    return None
+            # "và" joins words of a name ("Luật Hôn nhân và gia đình") but not two laws
+            # ("Luật Đất đai và Luật Cư trú"): a name never ends with it.
+            name = re.sub(r"(?:\s++và)+$", "", re.split(rf"\s++và\s++(?=[{_UPPER}])", m.group("name"))[0])
+            ref = _Ref(km.start(), m.start("name") + len(name), kind, "named_law", name=name)
+    if ref is None:
+        return None
+    m = _LAW_YEAR.match(text, ref.end)
+    if m:
+        ref.year, ref.end = int(m.group("y1") or m.group("y2")), m.end()
+    m = _NUMBER_AFTER_NAME.match(text, ref.end)
+    if m:
+        ref.number, ref.symbol, ref.end = m.group("num"), _clean_symbol(m.group("sym")), m.end()
+        ref.year = ref.year or int(m.group("nyear"))
+    return ref
 
 
 def _issuer(text: str, pos: int) -> Optional[tuple[str, int]]:
@@ -453,14 +507,20 @@ def _issuer(text: str, pos: int) -> Optional[tuple[str, int]]:
     if not h:
         return None
     end = h.end()
-    found = _issuer_by_phrase().get(re.sub(r"\s+", " ", h.group()).casefold())
+    found = _issuer_by_phrase().get(re.sub(r"\s++", " ", h.group()).casefold())
     if found is not None and found.place_tail:
         end = _ISSUER_TAIL.match(text, end).end()
+    # Joint documents: "của Bộ Quốc phòng và Bộ Công an".
+    joint = _AND.match(text, end)
+    if joint:
+        more = _patterns().issuer_head.match(text, joint.end())
+        if more:
+            end = more.end()
     return text[h.start():end], end
 
 
-def _title(text: str, pos: int) -> Optional[tuple[str, int, int]]:
-    """(title, start, end) of a "về …" title starting at ``pos`` (after "về")."""
+def _title(text: str, pos: int) -> Optional[tuple[str, int, int, bool]]:
+    """(title, start, end, quoted) of a "về …" title starting at ``pos`` (after "về")."""
     if pos >= len(text):
         return None
     line_end = text.find("\n", pos)
@@ -469,7 +529,7 @@ def _title(text: str, pos: int) -> Optional[tuple[str, int, int]]:
     if opener in _QUOTES:
         close = text.find(_QUOTES[opener], pos + 1, min(line_end, pos + 400))
         if close > pos + 1:
-            return text[pos + 1:close].strip(), pos, close + 1
+            return text[pos + 1:close].strip(), pos, close + 1, True
     limit = min(line_end, pos + 250)
     m = _patterns().title_end.search(text, pos, limit)
     end = m.start() if m else limit
@@ -479,7 +539,7 @@ def _title(text: str, pos: int) -> Optional[tuple[str, int, int]]:
     title = text[pos:end].strip(" ,;\"'“”«»")
     if not title:
         return None
-    return title, pos, pos + len(text[pos:end].rstrip(" ,;"))
+    return title, pos, pos + len(text[pos:end].rstrip(" ,;")), False
 
 
 def _modifiers(text: str, ref: _Ref) -> None:
@@ -499,6 +559,12 @@ def _modifiers(text: str, ref: _Ref) -> None:
                 ref.day_month = (day, month)
             ref.end = m.end()
             continue
+        if ref.issuer is None or ref.issuer_from_symbol:
+            m = _PLENUM_ISSUER.match(text, pos)
+            if m:
+                ref.issuer, ref.issuer_from_symbol, ref.end = m.group("iss"), False, m.end()
+                ref.plenum = ref.plenum or m.group("pn") or str(_WORD_NUMBERS.get(m.group("pw").casefold(), m.group("pw")))
+                continue
         if ref.issuer is None:
             found = _issuer(text, pos)
             if found:
@@ -519,7 +585,7 @@ def _modifiers(text: str, ref: _Ref) -> None:
     if m:
         found = _title(text, m.end())
         if found:
-            ref.title, ref.title_start, ref.end = found
+            ref.title, ref.title_start, ref.end, ref.title_quoted = found
     if ref.day_month and ref.year:
         ref.date = _iso(*ref.day_month, ref.year)
 
@@ -579,20 +645,51 @@ def _fits(ref: _Ref, known: KnownDocument) -> bool:
         return False
     if not (ref.number or ref.name or ref.plenum or ref.title):
         return False
+    # A bare number is not enough: "Nghị định 168" is issued every year, "Nghị quyết 28" in
+    # every Party term. Something else must say which one is meant.
+    if ref.number and not (ref.symbol or ref.year or ref.date or ref.term or ref.title or ref.plenum
+                           or _written_issuer(ref)):
+        return False
     issuer = _written_issuer(ref)
     if issuer and canonical_issuer(known.issuer) not in (None, issuer):
         return False
-    if ref.title and known.title and not titles_agree(ref.title, known.title):
+    if ref.title and known.title and titles_clash(ref.title, known.title):
         return False
-    if ref.title and not (ref.number or ref.name or ref.plenum) and not known.title:
+    if ref.title and not (ref.number or ref.name or ref.plenum) and not (
+        known.title and titles_agree(ref.title, known.title)
+    ):
         return False
     return True
 
 
-def resolve(ref: _Ref) -> Optional[str]:
+@lru_cache(maxsize=None)
+def _known_by_kind() -> dict[str, tuple[KnownDocument, ...]]:
+    out: dict[str, list[KnownDocument]] = {}
+    for k in known_documents():
+        out.setdefault(k.kind, []).append(k)
+    return {kind: tuple(v) for kind, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _known_by_id() -> dict[str, KnownDocument]:
+    return {k.doc_id: k for k in known_documents()}
+
+
+def resolve(ref: _Ref) -> Optional[KnownDocument]:
     """The known document a reference fits, when exactly one does."""
-    fits = [k for k in known_documents() if _fits(ref, k)]
-    return fits[0].doc_id if len(fits) == 1 else None
+    fits = [k for k in _known_by_kind().get(ref.kind.name, ()) if _fits(ref, k)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _trim_title(text: str, ref: _Ref, known: Optional[KnownDocument]) -> None:
+    """An unquoted title runs on into the sentence ("về Chiến lược … mới đã đi vào cuộc
+    sống"); where it starts with the known document's title, it ends there."""
+    if known is None or not known.title or ref.title is None or ref.title_quoted or ref.title_start is None:
+        return
+    n = len(known.title)
+    if len(ref.title) > n and ref.title[:n].casefold() == known.title.casefold() and not ref.title[n].isalnum():
+        ref.title = text[ref.title_start:ref.title_start + n]
+        ref.end = ref.title_start + n
 
 
 def _compatible(a: _Ref, b: _Ref) -> bool:
@@ -622,7 +719,7 @@ def _compatible(a: _Ref, b: _Ref) -> bool:
     ia, ib = _written_issuer(a), _written_issuer(b)
     if ia and ib and ia != ib:
         return False
-    if a.title and b.title and not titles_agree(a.title, b.title):
+    if a.title and b.title and titles_clash(a.title, b.title):
         return False
     return True
 
@@ -631,13 +728,22 @@ def _specificity(ref: _Ref) -> int:
     return sum(bool(getattr(ref, f)) for f in ("number", "symbol", "year", "date", "issuer", "term", "title", "plenum"))
 
 
+_LINK_LIMIT = 64
+
+
 def _link(refs: list[_Ref], ids: list[Optional[str]], known: list[bool]) -> list[Optional[str]]:
     """Short forms take the id of the fuller compatible mentions of the same document."""
     out = list(ids)
+    by_kind: dict[str, list[int]] = {}
+    for i, ref in enumerate(refs):
+        by_kind.setdefault(ref.kind.name, []).append(i)
     for i, ref in enumerate(refs):
         if known[i]:
             continue
-        mates = [j for j in range(len(refs)) if j != i and _compatible(ref, refs[j])]
+        same_kind = by_kind[ref.kind.name]
+        if len(same_kind) > _LINK_LIMIT:
+            continue  # no article cites one kind this often; a pathological input is left unlinked
+        mates = [j for j in same_kind if j != i and _compatible(ref, refs[j])]
         known_ids = {ids[j] for j in mates if known[j]}
         if len(known_ids) == 1:
             out[i] = known_ids.pop()
@@ -656,16 +762,69 @@ def _link(refs: list[_Ref], ids: list[Optional[str]], known: list[bool]) -> list
 # --- the extractor -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def _kind_of(written: str) -> Kind:
+    """The kind a kind word stands for, as written: "Nghị Quyết", "nghị quyết", "NQ"."""
+    for k in kinds().values():
+        if written in k.abbreviations:
+            return k
+    return kinds()[" ".join(written.split()).casefold()]
+
+
+def _kind_matches(text: str):
+    """Kind words in order, without overlaps. Candidates come from ``str.find`` on the
+    lowercased text (much cheaper than a case-insensitive alternation at every position); the
+    kind regex then confirms each one in place."""
+    pats = _patterns()
+    low = text.lower()
+    if len(low) != len(text):  # a rare character changed length: offsets would drift
+        yield from pats.kind_word.finditer(text)
+        return
+    starts: set[int] = set()
+    for haystack, keys in ((low, pats.kind_keys), (text, pats.abbreviations)):
+        for key in keys:
+            i = haystack.find(key)
+            while i >= 0:
+                starts.add(i)
+                i = haystack.find(key, i + 1)
+    end = -1
+    for pos in sorted(starts):
+        if pos < end:
+            continue
+        m = pats.kind_word.match(text, pos)
+        if m:
+            end = m.end()
+            yield m
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Disjoint sorted intervals covering ``spans``, as parallel start/end lists for bisect."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(spans):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
+def _inside(pos: int, merged: tuple[list[int], list[int]]) -> bool:
+    starts, ends = merged
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ends[i]
+
+
+_BEFORE_BARE = re.compile(r"(?i:số)\s++$")
+
+
 def find(text: str) -> list[Document]:
     """Every document reference in ``text`` (already normalised), in order of appearance."""
     pats = _patterns()
     refs: list[_Ref] = []
-    by_name = kinds()
-    for km in pats.kind_word.finditer(text):
-        if km.group("word"):
-            kind = by_name[re.sub(r"\s+", " ", km.group("word")).casefold()]
-        else:
-            kind = next(k for k in by_name.values() if km.group("abbr") in k.abbreviations)
+    for km in _kind_matches(text):
+        kind = _kind_of(km.group())
         ref = _core(text, km, kind)
         if ref is None:
             continue
@@ -675,36 +834,40 @@ def find(text: str) -> list[Document]:
         _fill_from_symbol(ref)
         refs.append(ref)
     if "/" in text or "-" in text:
-        taken = [(r.start, r.end) for r in refs]
+        taken = _merged([(r.start, r.end) for r in refs])
+        added = False
         for m in pats.bare_symbol.finditer(text):
-            if any(s <= m.start() < e for s, e in taken):
+            start = m.start()
+            if start and (text[start - 1].isalnum() or text[start - 1] in "/._-–—‐−"):
                 continue
-            kind = _kind_by_code()[m.group("code").casefold()]
-            start = m.start("num") if not m.group().casefold().startswith("số") else m.start()
-            ref = _Ref(start, m.end(), kind, "bare_symbol", number=m.group("num"),
-                       symbol=_clean_symbol(m.group("sym")))
+            if _inside(start, taken):
+                continue
+            so = _BEFORE_BARE.search(text, max(0, start - 8), start)
+            ref = _Ref(so.start() if so else start, m.end(), _kind_by_code()[m.group("code").casefold()],
+                       "bare_symbol", number=m.group("num"), symbol=_clean_symbol(m.group("sym")))
             if m.group("nyear"):
                 ref.year = int(m.group("nyear"))
             _modifiers(text, ref)
             _fill_from_symbol(ref)
             refs.append(ref)
-        refs.sort(key=lambda r: (r.start, -r.end))
+            added = True
+        if added:
+            refs.sort(key=lambda r: (r.start, -r.end))
     # A name inside another reference's title is part of that title ("Nghị quyết về “Chương
     # trình … nông thôn mới”"), not a reference of its own; a numbered one is kept.
-    refs = [
-        r for r in refs
-        if r.number or not any(o is not r and o.title_start is not None and o.title_start <= r.start < o.end
-                               for o in refs)
-    ]
+    titles = _merged([(r.title_start, r.end) for r in refs if r.title_start is not None])
+    refs = [r for r in refs if r.number or not _inside(r.start, titles)]
     resolved = [resolve(r) for r in refs]
-    ids = _link(refs, [k or _own_id(r) for k, r in zip(resolved, refs)], [k is not None for k in resolved])
+    ids = _link(refs, [k.doc_id if k else _own_id(r) for k, r in zip(resolved, refs)],
+                [k is not None for k in resolved])
+    by_id = _known_by_id()
     out = []
     for ref, doc_id in zip(refs, ids):
-        span = text[ref.start:ref.end]
+        _trim_title(text, ref, by_id.get(doc_id) if doc_id else None)
         out.append(Document(
-            text=span, start=ref.start, end=ref.end, rule=ref.rule, kind=ref.kind.name,
-            number=ref.number, symbol=ref.symbol, year=ref.year, date=ref.date, issuer=ref.issuer,
-            term=ref.term, title=ref.title, doc_id=doc_id,
+            text=text[ref.start:ref.end], start=ref.start, end=ref.end, rule=ref.rule,
+            kind=ref.kind.name, number=ref.number, symbol=ref.symbol, year=ref.year, date=ref.date,
+            issuer=ref.issuer, term=ref.term, title=ref.title, doc_id=doc_id,
         ))
     return out
 
