@@ -63,6 +63,9 @@ CASES = [
     ("Kế hoạch bám sát tinh thần 28-NQ/TW ngày 25/10/2013 của Trung ương.",
      "28-NQ/TW ngày 25/10/2013", "Nghị quyết", "28", "NQ/TW", 2013, "2013-10-25", BCH, None, None, NQ28_2013),
     # --- the same number, another document: Nghị quyết 28 of the Politburo (2008)
+    ("Cửa Lò sơ kết Nghị quyết số 28-NQ/TW, ngày 22/9/2008, của Bộ Chính trị trong tháng này.",
+     "Nghị quyết số 28-NQ/TW, ngày 22/9/2008, của Bộ Chính trị", "Nghị quyết", "28", "NQ/TW", 2008, "2008-09-22",
+     "Bộ Chính trị", None, None, NQ28_2008),
     ("Tổng kết 15 năm thực hiện Nghị quyết số 28-NQ/TW ngày 22/9/2008 của Bộ Chính trị (khóa X).",
      "Nghị quyết số 28-NQ/TW ngày 22/9/2008 của Bộ Chính trị (khóa X)", "Nghị quyết", "28", "NQ/TW", 2008,
      "2008-09-22", "Bộ Chính trị", "X", None, NQ28_2008),
@@ -209,6 +212,18 @@ CASES = [
      "chuong-trinh/15/CTr-TU"),
     ("Xã đặc biệt khó khăn được hưởng Chương trình 135.",
      "Chương trình 135", "Chương trình", "135", None, None, None, None, None, None, "chuong-trinh/135"),
+    ("Thực hiện Quyết định số 12/QĐ-BCĐ ngày 3/3/2024 của Ban Chỉ đạo 35 Bộ Quốc phòng về kiện toàn tổ chức.",
+     "Quyết định số 12/QĐ-BCĐ ngày 3/3/2024 của Ban Chỉ đạo 35 Bộ Quốc phòng về kiện toàn tổ chức", "Quyết định",
+     "12", "QĐ-BCĐ", 2024, "2024-03-03", "Ban Chỉ đạo 35 Bộ Quốc phòng", None, "kiện toàn tổ chức",
+     "quyet-dinh/12/2024/QD-BCD"),
+    # a date after a comma that belongs to the sentence, not to the document
+    ("Thực hiện Nghị quyết 12-NQ/HU, ngày 5/9/2023, UBND huyện tổ chức hội nghị.",
+     "Nghị quyết 12-NQ/HU", "Nghị quyết", "12", "NQ/HU", None, None, "Huyện ủy", None, None, "nghi-quyet/12/NQ-HU"),
+    # headlines in capitals
+    ("TUYÊN TRUYỀN LUẬT NGHĨA VỤ QUÂN SỰ NĂM 2015 CHO THANH NIÊN",
+     "LUẬT NGHĨA VỤ QUÂN SỰ NĂM 2015", "Luật", None, None, 2015, None, None, None, None, LUAT_NVQS),
+    ("QUÁN TRIỆT NGHỊ QUYẾT SỐ 44-NQ/TW",
+     "NGHỊ QUYẾT SỐ 44-NQ/TW", "Nghị quyết", "44", "NQ/TW", None, None, BCH, None, None, NQ44_2022),
     # --- named programmes
     ("Huyện về đích Chương trình mục tiêu quốc gia xây dựng nông thôn mới.",
      "Chương trình mục tiêu quốc gia xây dựng nông thôn mới", "Chương trình", None, None, None, None, None, None,

@@ -182,12 +182,14 @@ _DATE = (
 _DATE_MOD = re.compile(
     rf"\s*+,?\s*+(?:(?:được\s++)?(?:ban hành|ký)\s++)?(?:vào\s++)?ngày\s++{_DATE}", re.IGNORECASE
 )
+# After "…, ngày 22/9/2008" the date is the document's only when the citation goes on.
+_AFTER_COMMA_DATE = re.compile(r"\s*+,?\s*+(?:$|[;.)(]|(?:của|do|về|ban hành|khóa)(?![^\W_]))", re.IGNORECASE)
 _BARE_DATE_MOD = re.compile(
     rf"\s*+,?\s*+(?P<d>\d{{1,2}})(?P<s>[/.{_DASH}])(?P<m>\d{{1,2}})(?P=s)(?P<y>{_YEAR})(?!\d)"
 )
 _TERM_MOD = re.compile(rf"\s*+,?\s*+(?:\(\s*+khóa\s++(?P<t1>{_ROMAN})\s*+\)|khóa\s++(?P<t2>{_ROMAN})\b)", re.IGNORECASE)
-_YEAR_MOD = re.compile(rf"\s*+,?\s*+(?:\(\s*+(?:năm\s++)?(?P<y1>{_YEAR})\s*+\)|năm\s++(?P<y2>{_YEAR})\b)")
-_LAW_YEAR = re.compile(rf"\s*+(?:\(\s*+(?:năm\s++)?(?P<y1>{_YEAR})\s*+\)|(?:năm\s++)?(?P<y2>{_YEAR})(?!\d))")
+_YEAR_MOD = re.compile(rf"\s*+,?\s*+(?:\(\s*+(?:năm\s++)?(?P<y1>{_YEAR})\s*+\)|năm\s++(?P<y2>{_YEAR})\b)", re.IGNORECASE)
+_LAW_YEAR = re.compile(rf"\s*+(?:\(\s*+(?:năm\s++)?(?P<y1>{_YEAR})\s*+\)|(?:năm\s++)?(?P<y2>{_YEAR})(?!\d))", re.IGNORECASE)
 _ISSUER_INTRO = re.compile(r"\s*+,?\s*+(?:của|do)\s++", re.IGNORECASE)
 # A plenum named as the issuer, with or without "của": "… Hội nghị lần thứ tám Ban Chấp hành
 # Trung ương Đảng khóa XIII", "… của Hội nghị Trung ương 8".
@@ -201,9 +203,6 @@ _TITLE_INTRO = re.compile(r"\s*+,?\s*+về\s++(?:việc\s++)?", re.IGNORECASE)
 _NUMBER_AFTER_NAME = re.compile(rf"\s*+,?\s*+(?:số\s++)?(?P<num>\d{{1,5}})\s?/\s?(?P<nyear>{_YEAR})\s?/\s?(?P<sym>{_SYMBOL})")
 _PLACE_WORDS = r"tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn|TP\.?|TX\.?|Quân sự|quân sự|Quân khu|Quân đoàn"
 _STOP_CAPS = r"Về|Ngày|Và|Khóa|Trong|Tại|Theo|Số|Nghị|Chỉ|Luật|Quyết|Kế|Hướng|Công|Thông|Kết"
-_ISSUER_TAIL = re.compile(
-    rf"(?:\s++(?:(?:{_PLACE_WORDS})(?![^\W_])|(?!(?:{_STOP_CAPS})(?![^\W_])){_CAP_WORD}|\d{{1,3}}(?![\d/.]))){{0,7}}+"
-)
 # A law name not in the table: a capitalised word, then words up to one that starts a clause.
 _LAW_STOP = (
     r"cho|của|tại|trong|đến|tới|được|đã|đang|sẽ|là|có|với|nhằm|để|theo|thì|khi|từ|trên|này|đó|"
@@ -223,6 +222,7 @@ class _Patterns:
     issuer_head: re.Pattern
     names: dict[str, re.Pattern]
     bare_symbol: re.Pattern
+    issuer_tail: re.Pattern
     title_end: re.Pattern
 
 
@@ -241,6 +241,12 @@ def _patterns() -> _Patterns:
     )
     issuer_head = re.compile(
         rf"(?i:{_alternation(p for i in issuers() for p in i.phrases)})(?![^\W_])"
+    )
+    # Place and unit names after a body ("Huyện ủy Vĩnh Linh", "Ban Chỉ đạo 35 Bộ Quốc phòng"):
+    # a body named inside is taken whole, though its words are not all capitalised.
+    issuer_tail = re.compile(
+        rf"(?:\s++(?:(?:{_PLACE_WORDS})(?![^\W_])|(?i:{_alternation(p for i in issuers() for p in i.phrases)})(?![^\W_])"
+        rf"|(?!(?:{_STOP_CAPS})(?![^\W_])){_CAP_WORD}|\d{{1,3}}(?![\d/.]))){{0,7}}+"
     )
     names = {
         kind: re.compile(rf"\s++(?P<name>(?i:{_alternation(ns)}))(?![^\W_])")
@@ -263,7 +269,7 @@ def _patterns() -> _Patterns:
         kind_word,
         tuple(sorted({k.name.lower() for k in ks})),
         tuple(sorted({a for k in ks for a in k.abbreviations})),
-        issuer_head, names, bare_symbol, title_end,
+        issuer_head, names, bare_symbol, issuer_tail, title_end,
     )
 
 
@@ -509,7 +515,7 @@ def _issuer(text: str, pos: int) -> Optional[tuple[str, int]]:
     end = h.end()
     found = _issuer_by_phrase().get(re.sub(r"\s++", " ", h.group()).casefold())
     if found is not None and found.place_tail:
-        end = _ISSUER_TAIL.match(text, end).end()
+        end = _patterns().issuer_tail.match(text, end).end()
     # Joint documents: "của Bộ Quốc phòng và Bộ Công an".
     joint = _AND.match(text, end)
     if joint:
@@ -549,6 +555,9 @@ def _modifiers(text: str, ref: _Ref) -> None:
         m = _DATE_MOD.match(text, pos) if ref.date is None and ref.day_month is None else None
         if m is None and ref.date is None and ref.day_month is None:
             m = _BARE_DATE_MOD.match(text, pos)
+        if m and text[pos:m.start("d") if m.group("d") else m.start("d2")].lstrip().startswith(",") and \
+                not _AFTER_COMMA_DATE.match(text, m.end()):
+            m = None  # "Nghị quyết 28, ngày 5/9/2023, UBND huyện …": the date of the event
         if m:
             day, month = m.group("d") or m.group("d2"), m.group("m") or m.group("m2")
             y = m.groupdict().get("y") or m.groupdict().get("y2")
@@ -781,12 +790,19 @@ def _kind_matches(text: str):
         yield from pats.kind_word.finditer(text)
         return
     starts: set[int] = set()
-    for haystack, keys in ((low, pats.kind_keys), (text, pats.abbreviations)):
-        for key in keys:
-            i = haystack.find(key)
-            while i >= 0:
+    for key in pats.kind_keys:
+        i = low.find(key)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(key, i + 1)
+    for key in pats.abbreviations:
+        i = text.find(key)
+        while i >= 0:
+            # an abbreviation counts only before a number ("NQ 28", "NQ TW8"): "NQ/TW" is a symbol
+            after = text[i + len(key):i + len(key) + 1]
+            if after.isdigit() or after in (" ", "T"):
                 starts.add(i)
-                i = haystack.find(key, i + 1)
+            i = text.find(key, i + 1)
     end = -1
     for pos in sorted(starts):
         if pos < end:
