@@ -31,10 +31,10 @@ NTM = "chuong-trinh/muc-tieu-quoc-gia-xay-dung-nong-thon-moi"
 # (sentence, span, kind, number, symbol, year, date, issuer, term, title, doc_id)
 CASES = [
     # --- Nghị quyết 28 (2013, Trung ương 8 khóa XI): every way the press writes it
-    ("Các cấp ủy tiếp tục quán triệt Nghị quyết số 28 ngày 25/10/2013 của Ban Chấp hành Trung ương Đảng "
-     "(khóa XI) về “Chiến lược bảo vệ Tổ quốc trong tình hình mới” tới mọi đảng viên.",
-     "Nghị quyết số 28 ngày 25/10/2013 của Ban Chấp hành Trung ương Đảng (khóa XI) về “Chiến lược bảo vệ "
-     "Tổ quốc trong tình hình mới”",
+    (("Các cấp ủy tiếp tục quán triệt Nghị quyết số 28 ngày 25/10/2013 của Ban Chấp hành Trung ương Đảng "
+     "(khóa XI) về “Chiến lược bảo vệ Tổ quốc trong tình hình mới” tới mọi đảng viên."),
+     ("Nghị quyết số 28 ngày 25/10/2013 của Ban Chấp hành Trung ương Đảng (khóa XI) về “Chiến lược bảo vệ "
+     "Tổ quốc trong tình hình mới”"),
      "Nghị quyết", "28", None, 2013, "2013-10-25", "Ban Chấp hành Trung ương Đảng", "XI", CHIEN_LUOC, NQ28_2013),
     ("Huyện ủy tổ chức sơ kết Nghị quyết số 28-NQ/TW ngày 25-10-2013 trong toàn Đảng bộ.",
      "Nghị quyết số 28-NQ/TW ngày 25-10-2013", "Nghị quyết", "28", "NQ/TW", 2013, "2013-10-25", BCH, None, None,
@@ -98,8 +98,8 @@ CASES = [
     ("Học tập Nghị quyết số 29-NQ/TW về Chiến lược bảo vệ Tổ quốc trên không gian mạng.",
      "Nghị quyết số 29-NQ/TW về Chiến lược bảo vệ Tổ quốc trên không gian mạng", "Nghị quyết", "29", "NQ/TW",
      None, None, BCH, None, "Chiến lược bảo vệ Tổ quốc trên không gian mạng", "nghi-quyet/29/2018/NQ-TW"),
-    ("Quán triệt Nghị quyết 33-NQ/TW ngày 28/9/2018 của Bộ Chính trị về Chiến lược bảo vệ biên giới quốc gia; "
-     "đồng thời triển khai kế hoạch năm.",
+    (("Quán triệt Nghị quyết 33-NQ/TW ngày 28/9/2018 của Bộ Chính trị về Chiến lược bảo vệ biên giới quốc gia; "
+     "đồng thời triển khai kế hoạch năm."),
      "Nghị quyết 33-NQ/TW ngày 28/9/2018 của Bộ Chính trị về Chiến lược bảo vệ biên giới quốc gia", "Nghị quyết",
      "33", "NQ/TW", 2018, "2018-09-28", "Bộ Chính trị", None, "Chiến lược bảo vệ biên giới quốc gia",
      "nghi-quyet/33/2018/NQ-TW"),
@@ -143,10 +143,10 @@ CASES = [
     ("Theo Kết luận 05-KL/TU, huyện rà soát quy hoạch.",
      "Kết luận 05-KL/TU", "Kết luận", "05", "KL/TU", None, None, "Tỉnh ủy", None, None, "ket-luan/5/KL-TU"),
     # --- decrees and circulars
-    ("Triển khai Nghị định số 168/2018/NĐ-CP ngày 28/12/2018 của Chính phủ về công tác quốc phòng ở bộ, ngành "
-     "Trung ương, địa phương.",
-     "Nghị định số 168/2018/NĐ-CP ngày 28/12/2018 của Chính phủ về công tác quốc phòng ở bộ, ngành Trung ương, "
-     "địa phương", "Nghị định", "168", "NĐ-CP", 2018, "2018-12-28", "Chính phủ", None,
+    (("Triển khai Nghị định số 168/2018/NĐ-CP ngày 28/12/2018 của Chính phủ về công tác quốc phòng ở bộ, ngành "
+     "Trung ương, địa phương."),
+     ("Nghị định số 168/2018/NĐ-CP ngày 28/12/2018 của Chính phủ về công tác quốc phòng ở bộ, ngành Trung ương, "
+     "địa phương"), "Nghị định", "168", "NĐ-CP", 2018, "2018-12-28", "Chính phủ", None,
      "công tác quốc phòng ở bộ, ngành Trung ương, địa phương", "nghi-dinh/168/2018/ND-CP"),
     ("Cơ quan quân sự tham mưu thực hiện NĐ 168/2018/NĐ-CP.",
      "NĐ 168/2018/NĐ-CP", "Nghị định", "168", "NĐ-CP", 2018, None, "Chính phủ", None, None,
@@ -183,10 +183,10 @@ CASES = [
     ("Thủ tướng ký QĐ số 102/QĐ-TTg giao chỉ tiêu gọi công dân nhập ngũ.",
      "QĐ số 102/QĐ-TTg", "Quyết định", "102", "QĐ-TTg", None, None, "Thủ tướng Chính phủ", None, None,
      "quyet-dinh/102/QD-TTg"),
-    ("UBND huyện ban hành Kế hoạch số 45/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân huyện về tuyển chọn và gọi "
-     "công dân nhập ngũ năm 2025.",
-     "Kế hoạch số 45/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân huyện về tuyển chọn và gọi công dân nhập ngũ "
-     "năm 2025", "Kế hoạch", "45", "KH-UBND", 2024, "2024-01-10", "Ủy ban nhân dân huyện", None,
+    (("UBND huyện ban hành Kế hoạch số 45/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân huyện về tuyển chọn và gọi "
+     "công dân nhập ngũ năm 2025."),
+     ("Kế hoạch số 45/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân huyện về tuyển chọn và gọi công dân nhập ngũ "
+     "năm 2025"), "Kế hoạch", "45", "KH-UBND", 2024, "2024-01-10", "Ủy ban nhân dân huyện", None,
      "tuyển chọn và gọi công dân nhập ngũ năm 2025", "ke-hoach/45/2024/KH-UBND"),
     ("Thực hiện Hướng dẫn số 09-HD/BTGTW, các chi bộ tổ chức học tập.",
      "Hướng dẫn số 09-HD/BTGTW", "Hướng dẫn", "09", "HD/BTGTW", None, None, "Ban Tuyên giáo Trung ương", None,
@@ -356,20 +356,20 @@ def test_doc_id_links_the_forms_of_one_document():
 ARTICLE_CASES = [
     ("Xã phổ biến Luật Đất đai và Luật Cư trú cho người dân.",
      [("Luật", None, "luat/dat-dai"), ("Luật", None, "luat/cu-tru")]),
-    ("Thị xã tổng kết Nghị quyết số 28 ngày 25/10/2013 của Ban Chấp hành Trung ương Đảng khóa XI. "
-     "Mười năm qua, Nghị quyết 28 đã đi vào cuộc sống; NQ 28 được cụ thể hóa bằng nhiều kế hoạch.",
+    (("Thị xã tổng kết Nghị quyết số 28 ngày 25/10/2013 của Ban Chấp hành Trung ương Đảng khóa XI. "
+     "Mười năm qua, Nghị quyết 28 đã đi vào cuộc sống; NQ 28 được cụ thể hóa bằng nhiều kế hoạch."),
      [("Nghị quyết", "28", NQ28_2013), ("Nghị quyết", "28", NQ28_2013), ("Nghị quyết", "28", NQ28_2013)]),
-    ("Thực hiện Nghị quyết 28-NQ/TW, huyện ủy ra nghị quyết chuyên đề. Nghị quyết số 28-NQ/TW ngày "
-     "22/9/2008 của Bộ Chính trị là căn cứ quan trọng.",
+    (("Thực hiện Nghị quyết 28-NQ/TW, huyện ủy ra nghị quyết chuyên đề. Nghị quyết số 28-NQ/TW ngày "
+     "22/9/2008 của Bộ Chính trị là căn cứ quan trọng."),
      [("Nghị quyết", "28", NQ28_2008), ("Nghị quyết", "28", NQ28_2008)]),
-    ("Hội nghị quán triệt Công văn số 12-CV/ĐU ngày 3/4/2024 của Đảng ủy Quân sự tỉnh về việc thực hiện "
-     "Hướng dẫn số 24-HD/BTCTW; sau đó triển khai kế hoạch.",
+    (("Hội nghị quán triệt Công văn số 12-CV/ĐU ngày 3/4/2024 của Đảng ủy Quân sự tỉnh về việc thực hiện "
+     "Hướng dẫn số 24-HD/BTCTW; sau đó triển khai kế hoạch."),
      [("Công văn", "12", "cong-van/12/2024/CV-DU"), ("Hướng dẫn", "24", "huong-dan/24/HD-BTCTW")]),
-    ("Nghị định 02/2019/NĐ-CP thay thế Nghị định 117 của Chính phủ ngày 14/11/2008 về phòng thủ dân sự. "
-     "Nghị định này có hiệu lực từ tháng 2/2019.",
+    (("Nghị định 02/2019/NĐ-CP thay thế Nghị định 117 của Chính phủ ngày 14/11/2008 về phòng thủ dân sự. "
+     "Nghị định này có hiệu lực từ tháng 2/2019."),
      [("Nghị định", "02", "nghi-dinh/2/2019/ND-CP"), ("Nghị định", "117", "nghi-dinh/117/2008/ND-CP")]),
-    ("Nghị quyết về “Chiến lược bảo vệ Tổ quốc trong tình hình mới” được tổng kết. Báo cáo nêu kết quả "
-     "10 năm thực hiện Nghị quyết Trung ương 8 (khóa XI) về “Chiến lược bảo vệ Tổ quốc trong tình hình mới”.",
+    (("Nghị quyết về “Chiến lược bảo vệ Tổ quốc trong tình hình mới” được tổng kết. Báo cáo nêu kết quả "
+     "10 năm thực hiện Nghị quyết Trung ương 8 (khóa XI) về “Chiến lược bảo vệ Tổ quốc trong tình hình mới”."),
      [("Nghị quyết", None, NQ28_2013), ("Nghị quyết", None, NQ28_2013)]),
     ("Quán triệt Nghị quyết 765 của Quân ủy Trung ương và Nghị quyết 280 của Đảng ủy Quân khu về huấn luyện.",
      [("Nghị quyết", "765", "nghi-quyet/765/2012/NQ-QUTW"), ("Nghị quyết", "280", "nghi-quyet/280")]),

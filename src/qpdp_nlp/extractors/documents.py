@@ -33,9 +33,8 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
-from typing import Optional
 
 from ..records import Document
 from ..text import Analysis, normalize
@@ -80,7 +79,7 @@ class KnownDocument:
     number: str
     symbol: str
     date: str
-    year: Optional[int]
+    year: int | None
     issuer: str
     term: str
     plenum: str
@@ -93,7 +92,7 @@ def _split(cell: str, sep: str = ",") -> tuple[str, ...]:
     return tuple(p.strip() for p in cell.split(sep) if p.strip())
 
 
-@lru_cache(maxsize=None)
+@cache
 def kinds() -> dict[str, Kind]:
     """Document kinds by casefolded name."""
     out = {}
@@ -103,7 +102,7 @@ def kinds() -> dict[str, Kind]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def issuers() -> tuple[Issuer, ...]:
     return tuple(
         Issuer(r["code"], r["name"], _split(r["phrases"], "|"), r["place_tail"] == "yes")
@@ -111,7 +110,7 @@ def issuers() -> tuple[Issuer, ...]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def document_names() -> dict[str, dict[str, str]]:
     """Names cited without a number, by casefolded kind: casefolded name as cited → canonical name."""
     out: dict[str, dict[str, str]] = {}
@@ -120,7 +119,7 @@ def document_names() -> dict[str, dict[str, str]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_documents() -> tuple[KnownDocument, ...]:
     out = []
     for r in _rows("known_documents.tsv"):
@@ -159,7 +158,7 @@ _NOT_LAW_BEFORE = re.compile(r"(?:pháp|kỷ|quy|dự|điều|hiến|định|tr�
 _TOKEN = rf"[{_UPPER}](?:[A-Za-zđĐưƯơƠâÂăĂêÊôÔ&]|\.(?=[{_UPPER}]))*+\d{{0,2}}+"
 _SEP = rf"\s?[/{_DASH}]\s?"
 _SYMBOL = rf"{_TOKEN}(?:{_SEP}{_TOKEN}){{0,4}}+"
-_NUMBER = rf"(?P<num>\d{{1,5}}+[a-z]?)(?![\d.,]\d)"
+_NUMBER = r"(?P<num>\d{1,5}+[a-z]?)(?![\d.,]\d)"
 _NUMBERED = re.compile(
     rf"(?:\s++(?i:liên tịch|hành động|phối hợp|công tác))?(?P<so>\s*+(?:số|Số|SỐ)\b)?\s*+:?\s*+{_NUMBER}"
     rf"(?:\s?/\s?(?P<nyear>{_YEAR})(?!\d))?"
@@ -230,7 +229,7 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w).replace("\\ ", r"\s++") for w in sorted(set(words), key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns() -> _Patterns:
     ks = kinds().values()
     words = _alternation(k.name for k in ks)
@@ -315,22 +314,22 @@ def _clean_symbol(symbol: str) -> str:
     return re.sub(rf"\s*+([/{_DASH}])\s*+", lambda m: "-" if m.group(1) in _DASH else "/", symbol)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _issuer_by_code() -> dict[str, str]:
     return {i.code.casefold(): i.name for i in issuers() if i.code}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _issuer_by_phrase() -> dict[str, Issuer]:
     return {p.casefold(): i for i in issuers() for p in i.phrases}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _kind_by_code() -> dict[str, Kind]:
     return {c.casefold(): k for k in kinds().values() for c in k.codes}
 
 
-def issuer_of_symbol(symbol: str) -> tuple[Optional[str], Optional[str]]:
+def issuer_of_symbol(symbol: str) -> tuple[str | None, str | None]:
     """(issuer, term) that a symbol names: 'NĐ-CP' → ('Chính phủ', None), 'QH14' → ('Quốc hội', 'XIV')."""
     names, term = [], None
     for part in re.split(rf"[/{_DASH}]", symbol):
@@ -349,7 +348,7 @@ def issuer_of_symbol(symbol: str) -> tuple[Optional[str], Optional[str]]:
     return (", ".join(names) or None), term
 
 
-def canonical_issuer(issuer: Optional[str]) -> Optional[str]:
+def canonical_issuer(issuer: str | None) -> str | None:
     """The issuer table's name for an issuer as written ('Bộ chính trị' → 'Bộ Chính trị')."""
     if not issuer:
         return None
@@ -360,7 +359,7 @@ def canonical_issuer(issuer: Optional[str]) -> Optional[str]:
     return found.name if found else None
 
 
-def _iso(day: str, month: str, year: Optional[int]) -> Optional[str]:
+def _iso(day: str, month: str, year: int | None) -> str | None:
     if year is None:
         return None
     try:
@@ -405,21 +404,21 @@ class _Ref:
     end: int
     kind: Kind
     rule: str
-    number: Optional[str] = None
-    symbol: Optional[str] = None
-    year: Optional[int] = None
-    date: Optional[str] = None
-    issuer: Optional[str] = None
-    term: Optional[str] = None
-    title: Optional[str] = None
-    name: Optional[str] = None
-    plenum: Optional[str] = None
-    title_start: Optional[int] = None
+    number: str | None = None
+    symbol: str | None = None
+    year: int | None = None
+    date: str | None = None
+    issuer: str | None = None
+    term: str | None = None
+    title: str | None = None
+    name: str | None = None
+    plenum: str | None = None
+    title_start: int | None = None
     title_quoted: bool = False
     # The issuer a symbol implies is not evidence of which body signed: "NQ/TW" is used by the
     # Central Committee and the Politburo alike. Only a written issuer decides between documents.
     issuer_from_symbol: bool = False
-    day_month: Optional[tuple[str, str]] = None
+    day_month: tuple[str, str] | None = None
 
 
 _YEAR_ONLY = re.compile(_YEAR)
@@ -428,7 +427,7 @@ _NUMBERED_NEXT = frozenset("sSlLhHpPcC:")  # số, liên tịch, hành động, 
 _PLENUM_NEXT = frozenset("TtHhBbLlcCĐđ")  # Trung ương/TW/TƯ, Hội nghị, Ban/BCH, lần thứ, của, Đại hội
 
 
-def _core(text: str, km: re.Match, kind: Kind) -> Optional[_Ref]:
+def _core(text: str, km: re.Match, kind: Kind) -> _Ref | None:
     """What names the document right after its kind word, or None for a generic mention."""
     pos = km.end()
     # The first character after the kind word decides which patterns can apply at all: most
@@ -474,7 +473,7 @@ def _core(text: str, km: re.Match, kind: Kind) -> Optional[_Ref]:
     return None
 
 
-def _named(text: str, km: re.Match, kind: Kind, pos: int) -> Optional[_Ref]:
+def _named(text: str, km: re.Match, kind: Kind, pos: int) -> _Ref | None:
     """A law or programme cited by its name: "Luật Nghĩa vụ quân sự năm 2015"."""
     lowercase = km.group()[:1].islower()
     if lowercase and kind.named == "law" and _NOT_LAW_BEFORE.search(text, max(0, km.start() - 12), km.start()):
@@ -505,7 +504,7 @@ def _named(text: str, km: re.Match, kind: Kind, pos: int) -> Optional[_Ref]:
     return ref
 
 
-def _issuer(text: str, pos: int) -> Optional[tuple[str, int]]:
+def _issuer(text: str, pos: int) -> tuple[str, int] | None:
     m = _ISSUER_INTRO.match(text, pos)
     if not m:
         return None
@@ -525,7 +524,7 @@ def _issuer(text: str, pos: int) -> Optional[tuple[str, int]]:
     return text[h.start():end], end
 
 
-def _title(text: str, pos: int) -> Optional[tuple[str, int, int, bool]]:
+def _title(text: str, pos: int) -> tuple[str, int, int, bool] | None:
     """(title, start, end, quoted) of a "về …" title starting at ``pos`` (after "về")."""
     if pos >= len(text):
         return None
@@ -611,7 +610,7 @@ def _fill_from_symbol(ref: _Ref) -> None:
 # --- doc_id ------------------------------------------------------------------------------------
 
 
-def _own_id(ref: _Ref) -> Optional[str]:
+def _own_id(ref: _Ref) -> str | None:
     kind = _slug(ref.kind.name)
     if ref.number:
         parts = [kind, ref.number.lstrip("0") or "0"]
@@ -631,7 +630,7 @@ def _own_id(ref: _Ref) -> Optional[str]:
     return None
 
 
-def _written_issuer(ref: _Ref) -> Optional[str]:
+def _written_issuer(ref: _Ref) -> str | None:
     return None if ref.issuer_from_symbol else canonical_issuer(ref.issuer)
 
 
@@ -664,14 +663,13 @@ def _fits(ref: _Ref, known: KnownDocument) -> bool:
         return False
     if ref.title and known.title and titles_clash(ref.title, known.title):
         return False
-    if ref.title and not (ref.number or ref.name or ref.plenum) and not (
+    # a title alone identifies a document only when it agrees with the known one's
+    return not (ref.title and not (ref.number or ref.name or ref.plenum)) or bool(
         known.title and titles_agree(ref.title, known.title)
-    ):
-        return False
-    return True
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_by_kind() -> dict[str, tuple[KnownDocument, ...]]:
     out: dict[str, list[KnownDocument]] = {}
     for k in known_documents():
@@ -679,18 +677,18 @@ def _known_by_kind() -> dict[str, tuple[KnownDocument, ...]]:
     return {kind: tuple(v) for kind, v in out.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known_by_id() -> dict[str, KnownDocument]:
     return {k.doc_id: k for k in known_documents()}
 
 
-def resolve(ref: _Ref) -> Optional[KnownDocument]:
+def resolve(ref: _Ref) -> KnownDocument | None:
     """The known document a reference fits, when exactly one does."""
     fits = [k for k in _known_by_kind().get(ref.kind.name, ()) if _fits(ref, k)]
     return fits[0] if len(fits) == 1 else None
 
 
-def _trim_title(text: str, ref: _Ref, known: Optional[KnownDocument]) -> None:
+def _trim_title(text: str, ref: _Ref, known: KnownDocument | None) -> None:
     """An unquoted title runs on into the sentence ("về Chiến lược … mới đã đi vào cuộc
     sống"); where it starts with the known document's title, it ends there."""
     if known is None or not known.title or ref.title is None or ref.title_quoted or ref.title_start is None:
@@ -705,10 +703,11 @@ def _compatible(a: _Ref, b: _Ref) -> bool:
     if a.kind is not b.kind:
         return False
     if a.number or b.number:
-        if (a.number or "").lstrip("0") != (b.number or "").lstrip("0"):
-            # A titled unnumbered mention may be the same as a numbered one with that title.
-            if not (a.title and b.title and not (a.number and b.number) and titles_agree(a.title, b.title)):
-                return False
+        # A titled unnumbered mention may be the same as a numbered one with that title.
+        if (a.number or "").lstrip("0") != (b.number or "").lstrip("0") and not (
+            a.title and b.title and not (a.number and b.number) and titles_agree(a.title, b.title)
+        ):
+            return False
     elif a.name or b.name:
         if (a.name or "").casefold() != (b.name or "").casefold():
             return False
@@ -728,9 +727,7 @@ def _compatible(a: _Ref, b: _Ref) -> bool:
     ia, ib = _written_issuer(a), _written_issuer(b)
     if ia and ib and ia != ib:
         return False
-    if a.title and b.title and titles_clash(a.title, b.title):
-        return False
-    return True
+    return not (a.title and b.title and titles_clash(a.title, b.title))
 
 
 def _specificity(ref: _Ref) -> int:
@@ -740,7 +737,7 @@ def _specificity(ref: _Ref) -> int:
 _LINK_LIMIT = 64
 
 
-def _link(refs: list[_Ref], ids: list[Optional[str]], known: list[bool]) -> list[Optional[str]]:
+def _link(refs: list[_Ref], ids: list[str | None], known: list[bool]) -> list[str | None]:
     """Short forms take the id of the fuller compatible mentions of the same document."""
     out = list(ids)
     by_kind: dict[str, list[int]] = {}
