@@ -308,6 +308,10 @@ NEGATIVE = [
     "Hướng dẫn 3 bước sơ cứu cho dân quân.",
     "Sư đoàn 316 và Quân khu 2 phối hợp huấn luyện.",
     "Đây là khóa học đầu tiên về kiến thức quốc phòng.",
+    "Hội nghị quyết định 3 vấn đề lớn của năm.",
+    "Giáo viên hướng dẫn 200 học sinh ôn tập.",
+    "Ban tổ chức thông báo 5 điểm mới của cuộc thi.",
+    "Đoàn kiểm tra kết luận 2 nội dung cần khắc phục.",
     "",
 ]
 

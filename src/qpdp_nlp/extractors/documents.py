@@ -62,6 +62,7 @@ class Kind:
     codes: tuple[str, ...]
     abbreviations: tuple[str, ...]
     named: str  # "law", "table", "plenum" or "-"
+    everyday: bool = False  # the word is also an everyday verb or noun ("quyết định", "kế hoạch")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,10 @@ def kinds() -> dict[str, Kind]:
     """Document kinds by casefolded name."""
     out = {}
     for r in _rows("document_kinds.tsv"):
-        k = Kind(r["kind"], _split(r["symbol_codes"]), _split(r["abbreviations"]), r["named"] or "-")
+        k = Kind(r["kind"], _split(r["symbol_codes"]), _split(r["abbreviations"]), r["named"] or "-",
+                 r["everyday"] == "yes")
+        if k.named not in ("law", "table", "plenum", "-") or r["everyday"] not in ("yes", "no"):
+            raise ValueError(f"document_kinds.tsv: bad 'named' or 'everyday' in row {r}")
         out[k.name.casefold()] = k
     return out
 
@@ -149,7 +153,9 @@ _WORD_NUMBERS = {
 _COUNT_AFTER = re.compile(
     r"\s*+(?:%|phần trăm|(?:năm|ngày)(?!\s*+\d)|tháng|tuần|giờ|phút|người|lượt|lần|xã|huyện|đơn vị"
     r"|điểm|nội dung|chuyên đề|bước|mục tiêu|nhiệm vụ|giải pháp|chỉ tiêu|tiêu chí|điều|khoản"
-    r"|học viên|cán bộ|chiến sĩ|công dân|tập thể|cá nhân)(?![^\W_])",
+    r"|học viên|học sinh|sinh viên|cán bộ|chiến sĩ|công dân|thanh niên|tân binh|tập thể|cá nhân|hộ|em"
+    r"|vấn đề|nhóm|trường hợp|lớp|đợt|buổi|tiết|mục|phần|chương|bài|câu|ý|việc|loại|mặt|lĩnh vực"
+    r"|triệu|tỷ|nghìn|ngàn|trăm|đồng)(?![^\W_])",
     re.IGNORECASE,
 )
 # The word before a lowercase "luật" that makes it part of another word ("pháp luật", "kỷ luật").
@@ -273,9 +279,6 @@ def _patterns() -> _Patterns:
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
-
 
 def _roman_ok(s: str) -> bool:
     return re.fullmatch(r"L?X{0,3}(?:IX|IV|V?I{0,3})", s) is not None and bool(s)
@@ -442,6 +445,7 @@ def _core(text: str, km: re.Match, kind: Kind) -> _Ref | None:
             num, sym, nyear = m.group("num", "sym", "nyear")
             if m.group("so") or sym or nyear or not (
                 _YEAR_ONLY.fullmatch(num) or _COUNT_AFTER.match(text, m.end("num"))
+                or (kind.everyday and km.group()[:1].islower())
             ):
                 ref = _Ref(km.start(), m.end(), kind, "abbreviated" if abbreviated else "numbered", number=num)
                 if sym:
