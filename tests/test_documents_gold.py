@@ -34,7 +34,7 @@ def test_every_document_is_a_well_formed_span(gold_records):
             assert 0 <= d.start < d.end <= len(rec.text), (rec.source, d)
             assert rec.text[d.start:d.end] == d.text, (rec.source, d)
             assert d.kind in known_kinds, (rec.source, d)
-            assert d.number or d.rule in ("named_law", "named_table", "plenum", "congress", "quoted_title"), d
+            assert d.number or d.rule in ("named_law", "named_table", "plenum", "congress", "quoted_title", "dated"), d
             assert d.doc_id, (rec.source, d)
             if d.date:
                 assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.date) and d.year == int(d.date[:4]), d

@@ -203,6 +203,7 @@ _PLENUM_ISSUER = re.compile(
     rf"(?:của\s++)?(?:Ban Chấp hành|BCH)\s++Trung ương(?:\s++Đảng)?|(?:Ban Chấp hành\s++)?(?:Trung ương|TW|TƯ)(?:\s++Đảng)?\s*+(?:lần thứ\s++)?(?P<pn>\d{{1,2}})(?!\d)))",
     re.IGNORECASE,
 )
+_DIRECT_DATE = re.compile(r"\s++(?:ban hành\s++)?ngày\s", re.IGNORECASE)
 _AND = re.compile(r"\s*+(?:,|và)\s++")
 _TITLE_INTRO = re.compile(r"\s*+,?\s*+về\s++(?:việc\s++)?", re.IGNORECASE)
 _NUMBER_AFTER_NAME = re.compile(rf"\s*+,?\s*+(?:số\s++)?(?P<num>\d{{1,5}})\s?/\s?(?P<nyear>{_YEAR})\s?/\s?(?P<sym>{_SYMBOL})")
@@ -427,6 +428,7 @@ class _Ref:
 _YEAR_ONLY = re.compile(_YEAR)
 _GENERIC_NEXT = frozenset(",;.!?)]…")
 _NUMBERED_NEXT = frozenset("sSlLhHpPcC:")  # số, liên tịch, hành động, phối hợp, công tác
+_UNNUMBERED_NEXT = frozenset("vVcCdDnNk(")  # về, của/do, ngày, khóa, "(khóa"
 _PLENUM_NEXT = frozenset("TtHhBbLlcCĐđ")  # Trung ương/TW/TƯ, Hội nghị, Ban/BCH, lần thứ, của, Đại hội
 
 
@@ -470,10 +472,11 @@ def _core(text: str, km: re.Match, kind: Kind) -> _Ref | None:
         ref = _named(text, km, kind, pos)
         if ref is not None:
             return ref
-    if peek in "vV":
-        m = _TITLE_INTRO.match(text, pos)
-        if m and m.end() < len(text) and text[m.end()] in _QUOTES:
-            return _Ref(km.start(), pos, kind, "quoted_title")
+    if peek in _UNNUMBERED_NEXT:
+        # No number or name yet: a quoted title or a full date may still single the document
+        # out ("Nghị quyết của Bộ Chính trị về “…”", "Quyết định ngày 12/3/2023 của UBND
+        # tỉnh"); find() keeps it only then.
+        return _Ref(km.start(), pos, kind, "unnumbered")
     return None
 
 
@@ -629,6 +632,14 @@ def _own_id(ref: _Ref) -> str | None:
         return "/".join([kind, f"tw{ref.plenum}"] + ([ref.term] if ref.term else []))
     if ref.rule == "congress":
         return f"{kind}/dai-hoi/{ref.term}"
+    if ref.date:
+        # the body in full, its abbreviation spelled out: "UBND tỉnh Cao Bằng" and "Ủy ban nhân
+        # dân tỉnh Cao Bằng" give one id, other provinces another
+        issuer = ref.issuer
+        m = _patterns().issuer_head.match(issuer) if issuer else None
+        if m and canonical_issuer(issuer):
+            issuer = canonical_issuer(issuer) + issuer[m.end():]
+        return "/".join([kind, ref.date] + ([_slug(issuer)] if issuer else []))
     if ref.title:
         return f"{kind}/{_slug(ref.title)[:80]}"
     return None
@@ -655,7 +666,7 @@ def _fits(ref: _Ref, known: KnownDocument) -> bool:
         return False
     if ref.name and (not known.name or ref.name.casefold() != known.name.casefold()):
         return False
-    if not (ref.number or ref.name or ref.plenum or ref.title):
+    if not (ref.number or ref.name or ref.plenum or ref.title or ref.date):
         return False
     # A bare number is not enough: "Nghị định 168" is issued every year, "Nghị quyết 28" in
     # every Party term. Something else must say which one is meant.
@@ -667,10 +678,12 @@ def _fits(ref: _Ref, known: KnownDocument) -> bool:
         return False
     if ref.title and known.title and titles_clash(ref.title, known.title):
         return False
-    # a title alone identifies a document only when it agrees with the known one's
-    return not (ref.title and not (ref.number or ref.name or ref.plenum)) or bool(
-        known.title and titles_agree(ref.title, known.title)
-    )
+    if ref.number or ref.name or ref.plenum:
+        return True
+    # Unnumbered: the date must be the known one's, or the title must agree with its title.
+    if ref.date:
+        return ref.date == known.date
+    return bool(known.title and titles_agree(ref.title, known.title))
 
 
 @cache
@@ -707,9 +720,10 @@ def _compatible(a: _Ref, b: _Ref) -> bool:
     if a.kind is not b.kind:
         return False
     if a.number or b.number:
-        # A titled unnumbered mention may be the same as a numbered one with that title.
+        # An unnumbered mention may be the numbered one with the same title or date.
         if (a.number or "").lstrip("0") != (b.number or "").lstrip("0") and not (
-            a.title and b.title and not (a.number and b.number) and titles_agree(a.title, b.title)
+            not (a.number and b.number)
+            and ((a.title and b.title and titles_agree(a.title, b.title)) or (a.date and a.date == b.date))
         ):
             return False
     elif a.name or b.name:
@@ -720,7 +734,7 @@ def _compatible(a: _Ref, b: _Ref) -> bool:
             return False
         if not (a.title and b.title and titles_agree(a.title, b.title)) and not (a.plenum and b.plenum):
             return False
-    elif not (a.title and b.title and titles_agree(a.title, b.title)):
+    elif not ((a.title and b.title and titles_agree(a.title, b.title)) or (a.date and a.date == b.date)):
         return False
     for field in ("year", "date", "term"):
         x, y = getattr(a, field), getattr(b, field)
@@ -846,8 +860,13 @@ def find(text: str) -> list[Document]:
         if ref is None:
             continue
         _modifiers(text, ref)
-        if ref.rule == "quoted_title" and ref.title is None:
-            continue
+        if ref.rule == "unnumbered":
+            if ref.title_quoted:
+                ref.rule = "quoted_title"
+            elif ref.date and _DIRECT_DATE.match(text, km.end()):
+                ref.rule = "dated"
+            else:
+                continue
         _fill_from_symbol(ref)
         refs.append(ref)
     if "/" in text or "-" in text:
