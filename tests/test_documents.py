@@ -201,6 +201,14 @@ CASES = [
      ("Kế hoạch số 45/KH-UBND ngày 10/01/2024 của Ủy ban nhân dân huyện về tuyển chọn và gọi công dân nhập ngũ "
      "năm 2025"), "Kế hoạch", "45", "KH-UBND", 2024, "2024-01-10", "Ủy ban nhân dân huyện", None,
      "tuyển chọn và gọi công dân nhập ngũ năm 2025", "ke-hoach/45/2024/KH-UBND"),
+    ("Huyện ban hành Kế hoạch số 215/KH-UBND về tuyển quân năm 2026, tổ chức khám tuyển chu đáo.",
+     "Kế hoạch số 215/KH-UBND về tuyển quân năm 2026", "Kế hoạch", "215", "KH-UBND", None, None,
+     "Ủy ban nhân dân", None, "tuyển quân năm 2026", "ke-hoach/215/KH-UBND"),
+    # a date that contradicts the known document: not linked to it, the title still ends where its title does
+    (("Quán triệt Nghị quyết số 44-NQ/TW ngày 24/11/2023 về Chiến lược bảo vệ Tổ quốc trong tình hình mới, "
+     "xây dựng kế hoạch thực hiện."),
+     "Nghị quyết số 44-NQ/TW ngày 24/11/2023 về Chiến lược bảo vệ Tổ quốc trong tình hình mới", "Nghị quyết",
+     "44", "NQ/TW", 2023, "2023-11-24", BCH, None, CHIEN_LUOC, "nghi-quyet/44/2023/NQ-TW"),
     ("Thực hiện Hướng dẫn số 09-HD/BTGTW, các chi bộ tổ chức học tập.",
      "Hướng dẫn số 09-HD/BTGTW", "Hướng dẫn", "09", "HD/BTGTW", None, None, "Ban Tuyên giáo Trung ương", None,
      None, "huong-dan/9/HD-BTGTW"),

@@ -267,6 +267,7 @@ def _patterns() -> _Patterns:
     )
     title_end = re.compile(
         rf"[.;:!?…](?=\s|$)|\n|\(|\s[{_DASH}]\s(?!\d)|[,;]?\s++(?:và|cùng)\s++(?=(?i:{words})(?![^\W_]))"
+        rf"|(?<=\d{{4}}),"  # "… nhập ngũ năm 2024, tổ chức …": a year closes the title
         rf"|,\s*+(?=(?i:{words})(?![^\W_])|\d|(?:năm|qua|huyện|tỉnh|thị xã|đồng thời|góp phần|nhằm|từ|khi|sau|trước|tại|với|đến nay|trong đó|theo đó)(?![^\W_])|[{_UPPER}])"
         # A document's title is a noun phrase: a verb or copula starts the rest of the sentence.
         rf"|\s++(?=(?:đã|đang|sẽ|được|là|nhằm|thì|mà|cũng|vẫn|luôn|từng|cần|phải)\s)"
@@ -706,14 +707,19 @@ def resolve(ref: _Ref) -> KnownDocument | None:
 
 
 def _trim_title(text: str, ref: _Ref, known: KnownDocument | None) -> None:
-    """An unquoted title runs on into the sentence ("về Chiến lược … mới đã đi vào cuộc
-    sống"); where it starts with the known document's title, it ends there."""
-    if known is None or not known.title or ref.title is None or ref.title_quoted or ref.title_start is None:
+    """An unquoted title runs on into the sentence ("về Chiến lược … mới, xây dựng kế hoạch
+    …"); where it starts with the title of the known document it names, or else of any known
+    document of its kind, it ends there."""
+    if ref.title is None or ref.title_quoted or ref.title_start is None:
         return
-    n = len(known.title)
-    if len(ref.title) > n and ref.title[:n].casefold() == known.title.casefold() and not ref.title[n].isalnum():
-        ref.title = text[ref.title_start:ref.title_start + n]
-        ref.end = ref.title_start + n
+    candidates = [known] if known is not None else _known_by_kind().get(ref.kind.name, ())
+    folded = ref.title.casefold()
+    for k in candidates:
+        n = len(k.title)
+        if k.title and len(folded) > n and folded.startswith(k.title.casefold()) and not folded[n].isalnum():
+            ref.title = text[ref.title_start:ref.title_start + n]
+            ref.end = ref.title_start + n
+            return
 
 
 def _compatible(a: _Ref, b: _Ref) -> bool:
