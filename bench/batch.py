@@ -12,7 +12,9 @@ Usage::
     .venv/bin/python bench/batch.py                      # 20,000 and 5,000 articles
     .venv/bin/python bench/batch.py --articles 2000 --small 500   # a quick look
 
-Prints one JSON object per run and a summary table (Markdown).
+Prints one JSON object per run and a summary table (Markdown). On a machine that other jobs
+load, wall-clock rates and the speed-up say little: ``cpu_s`` (the CPU seconds of the whole tree,
+sampled) and ``articles_per_cpu_s`` show the cost of running in parallel regardless of load.
 """
 
 from __future__ import annotations
@@ -41,8 +43,11 @@ def variant(text: str, i: int) -> str:
     sentences = re.split(r"(?<=[.!?])\s+", body.strip())
     kept = [s for s in sentences if rnd.random() > 0.33] or sentences[:1]
     body = " ".join(kept)
-    body = _NUMBER.sub(lambda m: str(max(1, int(int(m.group()) * rnd.uniform(0.5, 1.5)))) if len(m.group()) < 5
-                       else m.group(), body)
+    def redraw(match: re.Match) -> str:  # years and codes (5+ digits) stay
+        number = match.group()
+        return str(max(1, int(int(number) * rnd.uniform(0.5, 1.5)))) if len(number) < 5 else number
+
+    body = _NUMBER.sub(redraw, body)
     return f"{title} (bản {i})\n\n{body}"
 
 
@@ -53,21 +58,25 @@ def write_corpus(path: Path, n: int) -> int:
     size = 0
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
-            line = json.dumps({"id": f"b{i}", "text": variant(samples[i % len(samples)], i)}, ensure_ascii=False)
+            record = {"id": f"b{i}", "text": variant(samples[i % len(samples)], i)}
+            line = json.dumps(record, ensure_ascii=False)
             fh.write(line + "\n")
             size += len(line)
     return size
 
 
-def tree_memory(proc: psutil.Process) -> tuple[int, int]:
-    """(RSS, PSS) in bytes summed over ``proc`` and all its descendants. RSS counts pages shared
-    between processes once per process; PSS splits them, so it adds up to what the tree uses."""
+def tree_sample(proc: psutil.Process, cpu: dict[int, float]) -> tuple[int, int]:
+    """(RSS, PSS) in bytes summed over ``proc`` and all its descendants, and each one's CPU
+    seconds so far into ``cpu``. RSS counts pages shared between processes once per process;
+    PSS splits them, so it adds up to what the tree uses."""
     rss = pss = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
             info = p.memory_full_info()
             rss += info.rss
             pss += getattr(info, "pss", info.rss)
+            times = p.cpu_times()
+            cpu[p.pid] = times.user + times.system
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return rss, pss
@@ -81,8 +90,9 @@ def bench(corpus: Path, n: int, workers: int, out: Path) -> dict:
         child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
         proc = psutil.Process(child.pid)
         peak_rss = peak_pss = 0
+        cpu: dict[int, float] = {}
         while child.poll() is None:
-            rss, pss = tree_memory(proc)
+            rss, pss = tree_sample(proc, cpu)
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.2)
         wall = time.monotonic() - started
@@ -100,6 +110,8 @@ def bench(corpus: Path, n: int, workers: int, out: Path) -> dict:
             "duplicates": end["duplicates"], "wall_s": round(wall, 1), "run_s": end["seconds"],
             "articles_per_s": end["articles_per_second"],
             "steady_articles_per_s": round(steady, 2) if steady else None,
+            "cpu_s": round(sum(cpu.values()), 1),
+            "articles_per_cpu_s": round(end["articles"] / sum(cpu.values()), 2) if cpu else None,
             "peak_rss_mib": round(peak_rss / 2**20, 1), "peak_pss_mib": round(peak_pss / 2**20, 1),
             "exit_code": child.returncode}
 
@@ -107,7 +119,8 @@ def bench(corpus: Path, n: int, workers: int, out: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=20_000)
-    parser.add_argument("--small", type=int, default=5_000, help="the smaller input for the memory comparison")
+    parser.add_argument("--small", type=int, default=5_000,
+                        help="the smaller input for the memory comparison")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
     results = []
@@ -127,14 +140,16 @@ def main() -> None:
     growth = two["peak_rss_mib"] / little["peak_rss_mib"] - 1
     growth_pss = two["peak_pss_mib"] / little["peak_pss_mib"] - 1
     print()
-    print("| articles | workers | articles/s (whole run) | articles/s (steady) | peak RSS tree (MiB) | peak PSS tree (MiB) |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| articles | workers | articles/s (whole run) | articles/s (steady) | CPU s (tree) "
+          "| peak RSS tree (MiB) | peak PSS tree (MiB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['articles']:,} | {r['workers']} | {r['articles_per_s']} | {r['steady_articles_per_s']} | "
-              f"{r['peak_rss_mib']} | {r['peak_pss_mib']} |")
+        print(f"| {r['articles']:,} | {r['workers']} | {r['articles_per_s']} | "
+              f"{r['steady_articles_per_s']} | {r['cpu_s']} | {r['peak_rss_mib']} | {r['peak_pss_mib']} |")
     print()
     print(f"speed-up 2 workers / 1: {speedup:.2f} (whole run), {steady:.2f} (steady)")
-    print(f"peak memory {args.articles:,} vs {args.small:,} articles (2 workers): RSS {growth:+.1%}, PSS {growth_pss:+.1%}")
+    print(f"peak memory {args.articles:,} vs {args.small:,} articles (2 workers): "
+          f"RSS {growth:+.1%}, PSS {growth_pss:+.1%}")
     if args.json:
         args.json.write_text(json.dumps({"runs": results, "speedup": speedup, "speedup_steady": steady,
                                          "rss_growth": growth, "pss_growth": growth_pss}, indent=2))
