@@ -18,7 +18,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/qpdp extract corpora/samples --out out/demo --format parquet
-	$(BIN)/qpdp compare out/demo --plot out/demo/comparison.png
+	$(BIN)/qpdp compare out/demo --indicator enlisted --indicator enlistment_target_pct \
+		--plot out/demo/enlisted.png --map out/demo/enlisted-map.png
+	@echo "dataset: out/demo (Parquet parts; qpdp compare out/demo -h for more)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
