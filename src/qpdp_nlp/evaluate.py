@@ -37,6 +37,7 @@ file, as it would from a web archive. Matching rules, field by field:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,13 +199,16 @@ def locate(text: str, strings: list[str]) -> list[Optional[tuple[int, int]]]:
     for s in strings:
         k = seen.get(s, 0)
         seen[s] = k + 1
-        pos = -1
-        for _ in range(k + 1):
-            pos = text.find(s, pos + 1)
-            if pos < 0:
-                break
-        spans.append((pos, pos + len(s)) if pos >= 0 and s else None)
+        whole = [m.start() for m in _whole_word(s).finditer(text)] if s else []
+        if not whole:  # a gold string cut inside a word: fall back to any occurrence
+            whole = [m.start() for m in re.finditer(re.escape(s), text)] if s else []
+        spans.append((whole[k], whole[k] + len(s)) if k < len(whole) else None)
     return spans
+
+
+def _whole_word(s: str) -> re.Pattern[str]:
+    """``s`` not inside a longer word or number: "21 thanh niên" is not found in "121 thanh niên"."""
+    return re.compile(r"(?<!\w)" + re.escape(s) + (r"(?!\w)" if s[-1:].isalnum() else ""))
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
