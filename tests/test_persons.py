@@ -48,6 +48,16 @@ CASES = [
     # one person, several mentions: listed once, the position from the mention that has one
     ("Thượng tá Lê Văn Sơn chủ trì. Thượng tá Lê Văn Sơn, Chỉ huy trưởng Ban CHQS huyện kết luận.",
      [("Thượng tá", "Lê Văn Sơn", "Chỉ huy trưởng Ban CHQS huyện")]),
+    ("Trung tướng Nguyễn Văn An, Tư lệnh Bộ Tư lệnh Thủ đô Hà Nội; Thiếu tướng Lê Văn Bình, Phó Tư lệnh, "
+     "Tham mưu trưởng Bộ Tư lệnh Thủ đô dự lễ.",
+     [("Trung tướng", "Nguyễn Văn An", "Tư lệnh Bộ Tư lệnh Thủ đô Hà Nội"),
+      ("Thiếu tướng", "Lê Văn Bình", "Phó Tư lệnh, Tham mưu trưởng Bộ Tư lệnh Thủ đô")]),
+    ("Ông Vũ Văn Cường, Bí thư Huyện ủy, Chủ tịch HĐND huyện kiểm tra công tác chuẩn bị.",
+     [(None, "Vũ Văn Cường", "Bí thư Huyện ủy, Chủ tịch HĐND huyện")]),
+    ("Bà Lê Thị Hoa, Chủ tịch UBND xã chỉ đạo các thôn rà soát.",
+     [(None, "Lê Thị Hoa", "Chủ tịch UBND xã")]),
+    ("Đồng chí Hà Văn Tùng, Trưởng Ban chỉ đạo diễn tập huyện Đại Lộc phát biểu.",
+     [(None, "Hà Văn Tùng", "Trưởng Ban chỉ đạo diễn tập huyện Đại Lộc")]),
     # private citizens
     ("Tân binh Hoàng Văn Nam chia sẻ niềm vui khi lên đường nhập ngũ.", [(None, "Hoàng Văn Nam", None)]),
     ("Gia đình ông Lò Văn Sinh ở bản Nà Cà có hai con nhập ngũ.", [(None, "Lò Văn Sinh", None)]),
@@ -64,6 +74,8 @@ NEGATIVE = [
     "Văn Đình",
     "X.Trinh",
     "Hội đồng Nghĩa vụ quân sự huyện Núi Thành họp.",
+    "Báo cáo viên của Bộ Tư lệnh thành phố Hồ Chí Minh và hơn 350 học viên dự lớp.",
+    "Chủ tịch UBND huyện Trần Văn Thời phát biểu.",
     "",
     "   ",
 ]

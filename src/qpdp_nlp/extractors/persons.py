@@ -159,13 +159,23 @@ def _is_acronym(t: str) -> bool:
 SEPARATORS = {",", "-", "–", "—", ":"}
 SEGMENT_JOINERS = {",", "-", "–", "—", "kiêm"}
 SPEECH_VERBS = (("chia", "sẻ"), ("cho", "biết"), ("nói",), ("tâm", "sự"), ("phát", "biểu"), ("khẳng", "định"))
+# Heads of bodies whose name goes on with an office word ("Bộ Tư lệnh", "Ban Chỉ huy").
+BODY_HEADS = {"bộ", "ban", "cục", "phòng", "hội", "đoàn"}
 # Words after which a capitalised run names a place, not a person ("huyện Ba Bể").
 PLACE_WORDS = {"tỉnh", "huyện", "xã", "quận", "phường", "thị", "trấn", "phố", "tp", "ấp", "thôn", "bản", "xóm"}
 
 
 class _Scanner:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, words=()) -> None:
         self.text = text
+        # Where an underthesea word of several syllables starts, and where it ends: a capitalised
+        # word inside a body is taken whole ("Thủ đô", "Tài chính"), lower-case syllables and all.
+        # Only words of one capital then lower case: the segmenter sometimes glues a place to the
+        # verb after it ("Hương Sơn trình"), never a body word like that.
+        self.word_end = {
+            w.start: w.end for w in words
+            if " " in w.text and _is_cap(w.text.split(" ", 1)[0]) and w.text.split(" ", 1)[1].islower()
+        }
         self.texts, self.starts, self.ends = token_lists(text)
         self.lows = [t.casefold() for t in self.texts]
         self.lex = lexicon()
@@ -263,7 +273,11 @@ class _Scanner:
                 j += k
                 continue
             if _is_cap(t) or _is_acronym(t) or t.isdigit():
+                # ... and only at the start of a capitalised run ("Thủ đô" after "Bộ Tư lệnh").
+                word_end = self.word_end.get(self.starts[j]) if not _is_cap(self.texts[j - 1]) else None
                 j += 1
+                while word_end is not None and j < self.n and self.ends[j] <= word_end:
+                    j += 1
                 continue
             if self.lows[j] == "và" and j + 1 < self.n:
                 nxt = self.texts[j + 1]
@@ -348,7 +362,7 @@ class _Scanner:
             tail = n - k
             if not 2 <= tail <= 4 or self.texts[run_start + k] not in self.lex.surnames:
                 continue
-            if k == 0 and n < 3:
+            if k == 0 and (n < 3 or _is_place_name(" ".join(self.texts[run_start:run_end]))):
                 continue
             candidates.append(k)
         if not candidates:
@@ -428,6 +442,9 @@ def _mentions(sc: _Scanner) -> list[_Mention]:
                 i = resume
                 continue
         t = sc.title_at(i)
+        if t and i > 0 and sc.lows[i - 1] in BODY_HEADS and sc.adjacent(i):
+            # "Bộ Tư lệnh", "Ban Chỉ huy": the title word names a body here, not an office.
+            t = 0
         if t:
             m = _title_then_name(sc, i)
             if m is not None:
@@ -460,6 +477,16 @@ def _mentions(sc: _Scanner) -> list[_Mention]:
                 continue
         i += 1
     return out
+
+
+def _is_place_name(name: str) -> bool:
+    """A province or district name in the gazetteer ("Hồ Chí Minh", "Trần Văn Thời"): such a run
+    after a title's body is the place, not a person."""
+    try:
+        from ..gazetteer import lookup
+    except ImportError:  # the gazetteer is optional here
+        return False
+    return bool(lookup(name, "province") or lookup(name, "district"))
 
 
 def _after_place_word(sc: _Scanner, i: int) -> bool:
@@ -511,7 +538,7 @@ def extract(doc: Analysis) -> list[Person]:
     """Every person named in ``doc``, once each, in order of appearance."""
     if not doc.text:
         return []
-    sc = _Scanner(doc.text)
+    sc = _Scanner(doc.text, doc.words)
     persons = _merge(_mentions(sc))
     for p in persons:
         p.text = doc.text[p.start:p.end]
