@@ -58,6 +58,8 @@ CASES = [
      [(None, "Lê Thị Hoa", "Chủ tịch UBND xã")]),
     ("Đồng chí Hà Văn Tùng, Trưởng Ban chỉ đạo diễn tập huyện Đại Lộc phát biểu.",
      [(None, "Hà Văn Tùng", "Trưởng Ban chỉ đạo diễn tập huyện Đại Lộc")]),
+    ("Ông Hoàng Trọng Lượng, UVBTV, Trưởng Ban Tổ chức Huyện ủy phát biểu.",
+     [(None, "Hoàng Trọng Lượng", "UVBTV, Trưởng Ban Tổ chức Huyện ủy")]),
     # private citizens
     ("Tân binh Hoàng Văn Nam chia sẻ niềm vui khi lên đường nhập ngũ.", [(None, "Hoàng Văn Nam", None)]),
     ("Gia đình ông Lò Văn Sinh ở bản Nà Cà có hai con nhập ngũ.", [(None, "Lò Văn Sinh", None)]),

@@ -57,6 +57,7 @@ class Lexicon:
     honorific_firsts: dict[str, list[tuple[str, ...]]]
     triggers: frozenset[str]  # first words of ranks, honorifics and titles (case-folded)
     org_firsts: dict[str, list[tuple[str, ...]]]
+    org_capitalised_only: frozenset[tuple[str, ...]]
     surnames: frozenset[str]
 
 
@@ -87,6 +88,7 @@ def lexicon() -> Lexicon:
         honorific_firsts=_firsts(honorifics),
         triggers=frozenset(seq[0] for seq in (*ranks, *titles, *honorifics)),
         org_firsts=_firsts(_key(r[0]) for r in _table("persons_org_words.tsv")),
+        org_capitalised_only=frozenset(_key(r[0]) for r in _table("persons_org_words.tsv") if r[1] == "yes"),
         surnames=frozenset(r[0] for r in _table("persons_surnames.tsv")),
     )
 
@@ -203,8 +205,16 @@ class _Scanner:
         return n
 
     def org_at(self, i: int) -> int:
-        """Length of a lower-case body phrase at ``i`` ("ủy ban nhân dân", "quân sự")."""
-        return self._longest(i, self.lex.org_firsts)
+        """Length of a body phrase at ``i`` ("ủy ban nhân dân", "quân sự"); a phrase that is also
+        a verb ("tổ chức") only when capitalised ("Ban Tổ chức")."""
+        if i >= self.n:
+            return 0
+        for seq in self.lex.org_firsts.get(self.lows[i], ()):
+            if tuple(self.lows[i:i + len(seq)]) == seq:
+                if seq in self.lex.org_capitalised_only and not self.texts[i][0].isupper():
+                    continue
+                return len(seq)
+        return 0
 
     def rank_at(self, i: int) -> int:
         return self._longest(i, self.lex.rank_firsts)
