@@ -25,7 +25,8 @@ from qpdp_nlp.cli import cli
 from qpdp_nlp.records import ArticleRecord, Count
 
 DISTRICTS = [("Na Rì", "Bắc Kạn"), ("Chợ Đồn", "Bắc Kạn"), ("Anh Sơn", "Nghệ An"), ("Quỳnh Lưu", "Nghệ An"),
-             ("Đại Lộc", "Quảng Nam"), ("Núi Thành", "Quảng Nam"), ("Định Quán", "Đồng Nai"), ("Trảng Bom", "Đồng Nai")]
+             ("Đại Lộc", "Quảng Nam"), ("Núi Thành", "Quảng Nam"), ("Định Quán", "Đồng Nai"),
+             ("Trảng Bom", "Đồng Nai")]
 SENTENCES = [
     "Sáng {day}/{month}, huyện {d} tổ chức lễ giao nhận quân năm {y}.",
     "Toàn huyện có {n} thanh niên lên đường nhập ngũ, đạt 100% chỉ tiêu tỉnh {p} giao.",
@@ -46,7 +47,8 @@ def make_article(i: int) -> str:
     rnd = random.Random(i)
     d, p = rnd.choice(DISTRICTS)
     y = rnd.choice([2023, 2024])
-    values = dict(d=d, p=p, y=y, y1=y + 1, day=rnd.randint(1, 28), month=rnd.randint(1, 12), n=rnd.randint(20, 900),
+    values = dict(d=d, p=p, y=y, y1=y + 1, day=rnd.randint(1, 28), month=rnd.randint(1, 12),
+                  n=rnd.randint(20, 900),
                   m=rnd.randint(5, 300), k=rnd.randint(2, 30), name=rnd.choice(NAMES))
     body = " ".join(s.format(**values) for s in rnd.sample(SENTENCES, rnd.randint(3, 4)))
     return f"Huyện {d} ghi nhận kết quả công tác quốc phòng số {i}\n\n{body} Bản tin số {i} của huyện."
@@ -164,7 +166,8 @@ def test_sigkill_at_several_points_then_rerun_equals_an_uninterrupted_run(tmp_pa
     write_articles(src, range(490))
     # a few near-duplicate copies, so that duplicate_of must also survive the kills
     for i in range(0, 490, 49):
-        (src / f"copy{i:04d}.txt").write_text("Tin từ báo tỉnh. " + make_article(i) + " Hết.", encoding="utf-8")
+        copy = "Tin từ báo tỉnh. " + make_article(i) + " Hết."
+        (src / f"copy{i:04d}.txt").write_text(copy, encoding="utf-8")
 
     reference_out = tmp_path / "reference"
     ref = run([str(src)], opts(reference_out, batch_size=20))  # also loads the pipeline before the forks
@@ -215,7 +218,8 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     put("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "E002")
     put("latin1.txt", "Ça coûte très cher à Montréal, déjà l'été.".encode("latin-1"), "E003")
     put("huge.txt", ("Huyện Na Rì giao quân. " * 400).encode("utf-8"), "E006")
-    put("scripts.html", b"<html><head><script>var a = 1;</script></head><body><div></div></body></html>", "E008")
+    put("scripts.html", b"<html><head><script>var a = 1;</script></head><body><div></div></body></html>",
+        "E008")
     put("plain.htm", b"This page has no markup at all, only a sentence.", "E008")
     put("broken.json", b'{"text": "Huy\xe1\xbb\x87n", ', "E008")
     put("broken.jsonl.gz", gzip.compress(b'{"text": "abc"}\n')[:10] + b"this is not deflate data", "E008")
@@ -236,10 +240,13 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=False)
     http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-    page = f"<html><head><title>Tin huyện</title></head><body><article><p>{make_article(1005)}</p></article></body></html>"
+    page = (f"<html><head><title>Tin huyện</title></head><body><article><p>{make_article(1005)}</p>"
+            "</article></body></html>")
     writer.write_record(writer.create_warc_record("https://nari.backan.gov.vn/1", "response",
-                                                  payload=io.BytesIO(page.encode("utf-8")), http_headers=http))
-    (folder / "truncated.warc").write_bytes(buf.getvalue() + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\n<html>")
+                                                  payload=io.BytesIO(page.encode("utf-8")),
+                                                  http_headers=http))
+    cut_short = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 9999\r\n\r\n<html>"
+    (folder / "truncated.warc").write_bytes(buf.getvalue() + cut_short)
     bad["truncated.warc#2"] = "E008"
     return bad
 
@@ -250,7 +257,8 @@ def test_bad_inputs_each_become_an_error_row_and_the_run_goes_on(tmp_path):
     write_articles(good, range(5))
     out = tmp_path / "out"
     runner = CliRunner()
-    result = runner.invoke(cli, ["extract", str(tmp_path / "in"), str(good), str(tmp_path / "in" / "report.docx"),
+    result = runner.invoke(cli, ["extract", str(tmp_path / "in"), str(good),
+                                 str(tmp_path / "in" / "report.docx"),
                                  str(tmp_path / "missing.txt"), "--out", str(out), "--workers", "1",
                                  "--max-chars", "5000", "--quiet"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
@@ -292,7 +300,8 @@ def test_syndicated_copies_point_to_the_first_even_across_runs(tmp_path):
     write_articles(src, [1, 2])
     run([str(src)], opts(out))
     original = make_article(1)
-    (src / "z_copy.txt").write_text("Theo Báo Bắc Kạn. " + original.replace("Bản tin", "Tin"), encoding="utf-8")
+    edited = "Theo Báo Bắc Kạn. " + original.replace("Bản tin", "Tin")
+    (src / "z_copy.txt").write_text(edited, encoding="utf-8")
     (src / "z_copy_of_copy.txt").write_text("Đăng lại: " + original, encoding="utf-8")
     run([str(src)], opts(out))
     arts = snapshot(out)["articles"].set_index("source")
@@ -347,7 +356,8 @@ def test_cli_default_is_json_lines_and_log_json_is_json(tmp_path):
     assert [Path(r["source"]).name for r in lines] == ["a0000.txt", "a0001.txt", "a0002.txt"]
     assert "text" not in lines[0]
     assert f"qpdp: {src / 'empty.txt'}: empty input" in result.stderr
-    logged = runner.invoke(cli, ["extract", str(src), "--workers", "1", "--log-json", "-o", str(tmp_path / "f.jsonl")])
+    logged = runner.invoke(cli, ["extract", str(src), "--workers", "1", "--log-json",
+                                 "-o", str(tmp_path / "f.jsonl")])
     events = [json.loads(line) for line in logged.stderr.splitlines()]
     assert [e["event"] for e in events][0] == "start" and events[-1]["event"] == "end"
     assert {"error"} <= {e["event"] for e in events}
@@ -364,7 +374,8 @@ def test_cli_usage_errors_exit_2(tmp_path, args):
     assert result.exit_code == 2
 
 
-@pytest.mark.parametrize("fmt, expected", [("duckdb", "qpdp.duckdb"), ("csv", "articles.csv"), ("jsonl", "articles.jsonl")])
+@pytest.mark.parametrize("fmt, expected", [
+    ("duckdb", "qpdp.duckdb"), ("csv", "articles.csv"), ("jsonl", "articles.jsonl")])
 def test_formats_read_back_the_same(tmp_path, fmt, expected):
     src, out = tmp_path / "src", tmp_path / "out"
     write_articles(src, range(4))
@@ -395,7 +406,8 @@ def test_dask_engine_gives_the_same_dataset_as_the_local_one(tmp_path):
     write_articles(src, range(30))
     (src / "empty.txt").write_text("", encoding="utf-8")
     local = run([str(src)], opts(tmp_path / "local", batch_size=8))
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, \
             Client(cluster) as client:
         remote = run([str(src)], opts(tmp_path / "dask", batch_size=8, engine="dask", dask_client=client))
     assert (local.articles, local.errors) == (remote.articles, remote.errors) == (30, 1)

@@ -10,7 +10,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 import viscii  # noqa: F401  (registers the codec the tests encode with)
 
 from qpdp_nlp.errors import InputError
@@ -74,7 +73,8 @@ def test_decode_gives_the_vietnamese_text(name, data):
     ("empty", b"", "E001"),
     ("only whitespace", b" \n\t\n", "E001"),
     ("png image", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "E002"),
-    ("latin-1 french, not vietnamese", "Ça coûte très cher à Montréal, déjà l'été.".encode("latin-1"), "E003"),
+    ("latin-1 french, not vietnamese", "Ça coûte très cher à Montréal, déjà l'été.".encode("latin-1"),
+     "E003"),
     ("random high bytes", bytes(range(128, 256)) * 20, "E003"),
 ])
 def test_decode_refuses(name, data, code):
@@ -124,7 +124,8 @@ cùng gia đình các tân binh. Các tân binh hứa sẽ rèn luyện tốt, h
 
 
 def test_html_pages(tmp_path):
-    (tmp_path / "a.html").write_text(HTML_PAGE.format(title=TITLE, body=BODY, slug="giao-quan"), encoding="utf-8")
+    page = HTML_PAGE.format(title=TITLE, body=BODY, slug="giao-quan")
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
     other = "Huyện Na Rì diễn tập khu vực phòng thủ"
     page = HTML_PAGE.format(title=other, body="Huyện tổ chức diễn tập thành công.", slug="dien-tap")
     (tmp_path / "b.htm").write_bytes(cp1258(page.replace('charset="utf-8"', 'charset="windows-1258"')))
@@ -237,7 +238,8 @@ def test_globs_folders_and_order(tmp_path):
     (TEXT.encode("utf-8"), None, None),
     (HTML_PAGE.format(title=TITLE, body=BODY, slug="x").encode("utf-8"), TITLE,
      "https://nari.backan.gov.vn/tin-tuc/x.html"),  # the page's canonical link
-    ((json.dumps({"text": BODY, "title": TITLE, "url": "https://a.vn/1"}, ensure_ascii=False) + "\n").encode("utf-8"),
+    ((json.dumps({"text": BODY, "title": TITLE, "url": "https://a.vn/1"}, ensure_ascii=False)
+      + "\n").encode("utf-8"),
      TITLE, "https://a.vn/1"),
 ])
 def test_stdin_format_is_sniffed(data, title, url):
