@@ -271,7 +271,7 @@ def test_streaming_readers_count_the_bytes_they_read(tmp_path, name):
         (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     counter = [0]
     seen = []
-    for item in read_paths([str(tmp_path / name)], options=ReadOptions(progress=counter)):
+    for _item in read_paths([str(tmp_path / name)], options=ReadOptions(progress=counter)):
         seen.append(counter[0])
     assert len(seen) == 3000
     assert 0 < seen[0] < seen[-1] <= (tmp_path / name).stat().st_size

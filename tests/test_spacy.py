@@ -12,9 +12,9 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from conftest import SAMPLES
-from qpdp_nlp import spacy_ext
-from qpdp_nlp.records import FACT_TYPES
+from conftest import SAMPLES  # noqa: E402
+from qpdp_nlp import spacy_ext  # noqa: E402
+from qpdp_nlp.records import FACT_TYPES  # noqa: E402
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "qpdp.underthesea_tokenizer.v1"}}}

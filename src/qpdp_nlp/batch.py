@@ -358,7 +358,7 @@ class _Sink:
                 add_error(row)
             seq = m.next_part_seq()
             name = f"part-{seq:06d}"
-            for article_id, (record, sig, error) in outcomes:
+            for _article_id, (record, sig, error) in outcomes:
                 if error is not None:
                     add_error(error)
                     continue

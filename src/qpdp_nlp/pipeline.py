@@ -131,12 +131,15 @@ def extract_many(items: Iterable[ArticleInput]) -> Iterator[ArticleRecord]:
         if isinstance(item, str):
             yield pipe(item)
             continue
-        get = item.get if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))
+        fields = item if isinstance(item, dict) else {k: getattr(item, k, None) for k in _ARTICLE_FIELDS}
         yield pipe(
-            get("text"),
-            source=get("source"),
-            title=get("title"),
-            url=get("url"),
-            published=get("published"),
-            meta=get("meta"),
+            fields.get("text"),
+            source=fields.get("source"),
+            title=fields.get("title"),
+            url=fields.get("url"),
+            published=fields.get("published"),
+            meta=fields.get("meta"),
         )
+
+
+_ARTICLE_FIELDS = ("text", "source", "title", "url", "published", "meta")
