@@ -29,13 +29,13 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Optional
 from collections.abc import Iterable
 
 from .text import normalize
+from .tables import read_table
 
 LEVELS = ("province", "district", "commune")
 ERAS = ("legacy", "2025")
@@ -141,25 +141,6 @@ class Gazetteer:
             bucket = index.setdefault((unit.level, key), [])
             if not any(u is unit for u in bucket):
                 bucket.append(unit)
-
-
-def read_table(name: str) -> list[dict[str, str]]:
-    """Rows of a TSV table of ``qpdp_nlp/data`` (``#`` lines are notes, the first row the header)."""
-    path = files("qpdp_nlp") / "data" / name
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        header = None
-        for line in fh:
-            if not line.strip() or line.startswith("#"):
-                continue
-            cells = line.rstrip("\n").split("\t")
-            if header is None:
-                header = cells
-                continue
-            if len(cells) != len(header):
-                raise ValueError(f"{name}: {len(cells)} cells where the header has {len(header)}: {line!r}")
-            rows.append(dict(zip(header, cells, strict=True)))
-    return rows
 
 
 @lru_cache(maxsize=1)

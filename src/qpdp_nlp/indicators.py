@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from .records import INDICATORS, Count
+from .tables import read_rows
 from .text import Analysis
 
 MODEL_FILE = "indicator.json"
@@ -53,14 +54,7 @@ _RIGHT_WINDOW = 6
 
 
 def _rows(name: str) -> list[list[str]]:
-    text = files("qpdp_nlp.data").joinpath(name).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    width = len(lines[0].split("\t"))
-    rows = [line.split("\t") for line in lines[1:]]
-    for row in rows:
-        if len(row) != width:
-            raise ValueError(f"{name}: expected {width} columns, got {row!r}")
-    return rows
+    return read_rows(name)[1]
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 from ..records import QUALIFIERS, Count
+from ..tables import read_rows
 from ..text import Analysis, Token
 from .numbers import Number, find_numbers
 
@@ -41,17 +41,8 @@ from .numbers import Number, find_numbers
 
 
 def _rows(name: str) -> list[list[str]]:
-    """Rows of a data table: '#' lines are notes, the first other line is the header."""
-    text = files("qpdp_nlp.data").joinpath(name).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    header = lines[0].split("\t")
-    rows = []
-    for line in lines[1:]:
-        cells = line.split("\t")
-        if len(cells) != len(header):
-            raise ValueError(f"{name}: expected {len(header)} columns, got {line!r}")
-        rows.append(cells)
-    return rows
+    """Rows of a data table (see :mod:`qpdp_nlp.tables`)."""
+    return read_rows(name)[1]
 
 
 def _alternation(words) -> str:

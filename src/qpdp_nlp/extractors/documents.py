@@ -34,26 +34,17 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.resources import files
 
 from ..records import Document
-from ..text import Analysis, normalize
+from ..tables import read_table
+from ..text import Analysis
 
 # --- tables ------------------------------------------------------------------------------------
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    """Rows of a TSV table in ``qpdp_nlp/data`` ('#' lines are its note; then a header)."""
-    text = files("qpdp_nlp.data").joinpath(name).read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    header = lines[0].split("\t")
-    rows = []
-    for ln in lines[1:]:
-        cells = ln.split("\t")
-        if len(cells) != len(header):
-            raise ValueError(f"{name}: expected {len(header)} columns, got {len(cells)}: {ln!r}")
-        rows.append({k: normalize(v.strip()) for k, v in zip(header, cells)})
-    return rows
+    """Rows of a data table, cells normalised (see :mod:`qpdp_nlp.tables`)."""
+    return read_table(name, normalise=True)
 
 
 @dataclass(frozen=True)

@@ -32,19 +32,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Optional
 
 from ..records import Person
+from ..tables import read_rows
 from ..text import Analysis
 
 # --- data --------------------------------------------------------------------------------------
 
 
 def _table(name: str) -> list[list[str]]:
-    text = files("qpdp_nlp.data").joinpath(name).read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return rows[1:]  # header
+    return read_rows(name)[1]
 
 
 @dataclass(frozen=True)

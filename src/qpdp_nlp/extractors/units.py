@@ -35,10 +35,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.resources import files
 from typing import Any
 
 from ..records import LEVELS, UNIT_TYPES, Place, Scope, Unit
+from ..tables import read_table
 from ..text import Analysis, normalize
 
 _FOLLOWS = ("place", "level_place", "number", "name", "none")
@@ -48,18 +48,8 @@ _ROLES = ("unit", "sub", "parent")
 # --- data tables ---------------------------------------------------------------------------------
 
 def _read_tsv(name: str) -> list[dict[str, str]]:
-    """Rows of a data table: '#' lines are the source note, the first other line the header."""
-    raw = (files("qpdp_nlp") / "data" / name).read_text(encoding="utf-8")
-    lines = [line for line in raw.splitlines() if line.strip() and not line.startswith("#")]
-    header = lines[0].split("\t")
-    rows = []
-    for line in lines[1:]:
-        cells = line.split("\t")
-        if len(cells) > len(header):
-            raise ValueError(f"{name}: more cells than columns {header} in {line!r}")
-        cells += [""] * (len(header) - len(cells))
-        rows.append({key: normalize(cell.strip()) for key, cell in zip(header, cells)})
-    return rows
+    """Rows of a data table, cells normalised, trailing empty cells optional."""
+    return read_table(name, normalise=True, pad=True)
 
 
 @dataclass(frozen=True)
