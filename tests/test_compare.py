@@ -201,6 +201,17 @@ def test_a_part_of_a_total_is_not_added_to_it():
     assert result.provenance["note"].tolist() == ["", "part of a total given before it"]
 
 
+def test_a_part_named_again_in_other_words_is_still_a_part():
+    text = "Huyện giao 142 công dân nhập ngũ, trong đó có 21 đảng viên. Hai mươi mốt tân binh là đảng viên."
+    counts = [Count(text="142 công dân", start=11, end=23, value=142, unit="công dân", indicator="enlisted"),
+              Count(text="21 đảng viên", start=46, end=58, value=21, unit="đảng viên", indicator="enlisted"),
+              Count(text="Hai mươi mốt tân binh", start=60, end=81, value=21, unit="tân binh",
+                    indicator="enlisted")]
+    result = run(ArticleRecord(article_id="a1", text=text, scope=BA_BE, report_year=2023, counts=counts))
+    assert cell(result)["value"] == 142
+    assert result.provenance["note"].tolist()[2] == "a part of the total given before it, repeated"
+
+
 @pytest.mark.parametrize("scope, by, kept", [
     (BA_BE, "district", True),
     (COMMUNE, "district", False),  # a commune's figure is not its district's

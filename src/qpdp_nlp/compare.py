@@ -304,9 +304,14 @@ def _one_article(key: tuple, article_id: str, rows: list[dict[str, Any]]) -> _Ar
     if all(parts):  # the total is in another cell (another measure): the parts stand alone
         parts = [False] * len(rows)
     taken: list[dict[str, Any]] = []
+    parts_seen: list[dict[str, Any]] = []
     for row, part in zip(rows, parts):
         row.update(used=False, note="")
         same = next((t for t in taken if agrees(row["value"], row["qualifier"], t["value"], t["qualifier"])), None)
+        if same is None and not percent and any(_same(row["value"], p["value"]) for p in parts_seen):
+            # A part named again in other words ("23 công dân" … "Hai mươi ba tân binh"): still a part.
+            row["note"] = "a part of the total given before it, repeated"
+            continue
         if same is not None:
             if same["qualifier"] and not row["qualifier"]:  # keep the exact figure, drop the rounded one
                 taken[taken.index(same)] = row
@@ -317,6 +322,7 @@ def _one_article(key: tuple, article_id: str, rows: list[dict[str, Any]]) -> _Ar
                     else "the same figure, rounded"
         elif part:
             row["note"] = "part of a total given before it"
+            parts_seen.append(row)
         elif percent and taken:
             row["note"] = "percentage: the first one in the article is taken"
         else:
