@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from .records import TOPICS
+from .tables import read_rows
 from .text import normalize
 
 MODEL_FORMAT = "qpdp-linear-tfidf/1"
@@ -280,14 +281,11 @@ def load_leads(shared: Path | None) -> list[Example]:
 
 def load_extra() -> list[Example]:
     """The project's own training examples (``data/classify_extra.tsv``)."""
-    table = files("qpdp_nlp").joinpath("data", EXTRA_DATA).read_text(encoding="utf-8")
-    rows = [line for line in table.splitlines() if line and not line.startswith("#")]
-    header = rows[0].split("\t")
+    header, rows = read_rows(EXTRA_DATA)
     if header != ["id", "is_defense", "topic", "text"]:
         raise ValueError(f"{EXTRA_DATA}: unexpected header {header}")
     out = []
-    for line in rows[1:]:
-        ident, flag, topic, text = line.split("\t")
+    for ident, flag, topic, text in rows:
         if flag not in ("0", "1"):
             raise ValueError(f"{EXTRA_DATA}: {ident}: is_defense must be 0 or 1")
         if (flag == "1") != (topic in DEFENSE_TOPICS):

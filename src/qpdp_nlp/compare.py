@@ -49,13 +49,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .records import INDICATORS
+from .tables import read_table
 from .text import normalize
 
 PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})
@@ -580,29 +580,14 @@ def _render_html(result: Comparison) -> str:
 @lru_cache(maxsize=1)
 def indicator_labels() -> dict[str, tuple[str, str]]:
     """indicator → (Vietnamese label, its main measure), from ``data/compare_labels.tsv``."""
-    text = files("qpdp_nlp").joinpath("data", "compare_labels.tsv").read_text(encoding="utf-8")
-    labels = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        key, label, unit = (line.split("\t") + ["", ""])[:3]
-        if key == "indicator":
-            continue
-        labels[key] = (label.strip(), unit.strip())
-    return labels
+    return {row["indicator"]: (row["label"].strip(), row["measure"].strip())
+            for row in read_table("compare_labels.tsv", pad=True)}
 
 
 @lru_cache(maxsize=1)
 def _measures() -> dict[str, str]:
-    text = files("qpdp_nlp").joinpath("data", "compare_measures.tsv").read_text(encoding="utf-8")
-    table = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        noun, measure = line.split("\t")
-        if noun != "noun":
-            table[normalize(noun).casefold()] = measure.strip()
-    return table
+    return {normalize(row["noun"]).casefold(): row["measure"].strip()
+            for row in read_table("compare_measures.tsv")}
 
 
 @lru_cache(maxsize=4096)

@@ -77,6 +77,7 @@ def lexicon() -> Lexicon:
     ranks = {_key(r[0]): r[0] for r in _table("persons_ranks.tsv")}
     titles = frozenset(_key(r[0]) for r in _table("persons_titles.tsv"))
     honorifics = {_key(r[0]): r[1] for r in _table("persons_honorifics.tsv")}
+    org_words = _table("persons_org_words.tsv")
     return Lexicon(
         ranks=ranks,
         titles=titles,
@@ -85,8 +86,8 @@ def lexicon() -> Lexicon:
         honorifics=honorifics,
         honorific_firsts=_firsts(honorifics),
         triggers=frozenset(seq[0] for seq in (*ranks, *titles, *honorifics)),
-        org_firsts=_firsts(_key(r[0]) for r in _table("persons_org_words.tsv")),
-        org_capitalised_only=frozenset(_key(r[0]) for r in _table("persons_org_words.tsv") if r[1] == "yes"),
+        org_firsts=_firsts(_key(r[0]) for r in org_words),
+        org_capitalised_only=frozenset(_key(r[0]) for r in org_words if r[1] == "yes"),
         surnames=frozenset(r[0] for r in _table("persons_surnames.tsv")),
     )
 

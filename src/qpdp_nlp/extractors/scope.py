@@ -21,11 +21,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from typing import Optional
 
 from .. import gazetteer as gz
 from ..records import TOPICS, Place, Scope
+from ..tables import read_rows
 from ..text import Analysis
 from . import places as places_mod
 
@@ -362,24 +362,15 @@ class TopicRules:
 
 @lru_cache(maxsize=1)
 def topic_rules() -> TopicRules:
-    path = files("qpdp_nlp") / "data" / "topic_rules.tsv"
+    header, cells = read_rows("topic_rules.tsv")
+    if header != ["topic", "weight", "pattern"]:
+        raise ValueError(f"topic_rules.tsv: header must be topic, weight, pattern; got {header}")
     rows: list[tuple[str, float, str]] = []
-    with path.open(encoding="utf-8") as fh:
-        header = None
-        for line in fh:
-            if not line.strip() or line.startswith("#"):
-                continue
-            cells = line.rstrip("\n").split("\t")
-            if header is None:
-                header = cells
-                if header != ["topic", "weight", "pattern"]:
-                    raise ValueError(f"topic_rules.tsv: header must be topic, weight, pattern; got {header}")
-                continue
-            topic, weight, pattern = cells
-            if topic != "defense" and topic not in TOPICS:
-                raise ValueError(f"topic_rules.tsv: unknown topic {topic!r}")
-            re.compile(pattern)  # fail on the row, not on the alternation
-            rows.append((topic, float(weight), pattern))
+    for topic, weight, pattern in cells:
+        if topic != "defense" and topic not in TOPICS:
+            raise ValueError(f"topic_rules.tsv: unknown topic {topic!r}")
+        re.compile(pattern)  # fail on the row, not on the alternation
+        rows.append((topic, float(weight), pattern))
     weights = {}
     parts = []
     for i, (topic, weight, pattern) in enumerate(rows):
