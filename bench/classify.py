@@ -24,11 +24,11 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from qpdp_nlp import classify
+from qpdp_nlp.classify import relevance as classify
 from qpdp_nlp.extractors import ORDER
 from qpdp_nlp.pipeline import Pipeline
 from qpdp_nlp.text import analyse
-from qpdp_nlp.training import default_shared
+from qpdp_nlp.classify.training import default_shared
 
 STARTUP_CODE = """
 import time
@@ -36,7 +36,7 @@ t0 = time.perf_counter()
 import qpdp_nlp, qpdp_nlp.pipeline, qpdp_nlp.text
 qpdp_nlp.text.words("Huyện ủy Ba Bể")  # any extraction starts underthesea (and so numpy)
 t1 = time.perf_counter()
-import qpdp_nlp.classify as c
+import qpdp_nlp.classify.relevance as c
 t2 = time.perf_counter()
 c.load_model(c.RELEVANCE_FILE); c.load_model(c.TOPIC_FILE)
 t3 = time.perf_counter()

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from qpdp_nlp import dataset
-from qpdp_nlp.batch import RunOptions, _keep_facts, run
+from qpdp_nlp.ingest.batch import RunOptions, _keep_facts, run
 from qpdp_nlp.cli import cli
 from qpdp_nlp.records import ArticleRecord, Count
 

@@ -16,7 +16,7 @@ from importlib.resources import files
 import pytest
 
 from conftest import SHARED
-from qpdp_nlp import classify
+from qpdp_nlp.classify import relevance as classify
 from qpdp_nlp.records import TOPICS, ArticleRecord
 from qpdp_nlp.text import analyse
 

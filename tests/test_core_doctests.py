@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["qpdp_nlp", "qpdp_nlp.pipeline", "qpdp_nlp.text", "qpdp_nlp.records", "qpdp_nlp.tables",
+MODULES = ["qpdp_nlp", "qpdp_nlp.pipeline", "qpdp_nlp.text", "qpdp_nlp.records", "qpdp_nlp.lexicons",
            "qpdp_nlp.extractors.persons"]
 
 

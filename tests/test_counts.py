@@ -186,7 +186,7 @@ ADVERSARIAL = {
 
 
 def _patterns() -> list[tuple[str, re.Pattern]]:
-    from qpdp_nlp import indicators
+    from qpdp_nlp.classify import indicators
 
     found = []
     for module in (numbers, counts, indicators):
@@ -202,8 +202,8 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
 
 # Patterns the extractor runs over a whole text; every other one is only ever matched at a
 # position (``pattern.match(text, pos)``), so that is how it is exercised here.
-SCANNERS = {"qpdp_nlp.extractors.numbers._SCAN", "qpdp_nlp.indicators._SYLLABLE",
-            "qpdp_nlp.indicators._CLAUSE_BREAK", "indicators._defence_terms()"}
+SCANNERS = {"qpdp_nlp.extractors.numbers._SCAN", "qpdp_nlp.classify.indicators._SYLLABLE",
+            "qpdp_nlp.classify.indicators._CLAUSE_BREAK", "indicators._defence_terms()"}
 _BASELINE = re.compile(r"[^\W\d_]+|\d+")
 
 

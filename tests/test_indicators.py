@@ -8,7 +8,7 @@ from importlib.resources import files
 
 import pytest
 
-from qpdp_nlp import indicators
+from qpdp_nlp.classify import indicators
 from qpdp_nlp.extractors import counts
 from qpdp_nlp.records import INDICATORS
 from qpdp_nlp.text import analyse

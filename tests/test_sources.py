@@ -13,7 +13,7 @@ import pytest
 import viscii  # noqa: F401  (registers the codec the tests encode with)
 
 from qpdp_nlp.errors import InputError
-from qpdp_nlp.sources import (
+from qpdp_nlp.ingest.sources import (
     Article,
     Fields,
     ReadOptions,

@@ -107,8 +107,8 @@ def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: 
       qpdp extract archive/ --out dataset --format duckdb --workers 2
       qpdp extract dump.jsonl.gz --text-field body --out dataset --engine dask --scheduler tcp://sched:8786
     """
-    from .batch import RunOptions, run
-    from .sources import Fields, ReadOptions
+    from .ingest.batch import RunOptions, run
+    from .ingest.sources import Fields, ReadOptions
 
     if out_dir is None and fmt not in (None, "jsonl"):
         raise click.UsageError("--format needs --out DIR (without it the output is JSON Lines)")
@@ -184,7 +184,7 @@ def train(model_dir: str | None, shared: str | None, only: tuple[str, ...]) -> N
       qpdp train
       qpdp train --only indicator --model-dir /tmp/models
     """
-    from .training import MODEL_DIR, default_shared, train_all
+    from .classify.training import MODEL_DIR, default_shared, train_all
 
     results = train_all(Path(model_dir) if model_dir else MODEL_DIR,
                         shared=Path(shared) if shared else default_shared(), only=list(only) or None)

@@ -55,7 +55,7 @@ from typing import Any
 import pandas as pd
 
 from .records import INDICATORS
-from .tables import read_table
+from .lexicons import read_table
 from .text import normalize
 
 PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})

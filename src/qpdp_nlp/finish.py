@@ -36,6 +36,6 @@ def finish(record: ArticleRecord, doc: Analysis, *, classify: bool = True) -> No
         for person in record.persons:
             if person.position and person.unit is None:
                 person.unit = unit_of_position(person.position, record.scope)
-    classify_fn = _hook(".classify", "classify") if classify else None
+    classify_fn = _hook(".classify.relevance", "classify") if classify else None
     if classify_fn is not None:
         classify_fn(record, doc)

@@ -35,7 +35,7 @@ from typing import Optional
 from collections.abc import Iterable
 
 from .text import normalize
-from .tables import read_table
+from .lexicons import read_table
 
 LEVELS = ("province", "district", "commune")
 ERAS = ("legacy", "2025")

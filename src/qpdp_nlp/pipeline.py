@@ -124,7 +124,7 @@ def extract_many(items: Iterable[ArticleInput]) -> Iterator[ArticleRecord]:
     """Extract from many articles lazily, in order.
 
     Each item is a text, a dict with ``text`` (and optional ``source``, ``title``, ``url``,
-    ``published``, ``meta``), or an object with those attributes (``qpdp_nlp.sources.Article``).
+    ``published``, ``meta``), or an object with those attributes (``qpdp_nlp.ingest.sources.Article``).
     """
     pipe = shared_pipeline()
     for item in items:

@@ -36,9 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from .records import INDICATORS, Count
-from .tables import read_rows
-from .text import Analysis
+from ..records import INDICATORS, Count
+from ..lexicons import read_rows
+from ..text import Analysis
 
 MODEL_FILE = "indicator.json"
 TRAINING_FILE = "indicator_training.tsv"
@@ -77,7 +77,7 @@ class _Cue:
 
 @lru_cache(maxsize=1)
 def _cues() -> tuple[_Cue, ...]:
-    from .extractors.counts import tables as count_tables
+    from ..extractors.counts import tables as count_tables
 
     groups: dict[str, set[str]] = {}
     for noun, group in count_tables().noun_group.items():
@@ -342,7 +342,7 @@ def training_examples() -> tuple[list[Context], list[str]]:
 
 def _unit_of(count_text: str) -> tuple[str | None, bool]:
     """The unit of a marked training count, read by the counts extractor's own rules."""
-    from .extractors.counts import read_unit
+    from ..extractors.counts import read_unit
 
     return read_unit(count_text)
 

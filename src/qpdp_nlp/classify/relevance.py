@@ -46,9 +46,9 @@ from typing import Any
 
 import numpy as np
 
-from .records import TOPICS
-from .tables import read_rows
-from .text import normalize
+from ..records import TOPICS
+from ..lexicons import read_rows
+from ..text import normalize
 
 MODEL_FORMAT = "qpdp-linear-tfidf/1"
 RELEVANCE_FILE = "relevance.json"

@@ -14,16 +14,16 @@ from typing import Any, Optional
 
 # name -> "module:function"; a trainer whose module does not exist yet is skipped.
 TRAINERS: dict[str, str] = {
-    "indicator": "qpdp_nlp.indicators:train",
-    "relevance": "qpdp_nlp.classify:train",
+    "indicator": "qpdp_nlp.classify.indicators:train",
+    "relevance": "qpdp_nlp.classify.relevance:train",
 }
 
-MODEL_DIR = Path(__file__).parent / "models"
+MODEL_DIR = Path(__file__).parents[1] / "models"
 
 
 def default_shared() -> Optional[Path]:
     """``../shared`` beside the checkout, when the package runs from one."""
-    candidate = Path(__file__).resolve().parents[3] / "shared"
+    candidate = Path(__file__).resolve().parents[4] / "shared"
     return candidate if candidate.is_dir() else None
 
 

@@ -22,7 +22,7 @@ How a number becomes a count (conventions of ``shared/GOLD_SCHEMA.md``):
    after "chỉ tiêu"/"mỗi huyện", or as the next item of an allocation list
    ("chỉ tiêu 170, Châu Đốc 80, ...").
 4. The qualifier comes from the words right before it (``count_qualifiers.tsv``), the indicator
-   from :mod:`qpdp_nlp.indicators`.
+   from :mod:`qpdp_nlp.classify.indicators`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..records import QUALIFIERS, Count
-from ..tables import read_rows
+from ..lexicons import read_rows
 from ..text import Analysis, Token
 from .numbers import Number, find_numbers
 
@@ -41,7 +41,7 @@ from .numbers import Number, find_numbers
 
 
 def _rows(name: str) -> list[list[str]]:
-    """Rows of a data table (see :mod:`qpdp_nlp.tables`)."""
+    """Rows of a data table (see :mod:`qpdp_nlp.lexicons`)."""
     return read_rows(name)[1]
 
 
@@ -493,7 +493,7 @@ def extract(doc: Analysis) -> list[Count]:
 
 def _fill_indicators(doc: Analysis, counts: list[Count]) -> None:
     try:
-        from ..indicators import indicators_for
+        from ..classify.indicators import indicators_for
     except ImportError:  # the indicator model is optional for the extractor
         for c in counts:
             c.indicator = "other"

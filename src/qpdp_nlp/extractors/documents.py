@@ -36,14 +36,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from ..records import Document
-from ..tables import read_table
+from ..lexicons import read_table
 from ..text import Analysis
 
 # --- tables ------------------------------------------------------------------------------------
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    """Rows of a data table, cells normalised (see :mod:`qpdp_nlp.tables`)."""
+    """Rows of a data table, cells normalised (see :mod:`qpdp_nlp.lexicons`)."""
     return read_table(name, normalise=True)
 
 

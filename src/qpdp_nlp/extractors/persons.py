@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..records import Person
-from ..tables import read_rows
+from ..lexicons import read_rows
 from ..text import Analysis
 
 # --- data --------------------------------------------------------------------------------------

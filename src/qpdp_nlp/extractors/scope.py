@@ -25,7 +25,7 @@ from typing import Optional
 
 from .. import gazetteer as gz
 from ..records import TOPICS, Place, Scope
-from ..tables import read_rows
+from ..lexicons import read_rows
 from ..text import Analysis
 from . import places as places_mod
 

@@ -38,7 +38,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..records import LEVELS, UNIT_TYPES, Place, Scope, Unit
-from ..tables import read_table
+from ..lexicons import read_table
 from ..text import Analysis, normalize
 
 _FOLLOWS = ("place", "level_place", "number", "name", "none")

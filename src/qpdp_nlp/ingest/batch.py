@@ -1,12 +1,12 @@
 """Archive-scale runs: streaming, parallel, incremental and crash-safe; local or Dask engine.
 
-Articles flow from the readers (:mod:`qpdp_nlp.sources`) in chunks to the workers (processes
+Articles flow from the readers (:mod:`qpdp_nlp.ingest.sources`) in chunks to the workers (processes
 that load the pipeline once each, or Dask workers), and back in input order to the driver, which
-marks near-duplicates (:mod:`qpdp_nlp.dedup`) and commits one *part* every ``batch_size``
+marks near-duplicates (:mod:`qpdp_nlp.ingest.dedup`) and commits one *part* every ``batch_size``
 articles. Nothing holds the whole input: memory is the chunks in flight plus one part.
 
 With an output folder (``--out DIR``) a part is ``OUT/<table>/<part>.parquet`` for every table
-of :mod:`qpdp_nlp.dataset`, and the manifest (:mod:`qpdp_nlp.manifest`) remembers which article
+of :mod:`qpdp_nlp.dataset`, and the manifest (:mod:`qpdp_nlp.ingest.manifest`) remembers which article
 is in which part. The commit protocol makes a run killed at any moment harmless:
 
 1. write each file of the part under a temporary name and rename it into place;
@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Optional, Union
 
-from .errors import InputError
+from ..errors import InputError
 from .sources import Article, ReadOptions, expand_paths, read_file, read_stdin
 
 MANIFEST_NAME = "manifest.sqlite"
@@ -123,7 +123,7 @@ class _Chunk:
 
 def _init_worker() -> None:
     """Load the pipeline (underthesea's model, lexicons, classifiers) once per worker process."""
-    from .pipeline import shared_pipeline
+    from ..pipeline import shared_pipeline
 
     shared_pipeline()("Huyện Ba Bể tổ chức lễ giao nhận quân.")
 
@@ -131,7 +131,7 @@ def _init_worker() -> None:
 def extract_chunk(articles: list[Article], with_signatures: bool = True) -> list[tuple]:
     """Extract each article: ``(record, signature, None)`` or ``(None, None, ErrorRow)``."""
     from .dedup import signature
-    from .pipeline import shared_pipeline
+    from ..pipeline import shared_pipeline
 
     pipe = shared_pipeline()
     out = []
@@ -196,7 +196,7 @@ class _Dask:
 
 
 # Imported once in the fork server, so each worker only loads the model files.
-_PRELOAD = ["underthesea", "qpdp_nlp.pipeline", "qpdp_nlp.finish", "qpdp_nlp.classify", "qpdp_nlp.dedup",
+_PRELOAD = ["underthesea", "qpdp_nlp.pipeline", "qpdp_nlp.finish", "qpdp_nlp.classify.relevance", "qpdp_nlp.ingest.dedup",
             "datasketch", *(f"qpdp_nlp.extractors.{kind}" for kind in ("places", "units", "persons", "counts",
                                                                          "documents", "scope"))]
 
@@ -282,7 +282,7 @@ def _keep_facts(record, options: RunOptions) -> bool:
 
 
 def _strip_facts(record) -> None:
-    from .records import FACT_TYPES
+    from ..records import FACT_TYPES
 
     for kind in FACT_TYPES:
         setattr(record, kind, [])
@@ -317,14 +317,14 @@ class _Sink:
 
     # the dataset folder's file layout
     def _files_of(self, part: str) -> list[Path]:
-        from .dataset import TABLE_NAMES
+        from ..dataset import TABLE_NAMES
 
         files = [self.out / name / f"{part}.parquet" for name in TABLE_NAMES]
         return files + [self.out / RECORDS_DIR / f"{part}.jsonl"]
 
     def recover(self) -> None:
         """Delete what a killed run left unrecorded, then finish any pending compaction."""
-        from .dataset import TABLE_NAMES
+        from ..dataset import TABLE_NAMES
 
         for path in self.manifest.unrecorded_files(self.out, TABLE_NAMES, (".parquet",)):
             path.unlink(missing_ok=True)
@@ -403,7 +403,7 @@ class _Sink:
             raise
 
     def _write_part(self, name: str, records: list, error_rows: list) -> None:
-        from .dataset import to_arrow, write_part
+        from ..dataset import to_arrow, write_part
 
         write_part(to_arrow(records, error_rows), self.out, name)
         if self.options.fmt == "jsonl":
@@ -415,7 +415,7 @@ class _Sink:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        from .dataset import TABLE_NAMES
+        from ..dataset import TABLE_NAMES
 
         m = self.manifest
         for old in m.dirty_parts():
@@ -437,7 +437,7 @@ class _Sink:
                 seq = m.next_part_seq()
                 new = f"part-{seq:06d}" if keep or keep_errors else None
                 if new is not None:
-                    from .dataset import write_part
+                    from ..dataset import write_part
 
                     write_part(tables, self.out, new)
                     old_records = self.out / RECORDS_DIR / f"{old}.jsonl"
@@ -458,7 +458,7 @@ class _Sink:
         forced rerun in another order would otherwise rewrite a part many times), then build what
         the format asks for from all the parts (not only this run's)."""
         if self.out is not None:
-            from . import dataset
+            from .. import dataset
 
             self.compact()
 
@@ -471,7 +471,7 @@ class _Sink:
         self.close()
 
     def _export_jsonl(self) -> None:
-        from . import dataset
+        from .. import dataset
 
         parts = self.manifest.parts()
         missing = [p for p in parts if not (self.out / RECORDS_DIR / f"{p}.jsonl").exists()]
@@ -526,7 +526,7 @@ def _export_csv(out: Path) -> None:
     import pyarrow.csv as pcsv
     import pyarrow.dataset as ds
 
-    from .dataset import SCHEMAS, TABLE_NAMES, _csv_ready
+    from ..dataset import SCHEMAS, TABLE_NAMES, _csv_ready
 
     for name in TABLE_NAMES:
         target = out / f"{name}.csv"
@@ -584,8 +584,8 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
     Returns the summary; its ``exit_code`` is 1 when some input failed. Bad inputs never stop the
     run: each becomes an ``errors`` row and one line on ``stderr``.
     """
-    from .pipeline import PIPELINE_VERSION, article_id
-    from .text import normalize
+    from ..pipeline import PIPELINE_VERSION, article_id
+    from ..text import normalize
 
     options = options or RunOptions()
     paths = list(paths)

@@ -10,9 +10,9 @@ A SQLite file, ``OUT/manifest.sqlite``, with
 ``parts``     the committed parts; ``dirty`` marks a part holding rows of an article that a later
               part re-extracted (``--force`` or a new pipeline version): it is rewritten without them
 ``errors``    the input errors already written, by (source, code), so a rerun does not repeat them
-``minhash`` / ``lsh``  the near-duplicate index (:mod:`qpdp_nlp.dedup`)
+``minhash`` / ``lsh``  the near-duplicate index (:mod:`qpdp_nlp.ingest.dedup`)
 
-The protocol (:mod:`qpdp_nlp.batch`): write a part's files under temporary names, rename them,
+The protocol (:mod:`qpdp_nlp.ingest.batch`): write a part's files under temporary names, rename them,
 then record the part and its articles in one transaction. A run killed anywhere leaves either a
 recorded part whose files are all in place, or files that no transaction recorded, which the next
 run deletes (:meth:`Manifest.unrecorded_files`) before it starts.

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 from urllib.parse import urlparse
 
-from .errors import InputError
+from ..errors import InputError
 
 DEFAULT_MAX_CHARS = 2_000_000
 

@@ -6,7 +6,7 @@ from importlib.resources import files
 
 import pytest
 
-from qpdp_nlp.tables import read_rows, read_table
+from qpdp_nlp.lexicons import read_rows, read_table
 
 TABLES = sorted(p.name for p in files("qpdp_nlp").joinpath("data").iterdir() if p.name.endswith(".tsv"))
 
