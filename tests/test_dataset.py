@@ -116,25 +116,28 @@ def test_every_fact_field_has_a_column(kind):
 
 def test_every_article_and_scope_field_has_a_column():
     columns = set(dataset.SCHEMAS["articles"].names)
-    scope = {f.name for f in dataclasses.fields(Scope)} - {"rule"}
+    scope = {f.name for f in dataclasses.fields(Scope)} - {"rule", "confidence"}
     article = {f.name for f in dataclasses.fields(ArticleRecord)} - set(FACT_TYPES) - {"scope", "text", "original_text"}
-    assert scope | article | {"scope_rule", "n_chars"} <= columns
+    assert scope | article | {"scope_rule", "scope_confidence", "n_chars"} <= columns
 
 
 # The schema is a contract with readers of the dataset: a change must be deliberate, here too.
 PINNED_SCHEMA = {
-    "articles": "article_id:s source:s title:s url:s published:s level:c province:s district:s "
-                "district_type:c commune:s province_code:s district_code:s commune_code:s lat:f lon:f "
-                "province_2025:s scope_rule:s report_year:i topic:c subtopic:s is_defense:b defense_probability:f "
-                "duplicate_of:s pipeline_version:s n_chars:i",
+    "articles": "article_id:s source:s title:s url:s published:s level:c province:s district:s district_type:c "
+                "commune:s province_code:s district_code:s commune_code:s lat:f lon:f province_2025:s "
+                "province_2025_code:s commune_code_2025:s defence_zone:s defence_zone_number:i successor_of:s "
+                "successor_of_code:s era:s era_evidence:s scope_confidence:f scope_rule:s report_year:i "
+                "report_year_rule:s report_year_confidence:f topic:c subtopic:s is_defense:b "
+                "defense_probability:f duplicate_of:s pipeline_version:s n_chars:i",
     "persons": "article_id:s index:i text:s start:i end:i rule:s rank:s name:s position:s unit:s",
-    "units": "article_id:s index:i text:s start:i end:i rule:s canonical:s type:c level:c place:s",
+    "units": "article_id:s index:i text:s start:i end:i rule:s canonical:s type:c level:c place:s parent:s",
     "counts": "article_id:s index:i text:s start:i end:i rule:s value:f qualifier:c unit:s indicator:c "
-              "is_percent:b upper:f denominator:f part_of_total:b",
-    "documents": "article_id:s index:i text:s start:i end:i rule:s kind:c number:s symbol:s year:i date:s "
-                 "issuer:s term:s title:s doc_id:s",
+              "is_percent:b upper:f denominator:f year:i indicator_rule:s indicator_confidence:f confidence:f "
+              "part_of_total:b",
+    "documents": "article_id:s index:i text:s start:i end:i rule:s kind:c number:s symbol:s year:i date:s issuer:s "
+                 "term:s title:s doc_id:s",
     "places": "article_id:s index:i text:s start:i end:i rule:s name:s type:c province:s district:s code:s "
-              "province_code:s district_code:s province_2025:s candidates:s",
+              "province_code:s district_code:s province_2025:s era:s code_2025:s candidates:s",
     "errors": "source:s code:s reason:s",
 }
 _ARROW_LETTER = {pa.string(): "s", pa.int64(): "i", pa.float64(): "f", pa.bool_(): "b",

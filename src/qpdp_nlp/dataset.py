@@ -135,15 +135,19 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _s("article_id"), _s("source"), _s("title"), _s("url"), _s("published"),
         _c("level", LEVELS), _s("province"), _s("district"), _c("district_type", DISTRICT_TYPES),
         _s("commune"), _s("province_code"), _s("district_code"), _s("commune_code"),
-        _f("lat"), _f("lon"), _s("province_2025"), _s("scope_rule"),
-        _i("report_year"), _c("topic", TOPICS), _s("subtopic"), _b("is_defense"), _f("defense_probability"),
+        _f("lat"), _f("lon"), _s("province_2025"), _s("province_2025_code"), _s("commune_code_2025"),
+        _s("defence_zone"), _i("defence_zone_number"), _s("successor_of"), _s("successor_of_code"),
+        _s("era"), _s("era_evidence"), _f("scope_confidence"), _s("scope_rule"),
+        _i("report_year"), _s("report_year_rule"), _f("report_year_confidence"), _c("topic", TOPICS), _s("subtopic"), _b("is_defense"), _f("defense_probability"),
         _s("duplicate_of"), _s("pipeline_version"), _i("n_chars"),
     ),
     "persons": (*_FACT_HEAD, _s("rank"), _s("name"), _s("position"), _s("unit")),
-    "units": (*_FACT_HEAD, _s("canonical"), _c("type", UNIT_TYPES), _c("level", LEVELS), _s("place")),
+    "units": (*_FACT_HEAD, _s("canonical"), _c("type", UNIT_TYPES), _c("level", LEVELS), _s("place"),
+              _s("parent")),
     "counts": (
         *_FACT_HEAD, _f("value"), _c("qualifier", QUALIFIERS), _s("unit"), _c("indicator", INDICATORS),
-        _b("is_percent"), _f("upper"), _f("denominator"),
+        _b("is_percent"), _f("upper"), _f("denominator"), _i("year"), _s("indicator_rule"),
+        _f("indicator_confidence"), _f("confidence"),
         _b("part_of_total"),  # derived: see part_of_total(); null when the record has no text
     ),
     "documents": (
@@ -152,7 +156,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "places": (
         *_FACT_HEAD, _s("name"), _c("type", PLACE_TYPES), _s("province"), _s("district"), _s("code"),
-        _s("province_code"), _s("district_code"), _s("province_2025"),
+        _s("province_code"), _s("district_code"), _s("province_2025"), _s("era"), _s("code_2025"),
         _s("candidates"),  # the candidate names joined with "|": a CSV cell holds no list
     ),
     "errors": (_s("source"), _s("code"), _s("reason")),
@@ -166,10 +170,11 @@ SCHEMAS: dict[str, pa.Schema] = {
 # Scope fields copied into ``articles`` under their own name (``rule`` becomes ``scope_rule``).
 _SCOPE_COLUMNS = (
     "level", "province", "district", "district_type", "commune", "province_code", "district_code",
-    "commune_code", "lat", "lon", "province_2025",
+    "commune_code", "lat", "lon", "province_2025", "province_2025_code", "commune_code_2025", "defence_zone",
+    "defence_zone_number", "successor_of", "successor_of_code", "era", "era_evidence",
 )
 _ARTICLE_FIELDS = (
-    "source", "title", "url", "published", "report_year", "topic", "subtopic", "is_defense",
+    "source", "title", "url", "published", "report_year", "report_year_rule", "report_year_confidence", "topic", "subtopic", "is_defense",
     "defense_probability", "duplicate_of", "pipeline_version",
 )
 
@@ -225,6 +230,7 @@ def article_row(record: ArticleRecord) -> dict[str, Any]:
     row.update({name: getattr(record, name) for name in _ARTICLE_FIELDS})
     row.update({name: getattr(record.scope, name) for name in _SCOPE_COLUMNS})
     row["scope_rule"] = record.scope.rule
+    row["scope_confidence"] = record.scope.confidence
     row["n_chars"] = len(record.text) if record.text else None
     return row
 

@@ -107,6 +107,7 @@ class Unit(Fact):
     type: Optional[str] = None
     level: Optional[str] = None
     place: Optional[str] = None
+    parent: Optional[str] = None  # canonical name of the unit this one is named inside ("Đảng ủy" of a zone)
 
 
 @dataclass(kw_only=True)
@@ -121,6 +122,10 @@ class Count(Fact):
     is_percent: bool = False
     upper: Optional[float] = None
     denominator: Optional[float] = None
+    year: Optional[int] = None  # the year the count's own sentence names, when it is not the article's
+    indicator_rule: Optional[str] = None  # how the indicator was chosen: "cue:<row>", "model", …
+    indicator_confidence: Optional[float] = None
+    confidence: Optional[float] = None  # of the whole comparison cell: scope × year × indicator
 
 
 @dataclass(kw_only=True)
@@ -152,6 +157,8 @@ class Place(Fact):
     province_code: Optional[str] = None
     district_code: Optional[str] = None
     province_2025: Optional[str] = None
+    era: Optional[str] = None  # "legacy" or "2025": the map the name was read on
+    code_2025: Optional[str] = None  # the 2025 commune code, where the place is a commune that exists then
     candidates: list[str] = field(default_factory=list)
 
 
@@ -170,6 +177,15 @@ class Scope:
     lat: Optional[float] = None
     lon: Optional[float] = None
     province_2025: Optional[str] = None
+    province_2025_code: Optional[str] = None
+    commune_code_2025: Optional[str] = None
+    defence_zone: Optional[str] = None  # "Ban Chỉ huy Phòng thủ khu vực N – <name>": the <name>
+    defence_zone_number: Optional[int] = None
+    successor_of: Optional[str] = None  # the legacy district a zone bears the name of (approximate)
+    successor_of_code: Optional[str] = None
+    era: Optional[str] = None  # "legacy" or "2025": the map the article is read on
+    era_evidence: Optional[str] = None  # "published", "dateline", "text:<cue>", …
+    confidence: Optional[float] = None
     rule: Optional[str] = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -206,6 +222,8 @@ class ArticleRecord:
     original_text: Optional[str] = None
     scope: Scope = field(default_factory=Scope)
     report_year: Optional[int] = None
+    report_year_rule: Optional[str] = None
+    report_year_confidence: Optional[float] = None
     topic: Optional[str] = None
     is_defense: Optional[bool] = None
     defense_probability: Optional[float] = None
