@@ -25,9 +25,8 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 
 from qpdp_nlp.classify import relevance as classify
-from qpdp_nlp.extractors import ORDER
+from qpdp_nlp.extractors import scope
 from qpdp_nlp.pipeline import Pipeline
-from qpdp_nlp.text import analyse
 from qpdp_nlp.classify.training import default_shared
 
 STARTUP_CODE = """
@@ -91,16 +90,8 @@ def run_time(pipe: Pipeline, texts: list[str], repeats: int = 3) -> dict[str, fl
 
 
 def rule_topic(pipe: Pipeline, text: str) -> str | None:
-    """The topic rules' answer; when another extractor fails on the text, scope runs on the
-    places alone (it is the only earlier output the topic rules need)."""
-    try:
-        return pipe.analyse(text).found["scope"].topic
-    except Exception as exc:  # noqa: BLE001 - a bench must not stop on another module's bug
-        print(f"pipeline failed ({type(exc).__name__}: {exc}); scope on places only", file=sys.stderr)
-        doc = analyse(text)
-        doc.found = {kind: [] for kind in ORDER}
-        doc.found["places"] = pipe.extractors["places"].extract(doc)
-        return pipe.scope.extract(doc).topic
+    """The topic rules' answer (they read the text alone)."""
+    return scope.rule_topic(pipe.analyse(text))
 
 
 def topic_policies(pipe: Pipeline, shared: Path) -> dict[str, dict[str, float]]:
@@ -126,7 +117,7 @@ def topic_policies(pipe: Pipeline, shared: Path) -> dict[str, dict[str, float]]:
     for _, text, topic in dev:
         doc = pipe.analyse(text)
         prediction = classify.predict(doc.text, title=doc.title)
-        rule = doc.found["scope"].topic
+        rule = scope.rule_topic(doc)
         gold.append(topic)
         model.append(prediction.topic)
         rules.append(rule or "none")

@@ -45,13 +45,12 @@ def main() -> None:
     corpus = Path(args.shared) / "corpus"
     arts = load_gold([corpus / "dev", corpus / "seed"])
     docs = [analyse(a.text, meta={"url": a.gold.get("url")}) for a in arts]
-    for doc in docs:
-        doc.found["places"] = places.extract(doc)
+    found = {id(doc): places.extract(doc) for doc in docs}
     print(f"{len(docs)} articles, {sum(len(d.text) for d in docs) / len(docs):.0f} characters on average")
 
     total = per_article_ms("places.extract", places.extract, docs, args.repeat)
     total += per_article_ms(
-        "scope.decide_scope", lambda d: scope.decide_scope(d, d.found["places"]), docs, args.repeat
+        "scope.decide_scope", lambda d: scope.decide_scope(d, found[id(d)]), docs, args.repeat
     )
     total += per_article_ms("scope.report_year", scope.report_year, docs, args.repeat)
     total += per_article_ms("scope.rule_topic", scope.rule_topic, docs, args.repeat)

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from qpdp_nlp.extractors import counts, numbers
+from qpdp_nlp.classify import indicators
+from qpdp_nlp.extractors import count_nouns, counts, numbers
 from qpdp_nlp.text import Analysis, analyse
 
 # sentence -> every count in it as (text, value, unit, qualifier)
@@ -99,7 +100,7 @@ NEGATIVE: list[str] = [
 def test_tables_load_and_validate():
     t = counts.tables()
     assert {"người", "tập thể", "cá nhân", "xã", "ngày", "ha"} <= set(t.noun_group)
-    assert set(t.noun_group.values()) <= counts.NOUN_GROUPS
+    assert set(t.noun_group.values()) <= count_nouns.NOUN_GROUPS
     assert t.qualifiers["hơn"] == "more_than" and t.qualifiers["gần như"] == "none"
     assert t.contexts["quân khu"] == "label" and t.contexts["số"] == "number_word"
     assert "gia nhập" in t.not_units and t.money["vnđ"] == "đồng"
@@ -132,6 +133,7 @@ def test_range_and_ratio_keep_their_other_part():
 def test_every_count_has_rule_indicator_and_span():
     doc = analyse("Năm nay, huyện giao 150 thanh niên nhập ngũ, đạt 100% chỉ tiêu; khen thưởng 3 tập thể.")
     found = counts.extract(doc)
+    indicators.fill_indicators(doc, found)
     assert len(found) == 3
     for c in found:
         assert doc.text[c.start:c.end] == c.text
@@ -189,7 +191,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     from qpdp_nlp.classify import indicators
 
     found = []
-    for module in (numbers, counts, indicators):
+    for module in (numbers, counts, count_nouns, indicators):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found.append((f"{module.__name__}.{name}", value))

@@ -9,7 +9,7 @@ from importlib.resources import files
 import pytest
 
 from qpdp_nlp.classify import indicators
-from qpdp_nlp.extractors import counts
+from qpdp_nlp.extractors import count_nouns, counts
 from qpdp_nlp.records import INDICATORS
 from qpdp_nlp.text import analyse
 
@@ -52,7 +52,7 @@ def _context(marked: str) -> indicators.Context:
     start = marked.index("⟦")
     end = marked.index("⟧") - 1
     plain = marked.replace("⟦", "").replace("⟧", "")
-    unit, is_percent = counts.read_unit(plain[start:end])
+    unit, is_percent = count_nouns.read_unit(plain[start:end])
     return indicators.context_of(plain, start, end, unit, is_percent)
 
 
@@ -116,4 +116,5 @@ def test_is_defence_text(text, expected):
 def test_counts_outside_defence_are_other():
     doc = analyse("Huyện hỗ trợ 360 triệu đồng cho 5 sản phẩm OCOP và 20 hộ dân trồng chè.")
     found = counts.extract(doc)
+    indicators.fill_indicators(doc, found)
     assert found and {c.indicator for c in found} == {"other"}

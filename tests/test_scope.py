@@ -14,8 +14,7 @@ from qpdp_nlp.text import analyse
 
 def run(text: str, url: str | None = None) -> scope.ScopeResult:
     doc = analyse(text, meta={"url": url})
-    doc.found["places"] = places.extract(doc)
-    return scope.extract(doc)
+    return scope.extract(doc, places.extract(doc))
 
 
 SCOPES = [

@@ -16,12 +16,21 @@ class Errors:
     E007 = "unsupported file type '{suffix}'; supported: {supported}"
     E008 = "malformed {what}: {detail}"
     E010 = "extraction failed: {detail}"
+    E011 = "shipped model {name} is missing from the installed package; run `qpdp train` (make model) or reinstall"
     E020 = "gold folder has no ID.txt/ID.json pairs: {path}"
     E021 = "gold file {name} is not valid JSON: {detail}"
 
 
 class QpdpError(Exception):
     """Base of every error the package raises on purpose."""
+
+
+class ModelMissing(QpdpError):
+    """A model file the pipeline needs is not installed: output would silently get worse."""
+
+    def __init__(self, name: str):
+        self.code = "E011"
+        super().__init__(Errors.E011.format(name=name))
 
 
 class InputError(QpdpError):

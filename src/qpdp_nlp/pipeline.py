@@ -1,5 +1,18 @@
 """The one extraction code path behind the API, the CLI, the batch engines and spaCy.
 
+The stages, each a plain call with its inputs and output in view (:meth:`Pipeline.__call__`)::
+
+    analyse(text) -> Analysis                       normalised text, words, sentences, metadata
+    places.extract(doc) -> places
+    units.extract(doc, places) -> units
+    persons.extract(doc) -> persons
+    counts.extract(doc) -> counts                   (indicator left None)
+    indicators.fill_indicators(doc, counts)         each count's indicator
+    documents.extract(doc) -> documents
+    scope.extract(doc, places, units) -> scope, report year, rule topic
+    units.fill_place(units, scope); units.assign_person_units(persons, scope)
+    relevance.classify(record, doc)                 is_defense, topic
+
 ``Pipeline`` loads what is heavy (underthesea's model, lexicons, matchers) once per process;
 ``extract`` and ``extract_many`` use a shared instance.
 """
@@ -12,7 +25,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Optional, Union
 
 from . import __version__
-from .extractors import ORDER
+from .classify import indicators, relevance
+from .extractors import counts, documents, persons, places, scope, units
 from .records import ArticleRecord
 from .text import Analysis, analyse
 
@@ -33,19 +47,11 @@ class Pipeline:
     """
 
     def __init__(self, *, classify: bool = True) -> None:
-        from importlib import import_module
-
-        self.extractors = {kind: import_module(f".extractors.{kind}", __package__) for kind in ORDER}
-        self.scope = import_module(".extractors.scope", __package__)
-        self.finish = import_module(".finish", __package__)
         self.classify = classify
 
     def analyse(self, text: str, *, title: Optional[str] = None, meta: Optional[dict] = None) -> Analysis:
-        doc = analyse(text, title=title, meta=meta)
-        for kind, module in self.extractors.items():
-            doc.found[kind] = module.extract(doc)
-        doc.found["scope"] = self.scope.extract(doc)
-        return doc
+        """Normalise ``text`` and attach its words and sentences: what every extractor reads."""
+        return analyse(text, title=title, meta=meta)
 
     def __call__(
         self,
@@ -62,8 +68,17 @@ class Pipeline:
         meta.setdefault("url", url)
         meta.setdefault("published", published)
         doc = self.analyse(text, title=title, meta=meta)
-        found = doc.found
-        scope_result = found["scope"]
+
+        found_places = places.extract(doc)
+        found_units = units.extract(doc, found_places)
+        found_persons = persons.extract(doc)
+        found_counts = counts.extract(doc)
+        indicators.fill_indicators(doc, found_counts)
+        found_documents = documents.extract(doc)
+        decided = scope.extract(doc, found_places, found_units)
+        units.fill_place(found_units, decided.scope)
+        units.assign_person_units(found_persons, decided.scope)
+
         record = ArticleRecord(
             article_id=article_id(doc.text),
             source=source,
@@ -72,17 +87,18 @@ class Pipeline:
             url=url,
             text=doc.text,
             original_text=None if doc.original == doc.text else doc.original,
-            scope=scope_result.scope,
-            report_year=scope_result.report_year,
-            topic=scope_result.topic,
-            persons=found["persons"],
-            units=found["units"],
-            counts=found["counts"],
-            documents=found["documents"],
-            places=found["places"],
+            scope=decided.scope,
+            report_year=decided.report_year,
+            topic=decided.topic,
+            persons=found_persons,
+            units=found_units,
+            counts=found_counts,
+            documents=found_documents,
+            places=found_places,
             pipeline_version=PIPELINE_VERSION,
         )
-        self.finish.finish(record, doc, classify=self.classify)
+        if self.classify:
+            relevance.classify(record, doc)
         return record
 
 

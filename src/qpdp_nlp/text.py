@@ -192,8 +192,7 @@ class Analysis:
     """One article on its way through the extractors.
 
     ``text`` is normalised; ``words`` and ``sentences`` point into it. ``meta`` holds what the
-    source said (title, url, published, site). ``found`` collects each extractor's facts under
-    its kind, in pipeline order, so a later extractor (scope) may read earlier ones.
+    source said (title, url, published, site).
     """
 
     text: str
@@ -202,7 +201,6 @@ class Analysis:
     sentences: list[Token]
     title: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-    found: dict[str, Any] = field(default_factory=dict)
 
     def sentence_at(self, offset: int) -> Token | None:
         """The sentence that contains ``offset`` (binary search)."""

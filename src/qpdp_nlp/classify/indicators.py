@@ -36,8 +36,11 @@ from typing import Any
 
 import numpy as np
 
-from ..records import INDICATORS, Count
+from ..errors import ModelMissing
+from ..extractors.count_nouns import read_unit
+from ..extractors.count_nouns import tables as count_tables
 from ..lexicons import read_rows
+from ..records import INDICATORS, Count
 from ..text import Analysis
 
 MODEL_FILE = "indicator.json"
@@ -77,7 +80,6 @@ class _Cue:
 
 @lru_cache(maxsize=1)
 def _cues() -> tuple[_Cue, ...]:
-    from ..extractors.counts import tables as count_tables
 
     groups: dict[str, set[str]] = {}
     for noun, group in count_tables().noun_group.items():
@@ -234,12 +236,12 @@ class _Model:
 
 
 @lru_cache(maxsize=1)
-def _model() -> _Model | None:
+def _model() -> _Model:
     path = files("qpdp_nlp").joinpath("models", MODEL_FILE)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None
+        raise ModelMissing(MODEL_FILE) from None
     return _Model(
         classes=tuple(data["classes"]),
         index={f: i for i, f in enumerate(data["features"])},
@@ -287,18 +289,20 @@ def classify(contexts: Sequence[Context], previous: Sequence[str] | None = None)
     pending = [i for i, d in enumerate(decided) if d is None]
     if pending:
         model = _model()
-        if model is None:
-            for i in pending:
-                decided[i] = allowed[i][0] if allowed[i] else "other"
-        else:
-            scores = _scores(model, [contexts[i] for i in pending])
-            for row, i in zip(scores, pending):
-                order = np.argsort(-row, kind="stable")
-                names = [model.classes[k] for k in order]
-                if allowed[i]:
-                    names = [n for n in names if n in allowed[i]] or names
-                decided[i] = names[0]
+        scores = _scores(model, [contexts[i] for i in pending])
+        for row, i in zip(scores, pending):
+            order = np.argsort(-row, kind="stable")
+            names = [model.classes[k] for k in order]
+            if allowed[i]:
+                names = [n for n in names if n in allowed[i]] or names
+            decided[i] = names[0]
     return [d or "other" for d in decided]
+
+
+def fill_indicators(doc: Analysis, counts: Sequence[Count]) -> None:
+    """The pipeline stage: set each count's ``indicator`` in place."""
+    for count, indicator in zip(counts, indicators_for(doc, counts)):
+        count.indicator = indicator
 
 
 def indicators_for(doc: Analysis, counts: Sequence[Count]) -> list[str]:
@@ -342,8 +346,6 @@ def training_examples() -> tuple[list[Context], list[str]]:
 
 def _unit_of(count_text: str) -> tuple[str | None, bool]:
     """The unit of a marked training count, read by the counts extractor's own rules."""
-    from ..extractors.counts import read_unit
-
     return read_unit(count_text)
 
 

@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ModelMissing
 from ..records import TOPICS
 from ..lexicons import read_rows
 from ..text import normalize
@@ -170,11 +171,12 @@ def _model_resource(name: str):
 
 
 @cache
-def load_model(name: str) -> LinearModel | None:
-    """The shipped model ``name`` (``relevance.json`` / ``topic.json``), or None if not built."""
+def load_model(name: str) -> LinearModel:
+    """The shipped model ``name`` (``relevance.json`` / ``topic.json``); a coded error when it is
+    missing, since classifying without it would silently leave every article unclassified."""
     resource = _model_resource(name)
     if not resource.is_file():
-        return None
+        raise ModelMissing(name)
     return LinearModel.from_dict(json.loads(resource.read_text(encoding="utf-8")))
 
 
@@ -206,12 +208,9 @@ def _decide(relevance: LinearModel, topic_model: LinearModel | None, lead: str) 
     return Prediction(False, p_defense, NOT_DEFENSE, subtopic, p_best)
 
 
-def predict(text: str, *, title: str | None = None) -> Prediction | None:
-    """Relevance and topic of one article (normalised text), or None when no model is shipped."""
-    relevance = load_model(RELEVANCE_FILE)
-    if relevance is None:
-        return None
-    return _decide(relevance, load_model(TOPIC_FILE), lead_of(text, title))
+def predict(text: str, *, title: str | None = None) -> Prediction:
+    """Relevance and topic of one article (normalised text)."""
+    return _decide(load_model(RELEVANCE_FILE), load_model(TOPIC_FILE), lead_of(text, title))
 
 
 # Topics whose rules (``extractors/scope.py``, ``data/topic_rules.tsv``) name the event by its
@@ -235,11 +234,9 @@ def combine_topic(prediction: Prediction, rule_topic: str | None) -> str:
 
 
 def classify(record, doc) -> None:
-    """The ``finish`` hook: fill ``is_defense``, ``defense_probability``, ``topic`` (rule topic
-    already in ``record.topic`` combined with the model's) and ``subtopic``."""
+    """The pipeline's last stage: fill ``is_defense``, ``defense_probability``, ``topic`` (rule
+    topic already in ``record.topic`` combined with the model's) and ``subtopic``."""
     prediction = predict(doc.text, title=doc.title)
-    if prediction is None:
-        return
     record.is_defense = prediction.is_defense
     record.defense_probability = round(prediction.defense_probability, 4)
     record.topic = combine_topic(prediction, record.topic)

@@ -1,9 +1,7 @@
-"""Extractors: one module per kind of fact, one signature.
+"""Extractors: one module per kind of fact.
 
-Each module exposes ``extract(doc: Analysis) -> list[Fact]``: a pure function of the normalised
-text, its words and sentences (and, for later stages, what earlier extractors put in
-``doc.found``), returning facts in order of appearance. The pipeline (``qpdp_nlp.pipeline``)
-runs them in the order of :data:`ORDER`.
+Each module exposes ``extract(doc: Analysis, ...) -> list[Fact]``: a pure function of the
+normalised text, its words and sentences, and of the earlier stages' facts it needs, passed as
+arguments (``units.extract(doc, places)``, ``scope.extract(doc, places, units)``). The order and
+the data flow are written out once, in :class:`qpdp_nlp.pipeline.Pipeline`.
 """
-
-ORDER = ("places", "units", "persons", "counts", "documents")

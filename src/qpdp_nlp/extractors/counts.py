@@ -21,8 +21,8 @@ How a number becomes a count (conventions of ``shared/GOLD_SCHEMA.md``):
    ordinary word follows (that word is the unit, or none when it is a verb: ``count_not_units.tsv``),
    after "chỉ tiêu"/"mỗi huyện", or as the next item of an allocation list
    ("chỉ tiêu 170, Châu Đốc 80, ...").
-4. The qualifier comes from the words right before it (``count_qualifiers.tsv``), the indicator
-   from :mod:`qpdp_nlp.classify.indicators`.
+4. The qualifier comes from the words right before it (``count_qualifiers.tsv``). The indicator
+   is a later stage (:mod:`qpdp_nlp.classify.indicators`): counts leave it None.
 """
 
 from __future__ import annotations
@@ -30,76 +30,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..records import QUALIFIERS, Count
-from ..lexicons import read_rows
+from ..records import Count
 from ..text import Analysis, Token
+from .count_nouns import noun_after as _noun_after
+from .count_nouns import tables
 from .numbers import Number, find_numbers
-
-# --- tables ------------------------------------------------------------------------------------
-
-
-def _rows(name: str) -> list[list[str]]:
-    """Rows of a data table (see :mod:`qpdp_nlp.lexicons`)."""
-    return read_rows(name)[1]
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
-@dataclass(frozen=True)
-class _Tables:
-    noun_group: dict[str, str]
-    noun_re: re.Pattern
-    glued_noun_re: re.Pattern
-    money: dict[str, str]
-    money_re: re.Pattern
-    qualifier_re: re.Pattern
-    qualifiers: dict[str, str]
-    contexts: dict[str, str]
-    not_units: frozenset[str]
-
-
-NOUN_GROUPS = frozenset(
-    ("people", "award", "admin", "org", "event", "content", "thing", "measure", "duration")
-)
-CONTEXT_KINDS = frozenset(("label", "date", "time", "age", "code", "number_word", "noun_before"))
-
-
-def _check(name: str, column: str, found: set[str], allowed) -> None:
-    unknown = found - set(allowed)
-    if unknown:
-        raise ValueError(f"{name}: unknown {column} {sorted(unknown)}; allowed: {sorted(allowed)}")
-
-
-@lru_cache(maxsize=1)
-def tables() -> _Tables:
-    nouns = {noun.lower(): group for noun, group in _rows("count_nouns.tsv")}
-    measure = [n for n, g in nouns.items() if g == "measure"]
-    money = {surface.lower(): unit for surface, unit in _rows("count_money.tsv")}
-    qualifiers = {phrase.lower(): q for phrase, q in _rows("count_qualifiers.tsv")}
-    contexts = {before.lower(): kind for before, kind in _rows("count_contexts.tsv")}
-    not_units = frozenset(row[0].lower() for row in _rows("count_not_units.tsv"))
-    _check("count_nouns.tsv", "group", set(nouns.values()), NOUN_GROUPS)
-    _check("count_qualifiers.tsv", "qualifier", set(qualifiers.values()), {*QUALIFIERS, "none"})
-    _check("count_contexts.tsv", "kind", set(contexts.values()), CONTEXT_KINDS)
-    word_end = r"(?![^\W_])"
-    return _Tables(
-        noun_group=nouns,
-        # a counted noun after the number: one space, or glued for measures ("75km")
-        noun_re=re.compile(r" (" + _alternation(nouns) + r")" + word_end, re.IGNORECASE),
-        glued_noun_re=re.compile(r"(" + _alternation(measure) + r")" + word_end, re.IGNORECASE),
-        money=money,
-        money_re=re.compile(r" ?(" + _alternation(money) + r")" + word_end, re.IGNORECASE),
-        # the qualifier is the last words of a short window before the number
-        qualifier_re=re.compile(r"(?:^|[\s(,;:\"“])(" + _alternation(qualifiers) + r") $", re.IGNORECASE),
-        qualifiers=qualifiers,
-        contexts=contexts,
-        not_units=not_units,
-    )
-
 
 # --- context patterns ----------------------------------------------------------------------------
 
@@ -125,7 +61,6 @@ _RATING_AFTER = re.compile(r" sao(?![^\W_])", re.IGNORECASE)
 _AMONG = re.compile(r" trong (?:tổng )?số (\S+)", re.IGNORECASE)
 # a number that starts a clause: after "(", ";", ":" or a line break
 _CLAUSE_START = re.compile(r"(?:^|[(;:\n•\-–]|\.)\s*$")
-_COORDINATOR = re.compile(r"(?:,| và| hoặc) ", re.IGNORECASE)
 _LIST_END = re.compile(r"\s*(?:[,;.)]|và |$)")
 _WORDLIKE = re.compile(r"[^\W\d_][^\W_]*(?:[ -][^\W\d_][^\W_]*)*")
 
@@ -217,26 +152,6 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     if q == "none":
         return None, start
     return q, start - len(window) + m.start(1)
-
-
-def _noun_after(text: str, pos: int) -> tuple[str, int] | None:
-    """The counted noun right after ``pos`` (with coordinated nouns of its group), and its end."""
-    t = tables()
-    m = t.noun_re.match(text, pos) or t.glued_noun_re.match(text, pos)
-    if m is None:
-        return None
-    noun_start, end = m.start(1), m.end(1)
-    group = t.noun_group[m.group(1).lower()]
-    if group in ("people", "admin", "award", "org"):
-        while True:
-            sep = _COORDINATOR.match(text, end)
-            if sep is None:
-                break
-            nxt = t.noun_re.match(text, sep.end() - 1)
-            if nxt is None or t.noun_group[nxt.group(1).lower()] != group:
-                break
-            end = nxt.end(1)
-    return text[noun_start:end], end
 
 
 def _reject_by_following(text: str, number: Number, unit: str | None) -> bool:
@@ -424,29 +339,6 @@ def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
-def read_unit(count_text: str) -> tuple[str | None, bool]:
-    """The unit and percent flag of a count written on its own ("hơn 180 học viên" -> "học viên").
-
-    >>> read_unit("gần 3 tỷ đồng"), read_unit("100% chỉ tiêu"), read_unit("145 chính thức")
-    (('đồng', False), ('%', True), ('chính thức', False))
-    """
-    t = tables()
-    numbers = find_numbers(count_text)
-    if not numbers:
-        return None, False
-    number = numbers[0]
-    if number.is_percent:
-        return "%", True
-    money = t.money_re.match(count_text, number.end)
-    if money is not None:
-        return t.money[money.group(1).lower()], False
-    noun = _noun_after(count_text, number.end)
-    if noun is not None:
-        return noun[0], False
-    rest = count_text[number.end:].strip()
-    return (rest or None), False
-
-
 def candidates(doc: Analysis) -> list[_Candidate]:
     """Counts before indicators: the rules of steps 1–3 of the module docstring."""
     found = []
@@ -486,17 +378,4 @@ def extract(doc: Analysis) -> list[Count]:
         )
         for c in found
     ]
-    if counts:
-        _fill_indicators(doc, counts)
     return counts
-
-
-def _fill_indicators(doc: Analysis, counts: list[Count]) -> None:
-    try:
-        from ..classify.indicators import indicators_for
-    except ImportError:  # the indicator model is optional for the extractor
-        for c in counts:
-            c.indicator = "other"
-        return
-    for c, indicator in zip(counts, indicators_for(doc, counts)):
-        c.indicator = indicator

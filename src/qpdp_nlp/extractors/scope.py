@@ -4,8 +4,7 @@
 >>> from qpdp_nlp.extractors import places
 >>> doc = analyse("Ba Bể tổng kết công tác quốc phòng\\n\\nNăm 2023, huyện Ba Bể đã hoàn thành "
 ...               "100% chỉ tiêu giao quân.")
->>> doc.found["places"] = places.extract(doc)
->>> result = extract(doc)
+>>> result = extract(doc, places.extract(doc))
 >>> (result.scope.level, result.scope.province, result.scope.district, result.report_year, result.topic)
 ('district', 'Bắc Kạn', 'Ba Bể', 2023, 'review')
 
@@ -19,12 +18,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
 from .. import gazetteer as gz
-from ..records import TOPICS, Place, Scope
+from ..records import TOPICS, Place, Scope, Unit
 from ..lexicons import read_rows
 from ..text import Analysis
 from . import places as places_mod
@@ -418,8 +418,6 @@ def rule_topic(doc: Analysis) -> str:
     return ranked[0][0]
 
 
-def extract(doc: Analysis) -> ScopeResult:
-    found = doc.found.get("places")
-    if found is None:
-        found = places_mod.extract(doc)
-    return ScopeResult(scope=decide_scope(doc, found), report_year=report_year(doc), topic=rule_topic(doc))
+def extract(doc: Analysis, places: Sequence[Place], units: Sequence[Unit] = ()) -> ScopeResult:
+    """The article's scope from the places it names, its report year and its rule topic."""
+    return ScopeResult(scope=decide_scope(doc, list(places)), report_year=report_year(doc), topic=rule_topic(doc))

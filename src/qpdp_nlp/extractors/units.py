@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from ..records import LEVELS, UNIT_TYPES, Place, Scope, Unit
+from ..records import LEVELS, UNIT_TYPES, Person, Place, Scope, Unit
 from ..lexicons import read_table
 from ..text import Analysis, normalize
 
@@ -583,7 +583,7 @@ def _same_unit(a: _Signature, b: _Signature) -> bool:
     return True
 
 
-def extract(doc: Analysis) -> list[Unit]:
+def extract(doc: Analysis, places: Sequence[Place] = ()) -> list[Unit]:
     """Each unit once, with the wording of its first mention (the gold convention): a later
     mention that names the same unit, fuller or shorter, is left out.
 
@@ -593,7 +593,7 @@ def extract(doc: Analysis) -> list[Unit]:
     ['UBND huyện Ba Bể', 'UBND xã', 'Ban CHQS huyện']
     """
     kept: list[tuple[Unit, _Signature]] = []
-    for unit, signature in _mentions(doc.text, doc.found.get("places") or ()):
+    for unit, signature in _mentions(doc.text, places):
         if not any(_same_unit(signature, earlier) for _, earlier in kept):
             kept.append((unit, signature))
     return [unit for unit, _ in kept]
@@ -683,6 +683,13 @@ def fill_place(units: list[Unit], scope: Scope) -> None:
     """
     for unit in units:
         _complete(unit, scope)
+
+
+def assign_person_units(persons: Sequence[Person], scope: Scope) -> None:
+    """Give each person whose position names a unit that unit's canonical name, in place."""
+    for person in persons:
+        if person.position and person.unit is None:
+            person.unit = unit_of_position(person.position, scope)
 
 
 def unit_of_position(position: str, scope: Scope) -> str | None:

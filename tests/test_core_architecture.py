@@ -1,0 +1,115 @@
+"""The house rules that keep the pipeline readable: no import cycles inside the package, and a
+missing model is a coded error rather than silently worse output."""
+
+from __future__ import annotations
+
+import ast
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from qpdp_nlp.errors import ModelMissing
+
+PACKAGE = Path(str(files("qpdp_nlp")))
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Modules of the package that ``path`` imports, at module level or inside functions."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            if not base.startswith("qpdp_nlp"):
+                continue
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("qpdp_nlp"))
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    # Importing a package runs its __init__, but a package importing its own submodules
+    # (re-exports) is not a cycle of the code that does the work.
+    return {
+        name: {m for m in _imports(path) if m in modules and m != name and not name.startswith(m + ".")}
+        for name, path in modules.items()
+    }
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_import_graph_is_acyclic():
+    cycle = _cycle(_graph())
+    assert cycle is None, " -> ".join(cycle)
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_counts_and_indicators_do_not_import_each_other():
+    graph = _graph()
+    assert "qpdp_nlp.classify.indicators" not in graph["qpdp_nlp.extractors.counts"]
+    assert "qpdp_nlp.extractors.counts" not in graph["qpdp_nlp.classify.indicators"]
+
+
+def test_a_missing_model_is_a_coded_error(monkeypatch, tmp_path):
+    from qpdp_nlp.classify import indicators, relevance
+
+    monkeypatch.setattr(relevance, "_model_resource", lambda name: tmp_path / name)
+    relevance.load_model.cache_clear()
+    try:
+        with pytest.raises(ModelMissing, match="qpdp train"):
+            relevance.predict("Lễ giao nhận quân năm 2025")
+    finally:
+        relevance.load_model.cache_clear()
+
+    monkeypatch.setattr(indicators, "MODEL_FILE", "no-such-model.json")
+    indicators._model.cache_clear()
+    try:
+        with pytest.raises(ModelMissing) as err:
+            indicators._model()
+        assert err.value.code == "E011"
+    finally:
+        indicators._model.cache_clear()
