@@ -6,15 +6,14 @@ Exit codes: 0 all went well, 1 some inputs failed, 2 usage errors (click's own).
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .atomic import atomic_open
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -31,16 +30,8 @@ def atomic_output(path: str | None, mode: str = "w"):
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode, encoding="utf-8") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, mode) as fh:
+        yield fh
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -133,41 +124,50 @@ def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: 
 
 
 @cli.command("eval")
-@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.argument("gold_paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--misses", "misses_field", default=None, metavar="FIELD",
-              help="Also print every miss of FIELD (e.g. persons_ranked, counts, units), or 'all'.")
-def eval_cmd(gold_dirs: tuple[str, ...], as_json: bool, misses_field: str | None) -> None:
-    """Score the pipeline against gold folders of ID.txt + ID.json pairs.
+              help="Also print every miss of FIELD (e.g. persons_ranked, counts, units, cells, "
+                   "context_indicator), or 'all'.")
+@click.option("--era", type=click.Choice(["2025", "legacy"]), default=None,
+              help="Only items published on/after 1 July 2025 (2025) or before it (legacy); "
+                   "items with no published date are left out of both.")
+def eval_cmd(gold_paths: tuple[str, ...], as_json: bool, misses_field: str | None, era: str | None) -> None:
+    """Score the pipeline against gold: folders of ID.txt + ID.json pairs, .jsonl scope labels
+    (or a folder of them) and .jsonl count contexts, each told apart by its fields.
 
-    Precision/recall/F1 per fact field and accuracy of scope, year, topic and the fields of
-    matched facts; the matching rules are in qpdp_nlp.evaluate's documentation.
+    Precision/recall/F1 per fact field and of the comparison cells (with the loss at each step
+    and what-if rates), accuracy of scope, year, topic and the fields of matched facts (also on
+    the post-reform items alone), and the indicator of each count context; the matching rules
+    are in qpdp_nlp.evaluate's documentation. Label pages have no fact gold: they count only in
+    the scope, year, topic and relevance fields.
 
     \b
     Example:
       qpdp eval ../shared/corpus/dev ../shared/corpus/seed
-      qpdp eval ../shared/corpus/dev --misses persons_ranked
+      qpdp eval ../shared/corpus/dev2 --era 2025 --misses cells
+      qpdp eval ../shared/corpus/scope
+      qpdp eval ../shared/corpus/indicators/contexts.jsonl --misses context_indicator
     """
     from .errors import QpdpError
-    from .evaluate import evaluate
+    from .evaluate import evaluate, miss_line
 
     try:
-        report, _ = evaluate(gold_dirs)
+        report, _ = evaluate(gold_paths, era=era)
     except QpdpError as exc:
         raise click.ClickException(str(exc)) from None
+    misses = [m for m in report.all_misses() if misses_field in ("all", m["field"])] if misses_field else []
     if as_json:
         data = report.to_dict()
         if misses_field:
-            data["misses"] = [m for m in report.misses if misses_field in ("all", m["field"])]
+            data["misses"] = misses
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(report.table())
-    if misses_field:
+    if misses:
         click.echo("")
-        for m in report.misses:
-            if misses_field in ("all", m["field"]):
-                click.echo(f"{m['field']:<16} {m['article']:<8} {m['kind']:<5} "
-                           f"{json.dumps(m['value'], ensure_ascii=False)}")
+    for m in misses:
+        click.echo(miss_line(m))
 
 
 @cli.command()

@@ -43,12 +43,9 @@ turned into a missing value.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +53,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from .atomic import atomic_path, write_lines
 from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord
 
 DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
@@ -411,27 +409,10 @@ def _tables_of(records_or_tables: Any, errors: Iterable[Any] = ()) -> dict[str, 
 
 # --- writers ---------------------------------------------------------------------------------
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-@contextmanager
 def _atomic_path(target: Path):
-    """Yield a temporary path beside ``target``; rename it onto ``target`` when the block ends well.
-
-    The temporary name starts with a dot, so readers of the folder (and pyarrow's dataset
-    discovery) skip it.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; the dataset is meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """A temporary path beside ``target``, renamed onto it when the block ends well
+    (:func:`qpdp_nlp.atomic.atomic_path`: hidden name, fsync, the same permissions for every file)."""
+    return atomic_path(target)
 
 
 def _write_parquet(table: pa.Table, target: Path) -> None:
@@ -481,8 +462,7 @@ def _write_duckdb(tables: Mapping[str, Any], target: Path) -> None:
     """``tables``: Arrow tables or pyarrow datasets (scanned lazily, so a large dataset streams)."""
     import duckdb
 
-    with _atomic_path(target) as tmp:
-        tmp.unlink()  # duckdb wants to create the file itself
+    with atomic_path(target, create=False) as tmp:  # duckdb wants to create the file itself
         con = duckdb.connect(str(tmp))
         try:
             for name in TABLE_NAMES:
@@ -506,8 +486,7 @@ def _create_views(con) -> None:
 
 
 def _write_jsonl(lines: Iterable[dict[str, Any]], target: Path) -> None:
-    with _atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(obj, ensure_ascii=False) + "\n" for obj in lines)
+    write_lines(target, (json.dumps(obj, ensure_ascii=False) for obj in lines))
 
 
 def write(records_or_tables: Any, out_dir: str | Path, fmt: str = "parquet", *,

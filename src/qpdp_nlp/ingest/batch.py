@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Optional, Union
 
+from ..atomic import atomic_path, write_lines
 from ..errors import InputError
 from .sources import Article, ReadOptions, expand_paths, read_file, read_stdin
 
@@ -196,7 +197,7 @@ class _Dask:
 
 
 # Imported once in the fork server, so each worker only loads the model files.
-_PRELOAD = ["underthesea", "qpdp_nlp.pipeline", "qpdp_nlp.finish", "qpdp_nlp.classify.relevance", "qpdp_nlp.ingest.dedup",
+_PRELOAD = ["underthesea", "qpdp_nlp.pipeline", "qpdp_nlp.classify.relevance", "qpdp_nlp.ingest.dedup",
             "datasketch", *(f"qpdp_nlp.extractors.{kind}" for kind in ("places", "units", "persons", "counts",
                                                                          "documents", "scope"))]
 
@@ -407,7 +408,7 @@ class _Sink:
 
         write_part(to_arrow(records, error_rows), self.out, name)
         if self.options.fmt == "jsonl":
-            _write_atomic_lines(self.out / RECORDS_DIR / f"{name}.jsonl",
+            write_lines(self.out / RECORDS_DIR / f"{name}.jsonl",
                                 (json.dumps(r.to_dict(), ensure_ascii=False) for r in records))
 
     def compact(self) -> None:
@@ -442,7 +443,7 @@ class _Sink:
                     write_part(tables, self.out, new)
                     old_records = self.out / RECORDS_DIR / f"{old}.jsonl"
                     if old_records.exists():
-                        _write_atomic_lines(self.out / RECORDS_DIR / f"{new}.jsonl",
+                        write_lines(self.out / RECORDS_DIR / f"{new}.jsonl",
                                             (line.rstrip("\n") for line in open(old_records, encoding="utf-8")
                                              if json.loads(line)["article_id"] in keep))
                 m.replace_part(old, new, seq, len(keep), len(keep_errors))
@@ -488,9 +489,9 @@ class _Sink:
                         for line in fh:
                             yield line.rstrip("\n")
 
-        _write_atomic_lines(self.out / dataset.JSONL_FILE, lines())
+        write_lines(self.out / dataset.JSONL_FILE, lines())
         errors = dataset.read(self.out, tables=["errors"], fmt="parquet")["errors"]
-        _write_atomic_lines(self.out / dataset.ERRORS_JSONL_FILE,
+        write_lines(self.out / dataset.ERRORS_JSONL_FILE,
                             (json.dumps(row, ensure_ascii=False) for row in
                              errors.astype(object).where(errors.notna(), None).to_dict("records")))
 
@@ -507,22 +508,10 @@ def _string_array(values: Iterable[str]):
     return pa.array(sorted(values), type=pa.string())
 
 
-def _write_atomic_lines(target: Path, lines: Iterable[str]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for line in lines:
-                fh.write(line + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _export_csv(out: Path) -> None:
     """``OUT/<table>.csv`` from the parts, batch by batch (the dataset's quoting: every valid
     value quoted, nulls bare)."""
+    import pyarrow as pa
     import pyarrow.csv as pcsv
     import pyarrow.dataset as ds
 
@@ -530,20 +519,14 @@ def _export_csv(out: Path) -> None:
 
     for name in TABLE_NAMES:
         target = out / f"{name}.csv"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
-        os.close(fd)
-        try:
+        with atomic_path(target) as tmp:
             plain = _csv_ready(SCHEMAS[name].empty_table()).schema
             quoting = pcsv.WriteOptions(quoting_style="all_valid")
             with pcsv.CSVWriter(tmp, plain, write_options=quoting) as writer:
                 folder = out / name
                 if folder.is_dir() and any(folder.glob("*.parquet")):
                     for batch in ds.dataset(str(folder), format="parquet", schema=SCHEMAS[name]).to_batches():
-                        writer.write_table(_csv_ready(__import__("pyarrow").Table.from_batches([batch])))
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+                        writer.write_table(_csv_ready(pa.Table.from_batches([batch])))
 
 
 # --- the run ---------------------------------------------------------------------------------
