@@ -113,3 +113,19 @@ def test_a_missing_model_is_a_coded_error(monkeypatch, tmp_path):
         assert err.value.code == "E011"
     finally:
         indicators._model.cache_clear()
+
+
+def test_pipeline_version_follows_data_and_models(tmp_path):
+    """A lexicon or model edit must change PIPELINE_VERSION, or batch reruns skip stale articles."""
+    from qpdp_nlp.pipeline import PIPELINE_VERSION, data_fingerprint
+
+    assert PIPELINE_VERSION.endswith("+" + data_fingerprint())
+    for folder in ("data", "models"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.tsv").write_text("x\n", encoding="utf-8")
+    before = data_fingerprint(tmp_path)
+    assert data_fingerprint(tmp_path) == before
+    (tmp_path / "data" / "a.tsv").write_text("y\n", encoding="utf-8")
+    edited = data_fingerprint(tmp_path)
+    (tmp_path / "models" / "b.json").write_text("{}", encoding="utf-8")
+    assert len({before, edited, data_fingerprint(tmp_path)}) == 3

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable, Iterator
+from importlib.resources import files
 from typing import Any, Optional, Union
 
 from . import __version__
@@ -30,7 +31,27 @@ from .extractors import counts, documents, persons, places, scope, units
 from .records import ArticleRecord
 from .text import Analysis, analyse
 
-PIPELINE_VERSION = __version__
+
+
+def data_fingerprint(root: Any = None) -> str:
+    """Eight hex digits of SHA-256 over every file of ``data/`` and ``models/`` (names and bytes).
+
+    Part of :data:`PIPELINE_VERSION`, so that a batch rerun after a lexicon or model edit redoes
+    the articles that edit may change instead of skipping them as done.
+    """
+    digest = hashlib.sha256()
+    root = files("qpdp_nlp") if root is None else root
+    for folder in ("data", "models"):
+        for entry in sorted(root.joinpath(folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                digest.update(f"{folder}/{entry.name}\0".encode())
+                digest.update(entry.read_bytes())
+                digest.update(b"\0")
+    return digest.hexdigest()[:8]
+
+
+# "<package version>+<data fingerprint>": the manifest of a batch run compares it per article.
+PIPELINE_VERSION = f"{__version__}+{data_fingerprint()}"
 
 
 def article_id(normalised_text: str) -> str:
