@@ -129,3 +129,21 @@ def test_pipeline_version_follows_data_and_models(tmp_path):
     edited = data_fingerprint(tmp_path)
     (tmp_path / "models" / "b.json").write_text("{}", encoding="utf-8")
     assert len({before, edited, data_fingerprint(tmp_path)}) == 3
+
+
+def test_categorical_columns_are_the_closed_sets_of_their_sources():
+    """A value list copied by hand drifts (three document kinds were once missing): each
+    categorical column must be exactly the set its producer declares."""
+    from qpdp_nlp import dataset, records
+    from qpdp_nlp.lexicons import read_table
+
+    def categories(table: str, column: str) -> set[str]:
+        (col,) = [c for c in dataset.TABLES[table] if c.name == column]
+        return set(col.categories)
+
+    assert categories("documents", "kind") == {r["kind"] for r in read_table("document_kinds.tsv", pad=True)}
+    assert categories("counts", "indicator") == set(records.INDICATORS)
+    assert categories("counts", "qualifier") == set(records.QUALIFIERS)
+    assert categories("units", "type") == set(records.UNIT_TYPES)
+    assert categories("articles", "level") == categories("units", "level") == set(records.LEVELS)
+    assert categories("articles", "topic") == set(records.TOPICS)

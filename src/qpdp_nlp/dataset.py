@@ -54,15 +54,15 @@ import pandas as pd
 import pyarrow as pa
 
 from .atomic import atomic_path, write_lines
+from .lexicons import read_rows
 from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord
 
 DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
 # the administrative word as the places extractor writes it (gazetteer's types, before and after 2025)
 PLACE_TYPES = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
-DOCUMENT_KINDS = (
-    "Nghị quyết", "Chỉ thị", "Kết luận", "Quy định", "Luật", "Pháp lệnh", "Nghị định", "Thông tư",
-    "Quyết định", "Kế hoạch", "Hướng dẫn", "Công văn", "Chiến lược", "Đề án", "Chương trình",
-)
+# The kinds the documents extractor knows: its table is the one list (a kind missing here would
+# turn a real value into a pandas/Arrow category warning and a null).
+DOCUMENT_KINDS = tuple(row[0] for row in read_rows("document_kinds.tsv", pad=True)[1])
 FORMATS = ("parquet", "csv", "duckdb", "jsonl")
 DUCKDB_FILE = "qpdp.duckdb"
 JSONL_FILE = "articles.jsonl"
@@ -444,10 +444,28 @@ def write_part(tables: Mapping[str, pa.Table], out_dir: str | Path, part_name: s
     return paths
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, tab, carriage return.
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
 def _csv_ready(table: pa.Table) -> pa.Table:
-    """Dictionary columns as plain strings: the CSV writer takes no dictionaries."""
+    """Dictionary columns as plain strings (the CSV writer takes no dictionaries), and every string
+    cell that starts like a formula prefixed with ``'`` (OWASP), so a spreadsheet shows it as text.
+
+    >>> _csv_ready(pa.table({"title": ["=HYPERLINK(1)", "Huyện Ba Bể", "-5", None]}))["title"].to_pylist()
+    ["'=HYPERLINK(1)", 'Huyện Ba Bể', "'-5", None]
+    """
+    import pyarrow.compute as pc
+
     fields = [pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) else f for f in table.schema]
-    return table.cast(pa.schema(fields))
+    table = table.cast(pa.schema(fields))
+    for i, f in enumerate(table.schema):
+        if pa.types.is_string(f.type) or pa.types.is_large_string(f.type):
+            column = table.column(i)
+            risky = pc.match_substring_regex(column, _FORMULA_START)
+            safe = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+            table = table.set_column(i, f, safe.cast(f.type))
+    return table
 
 
 def _write_csv(name: str, table: pa.Table, target: Path) -> None:
