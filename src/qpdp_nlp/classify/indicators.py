@@ -3,7 +3,9 @@
 >>> from qpdp_nlp.text import analyse
 >>> from qpdp_nlp.extractors import counts
 >>> doc = analyse("Năm nay, quân sự huyện tổ chức lễ giao quân cho 142 thanh niên lên đường nhập ngũ.")
->>> [(c.text, c.indicator) for c in counts.extract(doc)]
+>>> found = counts.extract(doc)
+>>> fill_indicators(doc, found)
+>>> [(c.text, c.indicator) for c in found]
 [('142 thanh niên', 'enlisted')]
 
 1. An article with fewer than two defence terms (``indicator_defence_terms.tsv``) is not about
@@ -39,6 +41,7 @@ import numpy as np
 from ..errors import ModelMissing
 from ..extractors.count_nouns import read_unit
 from ..extractors.count_nouns import tables as count_tables
+from ..extractors.numbers import fold
 from ..lexicons import read_rows
 from ..records import INDICATORS, Count
 from ..text import Analysis
@@ -93,7 +96,7 @@ def _cues() -> tuple[_Cue, ...]:
         if units != "*":
             names: set[str] = set()
             for u in units.lstrip("!").split("|"):
-                u = u.strip().lower()
+                u = fold(u.strip())
                 names |= groups[u[1:]] if u.startswith("@") else {u}
             unit_set = frozenset(names)
         cue_list = () if cues == "*" else tuple(
@@ -111,7 +114,7 @@ def _defence_terms() -> re.Pattern:
 
 @lru_cache(maxsize=1024)
 def _padded(phrase: str) -> str:
-    return f" {' '.join(_SYLLABLE.findall(phrase.lower()))} "
+    return f" {' '.join(_SYLLABLE.findall(fold(phrase)))} "
 
 
 def is_defence_text(text: str) -> bool:
@@ -155,12 +158,12 @@ def context_of(sentence: str, start: int, end: int, unit: str | None, is_percent
 
 
 def _syllables(text: str) -> list[str]:
-    return ["0" if s[0].isdigit() else s for s in _SYLLABLE.findall(text.lower())]
+    return ["0" if s[0].isdigit() else s for s in _SYLLABLE.findall(fold(text))]
 
 
 def features(ctx: Context) -> list[str]:
     """The classifier's features: unit, words left and right in the clause, the sentence's words."""
-    unit = (ctx.unit or "").lower()
+    unit = fold(ctx.unit or "")
     feats = ["u=pct" if ctx.is_percent else f"u={unit or '-'}"]
     if unit and " " in unit:
         feats.append(f"uh={unit.split()[0]}")
@@ -203,7 +206,7 @@ def cue_candidates(ctx: Context, previous: str = "") -> list[str]:
     Rows that name their units outrank rows that fire on any unit: "1.100 học sinh" in a sentence
     about "bồi dưỡng" is still ``qpan_students``.
     """
-    unit = "%" if ctx.is_percent else _head_unit((ctx.unit or "").lower())
+    unit = "%" if ctx.is_percent else _head_unit(fold(ctx.unit or ""))
     fired = _fire([ctx.clause, ctx.sentence, previous], unit)
     if not fired:
         return []
