@@ -147,3 +147,20 @@ def test_categorical_columns_are_the_closed_sets_of_their_sources():
     assert categories("units", "type") == set(records.UNIT_TYPES)
     assert categories("articles", "level") == categories("units", "level") == set(records.LEVELS)
     assert categories("articles", "topic") == set(records.TOPICS)
+
+
+@pytest.mark.parametrize("scope_conf, year_conf, own_year, indicator_conf, expected", [
+    (0.9, 0.8, None, 0.5, 0.36),
+    (0.9, 0.8, 2022, 0.5, 0.4275),   # a year in the count's own clause replaces the article's
+    (None, 0.8, None, 0.5, 0.4),     # a decision without confidence is left out
+    (None, None, None, None, None),  # nothing known: unknown, not low
+])
+def test_cell_confidence_is_the_product_of_its_decisions(scope_conf, year_conf, own_year, indicator_conf, expected):
+    from qpdp_nlp.pipeline import set_cell_confidence
+    from qpdp_nlp.records import ArticleRecord, Count, Scope
+
+    count = Count(text="5 người", start=0, end=7, value=5, year=own_year, indicator_confidence=indicator_conf)
+    record = ArticleRecord(article_id="x", scope=Scope(confidence=scope_conf), report_year_confidence=year_conf,
+                           counts=[count])
+    set_cell_confidence(record)
+    assert count.confidence == (pytest.approx(expected) if expected is not None else None)

@@ -12,6 +12,7 @@ The stages, each a plain call with its inputs and output in view (:meth:`Pipelin
     scope.extract(doc, places, units) -> scope, report year, rule topic
     units.fill_place(units, scope); units.assign_person_units(persons, scope)
     relevance.classify(record, doc)                 is_defense, topic
+    set_cell_confidence(record)                     each count's cell confidence
 
 ``Pipeline`` loads what is heavy (underthesea's model, lexicons, matchers) once per process;
 ``extract`` and ``extract_many`` use a shared instance.
@@ -120,7 +121,27 @@ class Pipeline:
         )
         if self.classify:
             relevance.classify(record, doc)
+        set_cell_confidence(record)
         return record
+
+
+# A year written in the count's own clause is read off the page, not inferred from the article.
+OWN_YEAR_CONFIDENCE = 0.95
+
+
+def set_cell_confidence(record: ArticleRecord) -> None:
+    """Each count's ``confidence``: the chance that its comparison cell (place, year, indicator)
+    is right, taken as the product of the three decisions' confidences, since an error in any
+    one of them puts the value in a wrong cell. A decision that gives no confidence is left out
+    of the product; with none at all the count's confidence stays None (unknown, not low)."""
+    for count in record.counts:
+        year_confidence = OWN_YEAR_CONFIDENCE if count.year is not None else record.report_year_confidence
+        factors = [f for f in (record.scope.confidence, year_confidence, count.indicator_confidence) if f is not None]
+        if factors:
+            product = 1.0
+            for f in factors:
+                product *= f
+            count.confidence = round(product, 4)
 
 
 _shared: Optional[Pipeline] = None
