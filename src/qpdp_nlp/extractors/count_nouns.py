@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from ..lexicons import read_rows
 from ..records import QUALIFIERS
-from .numbers import find_numbers
+from .numbers import find_numbers, fold
 
 # --- tables ------------------------------------------------------------------------------------
 
@@ -53,12 +53,12 @@ def _check(name: str, column: str, found: set[str], allowed) -> None:
 
 @lru_cache(maxsize=1)
 def tables() -> _Tables:
-    nouns = {noun.lower(): group for noun, group in _rows("count_nouns.tsv")}
+    nouns = {fold(noun): group for noun, group in _rows("count_nouns.tsv")}
     measure = [n for n, g in nouns.items() if g == "measure"]
-    money = {surface.lower(): unit for surface, unit in _rows("count_money.tsv")}
-    qualifiers = {phrase.lower(): q for phrase, q in _rows("count_qualifiers.tsv")}
-    contexts = {before.lower(): kind for before, kind in _rows("count_contexts.tsv")}
-    not_units = frozenset(row[0].lower() for row in _rows("count_not_units.tsv"))
+    money = {fold(surface): unit for surface, unit in _rows("count_money.tsv")}
+    qualifiers = {fold(phrase): q for phrase, q in _rows("count_qualifiers.tsv")}
+    contexts = {fold(before): kind for before, kind in _rows("count_contexts.tsv")}
+    not_units = frozenset(fold(row[0]) for row in _rows("count_not_units.tsv"))
     _check("count_nouns.tsv", "group", set(nouns.values()), NOUN_GROUPS)
     _check("count_qualifiers.tsv", "qualifier", set(qualifiers.values()), {*QUALIFIERS, "none"})
     _check("count_contexts.tsv", "kind", set(contexts.values()), CONTEXT_KINDS)
@@ -89,14 +89,14 @@ def noun_after(text: str, pos: int) -> tuple[str, int] | None:
     if m is None:
         return None
     noun_start, end = m.start(1), m.end(1)
-    group = t.noun_group[m.group(1).lower()]
+    group = t.noun_group[fold(m.group(1))]
     if group in ("people", "admin", "award", "org"):
         while True:
             sep = COORDINATOR.match(text, end)
             if sep is None:
                 break
             nxt = t.noun_re.match(text, sep.end() - 1)
-            if nxt is None or t.noun_group[nxt.group(1).lower()] != group:
+            if nxt is None or t.noun_group[fold(nxt.group(1))] != group:
                 break
             end = nxt.end(1)
     return text[noun_start:end], end
@@ -117,7 +117,7 @@ def read_unit(count_text: str) -> tuple[str | None, bool]:
         return "%", True
     money = t.money_re.match(count_text, number.end)
     if money is not None:
-        return t.money[money.group(1).lower()], False
+        return t.money[fold(money.group(1))], False
     noun = noun_after(count_text, number.end)
     if noun is not None:
         return noun[0], False

@@ -35,7 +35,7 @@ from ..records import Count
 from ..text import Analysis, Token
 from .count_nouns import noun_after as _noun_after
 from .count_nouns import tables
-from .numbers import Number, find_numbers
+from .numbers import Number, find_numbers, fold
 
 # --- context patterns ----------------------------------------------------------------------------
 
@@ -112,13 +112,13 @@ def _label_context(doc: _Words, start: int, contexts: dict[str, str]) -> str | N
     before = _words_before(doc, start)
     if not before or before[-1].end != start - 1 and before[-1].end != start:
         return None
-    last = before[-1].text.lower()
-    if len(before) == 2 and f"{before[0].text.lower()} {last}" in contexts:
-        return contexts[f"{before[0].text.lower()} {last}"]
+    last = fold(before[-1].text)
+    if len(before) == 2 and f"{fold(before[0].text)} {last}" in contexts:
+        return contexts[f"{fold(before[0].text)} {last}"]
     if last in contexts:
         return contexts[last]
     # a syllable-level check for multiword labels the tokenizer split differently
-    tail = doc.text[max(0, start - 24):start].lower()
+    tail = fold(doc.text[max(0, start - 24):start])
     for size in (3, 2):
         parts = tail.split()[-size:]
         if len(parts) == size and " ".join(parts) in contexts:
@@ -148,7 +148,7 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     m = t.qualifier_re.search(window)
     if m is None:
         return None, start
-    q = t.qualifiers[m.group(1).lower()]
+    q = t.qualifiers[fold(m.group(1))]
     if q == "none":
         return None, start
     return q, start - len(window) + m.start(1)
@@ -159,7 +159,7 @@ def _reject_by_following(text: str, number: Number, unit: str | None) -> bool:
     if _AGE_AFTER.match(text, end) or _RATING_AFTER.match(text, end):
         return True
     if unit is not None:
-        low = unit.lower()
+        low = fold(unit)
         if low == "năm" and (
             _ANNIVERSARY_AFTER.match(text, end)
             or _ANNIVERSARY_BEFORE.search(text, max(0, number.start - 16), number.start)
@@ -179,7 +179,7 @@ _YEAR_NOUN_BEFORE = re.compile(r"(?:\d|\b(?:hàng|mỗi|các|những|cả|trong|
 
 def _year_noun(text: str, number: Number, unit: str) -> bool:
     """A lone "năm" that is the noun "year", not five: "50 năm giải phóng", "hàng năm", "năm năm"."""
-    if tables().noun_group.get(unit.lower()) == "duration":
+    if tables().noun_group.get(fold(unit)) == "duration":
         return True
     return _YEAR_NOUN_BEFORE.search(text, max(0, number.start - 8), number.start) is not None
 
@@ -230,7 +230,7 @@ def _read(doc: _Words, number: Number):
         money = t.money_re.match(text, end)
         noun = _noun_after(text, end)
         if money is not None and (number.multiplier or noun is None or noun[1] <= money.end(1)):
-            unit = t.money[money.group(1).lower()]
+            unit = t.money[fold(money.group(1))]
             end = money.end(1)
             rule = "money"
         elif noun is not None:
@@ -239,23 +239,23 @@ def _read(doc: _Words, number: Number):
     if context == "noun_before" and unit is not None:
         context = None  # "chỉ tiêu 170 công dân": the noun after the number is the unit
     if context is not None and context != "noun_before" and rule != "money" and not (
-        context == "number_word" and unit is not None and t.noun_group.get(unit.lower()) != "duration"
+        context == "number_word" and unit is not None and t.noun_group.get(fold(unit)) != "duration"
     ):
         return _LABEL  # "Nghị quyết số 28 ngày 25/10/2013" is a label; "trong số 28 sản phẩm" a count
     if _reject_by_following(text, number, unit):
         return None
     if number.date_like and unit in (None, "%") and not number.is_percent:
         return None
-    if number.date_like and unit is not None and t.noun_group.get(unit.lower()) == "duration":
+    if number.date_like and unit is not None and t.noun_group.get(fold(unit)) == "duration":
         return None
-    if _is_year(number) and (unit is None or t.noun_group.get(unit.lower()) == "duration"):
+    if _is_year(number) and (unit is None or t.noun_group.get(fold(unit)) == "duration"):
         return None
-    if unit is not None and unit.lower() == "giờ":
+    if unit is not None and fold(unit) == "giờ":
         before = _words_before(doc, number.start, 1)
-        if before and before[-1].text.lower() in _CLOCK_BEFORE and qualifier is None:
+        if before and fold(before[-1].text) in _CLOCK_BEFORE and qualifier is None:
             return None
     if unit is not None:
-        if number.spelled and number.text.lower() == "năm" and _year_noun(text, number, unit):
+        if number.spelled and fold(number.text) == "năm" and _year_noun(text, number, unit):
             return None
 
         return _Candidate(number, start, end, unit, qualifier, rule)
@@ -277,14 +277,14 @@ def _read(doc: _Words, number: Number):
         return _Candidate(number, noun_start, end, text[noun_start:number.start].strip(), qualifier,
                           "noun_before")
     each = _EACH.search(text, max(0, number.start - 30), number.start)
-    if each is not None and each.group(1).strip().lower() in t.noun_group:
+    if each is not None and fold(each.group(1).strip()) in t.noun_group:
         return _Candidate(number, start, end, None, qualifier, "each")
     if _is_year(number):
         return None
     word = _word_at(doc, _skip_spaces(text, end)) if end < len(text) and text[end] == " " else None
     clause_start = clause_start or _CLAUSE_START.search(text[max(0, start - 3):start]) is not None
     if word is not None and _WORDLIKE.fullmatch(word.text) and not word.text[:1].isupper():
-        low = word.text.lower()
+        low = fold(word.text)
         if low in t.not_units or low.split()[0] in t.not_units:
             if clause_start:
                 return _Candidate(number, start, end, None, qualifier, "clause_start")

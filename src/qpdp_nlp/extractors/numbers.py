@@ -37,6 +37,25 @@ from typing import Union
 
 Value = Union[int, float]  # noqa: UP007 - a runtime alias, kept readable
 
+# --- case folding ----------------------------------------------------------------------------
+
+# Python's case-insensitive regexes also equate dotless ı, dotted İ and long ſ with i and s,
+# which ``str.lower`` leaves alone: "Có 100 cáı ghế" matched the noun "cái" and then missed the
+# table key "cái" (KeyError), "5 trıệu" lost its multiplier. Every key read from an
+# IGNORECASE match goes through ``fold``, and every table is keyed by ``fold`` (found by testing
+# each code point against the letters of the tables: these three are all).
+_FOLD = str.maketrans({"ı": "i", "İ": "i", "ſ": "s"})
+
+
+def fold(text: str) -> str:
+    """The key a case-insensitive match is looked up by: lower case, with ı/İ/ſ as i/s.
+
+    >>> fold("Trıệu"), fold("İT"), fold("ſố")
+    ('triệu', 'it', 'số')
+    """
+    return text.translate(_FOLD).lower()
+
+
 # --- spelled words ---------------------------------------------------------------------------
 
 # Digits 1..9 as words; the "bound" forms are only valid after mươi/mười/linh/lẻ.
@@ -173,7 +192,7 @@ def _read_cardinal(text: str, pos: int) -> _Reading | None:
         word_match = _WORD.match(text, cursor)
         if word_match is None or (cursor > pos and word_match.start(1) == cursor):
             break
-        word = word_match.group(1).lower()
+        word = fold(word_match.group(1))
         if word in _DIGIT_WORDS or word in _BOUND_DIGITS:
             digit = _DIGIT_WORDS.get(word) or _BOUND_DIGITS[word]
             if last in ("mươi", "mười"):
@@ -259,14 +278,14 @@ def _read_cardinal(text: str, pos: int) -> _Reading | None:
         spelled=first_is_word,
         multiplier=_largest_multiplier(text[pos:end]) if words else None,
         words=words,
-        only_word=text[pos:end].lower() if first_is_word and len(history) == 1 else None,
+        only_word=fold(text[pos:end]) if first_is_word and len(history) == 1 else None,
     )
 
 
 def _largest_multiplier(fragment: str) -> str | None:
     best, best_scale = None, 0
     for m in _WORD.finditer(fragment):
-        word = m.group(1).lower()
+        word = fold(m.group(1))
         if word in _MULTIPLIERS and _MULTIPLIERS[word] > best_scale:
             best, best_scale = word, _MULTIPLIERS[word]
     return best
