@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import pytest
 
-from qpdp_nlp.evaluate import Report, miss_line, score_cells
+from qpdp_nlp.evaluate import Report, locate, miss_line, score_cells
 from qpdp_nlp.records import ArticleRecord, Count, Scope
 
 TEXT = "Năm 2023, huyện Ba Bể giao 120 thanh niên nhập ngũ, đạt 100% chỉ tiêu."
@@ -42,7 +42,8 @@ def record(counts: list[Count], *, is_defense: bool = True, province: str = "B�
 
 def run(gold_counts: list[dict], rec: ArticleRecord, *, topic: str = "enlistment") -> Report:
     report = Report()
-    score_cells(report, "a", {"topic": topic, "scope": SCOPE, "report_year": 2023, "counts": gold_counts}, rec)
+    gold = {"topic": topic, "scope": SCOPE, "report_year": 2023, "counts": gold_counts}
+    score_cells(report, "a", gold, rec)
     return report
 
 
@@ -54,15 +55,18 @@ CASES = [
     ("no predicted count", [G_ENL], "enlistment", record([]), (0, 0, 1), {"missed": 1}),
     ("article predicted non-defence", [G_ENL], "enlistment", record([P_ENL()], is_defense=False),
      (0, 0, 1), {"missed": 1}),
-    ("province differs", [G_ENL], "enlistment", record([P_ENL()], province="Cao Bằng"), (0, 1, 1), {"scope": 1}),
-    ("commune differs", [G_ENL], "enlistment", record([P_ENL()], commune="Chợ Rã"), (0, 1, 1), {"scope": 1}),
+    ("province differs", [G_ENL], "enlistment", record([P_ENL()], province="Cao Bằng"), (0, 1, 1),
+     {"scope": 1}),
+    ("commune differs", [G_ENL], "enlistment", record([P_ENL()], commune="Chợ Rã"), (0, 1, 1),
+     {"scope": 1}),
     ("scope is the first failing step", [G_ENL], "enlistment",
      record([P_ENL("registration")], district=None, year=2024), (0, 1, 1), {"scope": 1}),
     ("year differs", [G_ENL], "enlistment", record([P_ENL()], year=2024), (0, 1, 1), {"year": 1}),
     ("count.year overrides report_year", [G_ENL], "enlistment", record([P_ENL(year=2023)], year=2024),
      (1, 0, 0), {}),
     ("count.year wrong", [G_ENL], "enlistment", record([P_ENL(year=2022)]), (0, 1, 1), {"year": 1}),
-    ("indicator differs", [G_ENL], "enlistment", record([P_ENL("registration")]), (0, 1, 1), {"indicator": 1}),
+    ("indicator differs", [G_ENL], "enlistment", record([P_ENL("registration")]), (0, 1, 1),
+     {"indicator": 1}),
     ("predicted other is only an FN", [G_ENL], "enlistment", record([P_ENL("other")]), (0, 0, 1),
      {"indicator": 1}),
     ("percent flag differs", [G_PCT], "enlistment",
@@ -83,7 +87,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("gold_counts,topic,rec,expected,loss", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("gold_counts,topic,rec,expected,loss", [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
 def test_cells(gold_counts, topic, rec, expected, loss):
     report = run(gold_counts, rec, topic=topic)
     t = report.tally("cells")
@@ -142,3 +147,14 @@ def test_cells_table_prints_loss_and_what_if():
     table = report.table()
     assert "loss at the first failing step" in table
     assert "what-if" in table and "scope+year right 1.000" in table
+
+
+@pytest.mark.parametrize("text,strings,spans", [
+    # a short gold count is not placed inside a longer one that contains it
+    ("có 120 thanh niên; Thoại Sơn 120.", ["120 thanh niên", "120"], [(3, 17), (29, 32)]),
+    ("có 120 thanh niên; Thoại Sơn 120.", ["120", "120 thanh niên"], [(29, 32), (3, 17)]),
+    # gold counts that do overlap keep the old rule (the k-th occurrence of all)
+    ("hơn 300 người", ["hơn 300 người", "300 người"], [(0, 13), (4, 13)]),
+])
+def test_locate_leaves_longer_gold_spans_alone(text, strings, spans):
+    assert locate(text, strings) == spans

@@ -74,6 +74,7 @@ def test_eval_dev2_cells_loss_adds_up():
     assert cells["recall"] <= rates[0] <= rates[1] <= rates[2] <= 1.0
     out = _eval(str(DEV2), "--misses", "cells")
     assert "loss at the first failing step" in out and "what-if" in out
-    listed = [w for w in map(str.split, out.splitlines()) if w[:1] == ["cells"] and w[2] in ("fn", "fp", "wrong")]
+    words = [line.split() for line in out.splitlines()]
+    listed = [w for w in words if w[:1] == ["cells"] and w[2] in ("fn", "fp", "wrong")]
     # one line per gold cell lost, plus one per spurious predicted cell
     assert len(listed) == cells["fn"] + loss["spurious"]

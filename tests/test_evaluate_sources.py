@@ -33,8 +33,8 @@ def label(id_: str, published: str | None, *, commune: str | None = None, year: 
     return {"id": id_, "url": f"https://example.vn/{id_}", "published": published, "title": f"Tin {id_}",
             "text": "Xã Hòa Bình ra quân huấn luyện dân quân năm 2025.", "is_defense": True,
             "topic": "militia", "report_year": year,
-            "scope": {"level": "commune" if commune else "province", "province": "Bắc Ninh", "district": None,
-                      "district_type": None, "commune": commune}}
+            "scope": {"level": "commune" if commune else "province", "province": "Bắc Ninh",
+                      "district": None, "district_type": None, "commune": commune}}
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
@@ -44,7 +44,8 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 def province_record(text: str, kwargs: dict[str, Any]) -> ArticleRecord:
     return ArticleRecord(article_id="x", source=kwargs["source"], text=normalize(text), is_defense=True,
-                         topic="militia", report_year=2025, scope=Scope(level="province", province="Bắc Ninh"))
+                         topic="militia", report_year=2025,
+                         scope=Scope(level="province", province="Bắc Ninh"))
 
 
 # --- era -------------------------------------------------------------------------------------------
@@ -131,7 +132,8 @@ def test_fact_folder_passes_url_and_published(tmp_path):
     def make(t: str, kw: dict[str, Any]) -> ArticleRecord:
         start = t.index("300")
         rec = province_record(t, kw)
-        rec.counts = [Count(text="300 thanh niên", start=start, end=start + 14, value=300, indicator="enlisted")]
+        rec.counts = [Count(text="300 thanh niên", start=start, end=start + 14, value=300,
+                            indicator="enlisted")]
         return rec
 
     pipe = StandIn(make)

@@ -34,9 +34,10 @@ Matching rules, field by field:
     exactly (both null counts as equal).
 ``counts`` / ``counts_value``
     Each gold count is located in the text (the k-th gold mention of a string is its k-th
-    occurrence). A predicted count matches a gold count when their spans overlap and the values
-    are equal (``counts_value``); ``counts`` also needs the unit (case-insensitive). A gold count
-    whose text is not in the article matches on value alone. One-to-one, greedy in text order.
+    occurrence as a whole word, not inside the span of a longer gold count). A predicted count
+    matches a gold count when their spans overlap and the values are equal (``counts_value``);
+    ``counts`` also needs the unit (case-insensitive). A gold count whose text is not in the
+    article matches on value alone. One-to-one, greedy in text order.
 ``count_qualifier`` / ``count_indicator``
     On value-matched counts, the share with the gold qualifier / indicator.
 ``documents``
@@ -515,17 +516,31 @@ def _same_value(a: Any, b: Any) -> bool:
 
 
 def locate(text: str, strings: list[str]) -> list[Optional[tuple[int, int]]]:
-    """Offsets of each string in ``text``; the k-th repeat of a string takes its k-th occurrence."""
-    seen: dict[str, int] = {}
-    spans: list[Optional[tuple[int, int]]] = []
-    for s in strings:
-        k = seen.get(s, 0)
-        seen[s] = k + 1
-        whole = [m.start() for m in _whole_word(s).finditer(text)] if s else []
-        if not whole:  # a gold string cut inside a word: fall back to any occurrence
-            whole = [m.start() for m in re.finditer(re.escape(s), text)] if s else []
-        spans.append((whole[k], whole[k] + len(s)) if k < len(whole) else None)
+    """Offsets of each string in ``text``; the k-th repeat of a string takes its k-th occurrence
+    not inside the span of a longer gold string ("120" is not the "120" of "120 thanh niên")."""
+    spans: list[Optional[tuple[int, int]]] = [None] * len(strings)
+    mentions: dict[str, list[int]] = {}
+    for i, s in enumerate(strings):
+        mentions.setdefault(s, []).append(i)
+    taken: list[tuple[int, int]] = []
+    for s in sorted(mentions, key=len, reverse=True):  # longer strings claim their places first
+        every = _occurrences(text, s)
+        free = [st for st in every if not any(_overlap((st, st + len(s)), t) for t in taken)]
+        for k, i in enumerate(mentions[s]):
+            # Gold counts that do overlap (rare) fall back to the k-th occurrence of all.
+            starts = free if k < len(free) else every
+            if k < len(starts):
+                spans[i] = (starts[k], starts[k] + len(s))
+                taken.append(spans[i])
     return spans
+
+
+def _occurrences(text: str, s: str) -> list[int]:
+    if not s:
+        return []
+    whole = [m.start() for m in _whole_word(s).finditer(text)]
+    # A gold string cut inside a word: fall back to any occurrence.
+    return whole or [m.start() for m in re.finditer(re.escape(s), text)]
 
 
 def _whole_word(s: str) -> re.Pattern[str]:
@@ -636,7 +651,8 @@ def pair_counts(gold: dict, rec: ArticleRecord):
 def _show_count(x: Any) -> dict[str, Any]:
     if isinstance(x, dict):
         return {k: v for k, v in x.items() if not k.startswith("_")}
-    return {"text": x.text, "value": x.value, "unit": x.unit, "qualifier": x.qualifier, "indicator": x.indicator}
+    return {"text": x.text, "value": x.value, "unit": x.unit, "qualifier": x.qualifier,
+            "indicator": x.indicator}
 
 
 def score_counts(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> None:
@@ -785,7 +801,9 @@ def score_cells(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> Non
         _score_cell_pair(report, aid, gold, rec, g, p)
 
 
-def _score_cell_pair(report: Report, aid: str, gold: dict, rec: ArticleRecord, g: dict[str, Any], p: Count) -> None:
+def _score_cell_pair(
+    report: Report, aid: str, gold: dict, rec: ArticleRecord, g: dict[str, Any], p: Count
+) -> None:
     gc = gold_cell(gold, g)
     pc = predicted_cell(rec, p)
     if gc is None:
@@ -811,7 +829,8 @@ def _cell_fn(report: Report, aid: str, text: str, gc: Cell, pc: Optional[Cell], 
         for name, fixed in WHAT_IF.items():
             if fixed.issuperset(faults):
                 report.cell_fixable[name] += 1
-    kind = "wrong" if pc is not None and pc.indicator not in (None, "other") and faults != ["missed"] else "fn"
+    paired_cell = pc is not None and pc.indicator not in (None, "other") and faults != ["missed"]
+    kind = "wrong" if paired_cell else "fn"  # "wrong": one FN and one FP
     report.miss("cells", aid, kind, {"text": text, "gold": gc.to_dict(),
                                      "pred": pc.to_dict() if pc else None, "step": faults[0]})
 
