@@ -1,6 +1,16 @@
 """The ``qpdp`` command: a thin door to the library.
 
-Exit codes: 0 all went well, 1 some inputs failed, 2 usage errors (click's own).
+Exit codes (``qpdp_nlp.ingest.batch.EXIT_*``, docs/batch.md):
+
+0  all went well
+1  some inputs failed (each has an errors row and one line on stderr)
+2  usage error (click's own)
+3  the output could not be written: disk full, read-only or missing folder, ``--out`` not a folder
+4  ``--out`` is locked by another run (after ``--wait-lock`` seconds)
+
+Error lines are ``qpdp: <source>: <reason>``, always one line: newlines, control characters and
+terminal escapes in names are shown escaped (``\\n``, ``\\x1b``), as are bytes of a file name that
+are not UTF-8 (``\\xff``).
 """
 
 from __future__ import annotations
@@ -77,11 +87,15 @@ def cli() -> None:
 @click.option("--min-defense-probability", type=click.FloatRange(0, 1), default=None, metavar="P",
               help="Write facts only for articles with defence probability >= P.")
 @click.option("--no-dedup", is_flag=True, help="Do not look for near-duplicate articles.")
+@click.option("--wait-lock", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+              help="With --out: wait this long for another run's lock on DIR, then exit 4.")
+@click.option("--timeout-per-article", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="Give up an article's extraction after this long (an errors row).")
 def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: str | None, fmt: str | None,
             workers: int | None, batch_size: int, engine: str, scheduler: str | None, force: bool,
             quiet: bool, log_json: bool, max_chars: int, text_field: str, id_field: str, title_field: str,
             date_field: str, url_field: str, only_defense: bool, min_defense_probability: float | None,
-            no_dedup: bool) -> None:
+            no_dedup: bool, wait_lock: float, timeout_per_article: float | None) -> None:
     """Extract facts from articles: .txt/.md, .html, .warc(.gz), .jsonl(.gz)/.json, .csv,
     .parquet files, folders (recursive), globs, or - for stdin.
 
@@ -89,7 +103,8 @@ def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: 
     DIR: the dataset as Parquet parts (and CSV, DuckDB or JSON Lines with --format), with a
     manifest so that a rerun extracts only new articles and a killed run loses nothing. A bad
     input gives an errors row and one line on stderr; the others are still extracted, and the
-    exit code is 1. See docs/batch.md.
+    exit code is 1. Exit 3: the output could not be written (disk full, read-only); exit 4:
+    another run holds --out (a lock; --wait-lock waits for it). See docs/batch.md.
 
     \b
     Example:
@@ -98,7 +113,8 @@ def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: 
       qpdp extract archive/ --out dataset --format duckdb --workers 2
       qpdp extract dump.jsonl.gz --text-field body --out dataset --engine dask --scheduler tcp://sched:8786
     """
-    from .ingest.batch import RunOptions, run
+    from .ingest.batch import EXIT_CANNOT_WRITE, OutputError, RunOptions, run
+    from .ingest.names import shown
     from .ingest.sources import Fields, ReadOptions
 
     if out_dir is None and fmt not in (None, "jsonl"):
@@ -113,12 +129,19 @@ def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: 
         read=ReadOptions(fields=Fields(text=text_field, id=id_field or None, title=title_field or None,
                                        date=date_field or None, url=url_field or None), max_chars=max_chars),
         only_defense=only_defense, min_defense_probability=min_defense_probability, with_text=not no_text,
-        dedup=not no_dedup)
-    if out_dir is None:
-        with atomic_output(output) as out:
-            summary = run(paths, options, output=out)
-    else:
-        summary = run(paths, options)
+        dedup=not no_dedup, wait_lock=wait_lock, timeout_per_article=timeout_per_article)
+    try:
+        if out_dir is None:
+            with atomic_output(output) as out:
+                summary = run(paths, options, output=out)
+        else:
+            summary = run(paths, options)
+    except OutputError as exc:
+        _warn(shown(str(exc)))
+        sys.exit(exc.exit_code)
+    except OSError as exc:  # -o FILE could not be written
+        _warn(shown(f"{output or 'stdout'}: cannot write: {exc.strerror or exc}"))
+        sys.exit(EXIT_CANNOT_WRITE)
     if summary.exit_code:
         sys.exit(summary.exit_code)
 

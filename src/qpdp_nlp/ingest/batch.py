@@ -34,24 +34,54 @@ True
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import itertools
 import json
 import multiprocessing
 import os
+import signal
+import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Optional, Union
 
 from ..atomic import atomic_path, write_lines
-from ..errors import InputError
+from ..errors import InputError, QpdpError
+from .names import shown, stored
 from .sources import Article, ReadOptions, expand_paths, read_file, read_stdin
 
 MANIFEST_NAME = "manifest.sqlite"
+LOCK_NAME = ".qpdp.lock"  # OUT/.qpdp.lock: flock-ed by the run that owns the folder
+
+# Exit codes of a run (the CLI's, documented in docs/batch.md)
+EXIT_OK = 0
+EXIT_INPUT_ERRORS = 1  # some inputs failed: each has an errors row and a line
+EXIT_USAGE = 2  # click's own
+EXIT_CANNOT_WRITE = 3  # the output could not be written (disk full, read-only, not a folder)
+EXIT_LOCKED = 4  # another run holds the output folder
+
+
+class OutputError(QpdpError):
+    """The run could not write its output; nothing half-written is left committed."""
+
+    exit_code = EXIT_CANNOT_WRITE
+
+
+class OutputLocked(OutputError):
+    """Another run holds the output folder's lock."""
+
+    exit_code = EXIT_LOCKED
+
+
+class ArticleTimeout(Exception):
+    """An article's extraction went over ``--timeout-per-article``."""
 RECORDS_DIR = "records"  # OUT/records/<part>.jsonl: full records, written for --format jsonl
 OUT_FORMATS = ("parquet", "csv", "duckdb", "jsonl")
 ENGINES = ("local", "dask")
@@ -79,6 +109,8 @@ class RunOptions:
     with_text: bool = True  # JSON Lines output only
     dedup: bool = True
     pipeline_version: Optional[str] = None  # None: the package's
+    wait_lock: float = 0.0  # seconds to wait for another run's lock on ``out`` (0: fail at once)
+    timeout_per_article: Optional[float] = None  # seconds of extraction per article (None: no limit)
 
 
 @dataclass
@@ -91,7 +123,7 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.errors else 0
+        return EXIT_INPUT_ERRORS if self.errors else EXIT_OK
 
     def to_dict(self) -> dict[str, Any]:
         rate = self.articles / self.seconds if self.seconds else 0.0
@@ -129,17 +161,54 @@ def _init_worker() -> None:
     shared_pipeline()("Huyện Ba Bể tổ chức lễ giao nhận quân.")
 
 
-def extract_chunk(articles: list[Article], with_signatures: bool = True) -> list[tuple]:
-    """Extract each article: ``(record, signature, None)`` or ``(None, None, ErrorRow)``."""
+@contextmanager
+def time_budget(seconds: Optional[float]) -> Iterator[bool]:
+    """Raise :class:`ArticleTimeout` in the block after ``seconds``; yields whether it can.
+
+    The budget is a ``SIGALRM`` timer (``setitimer``) in the process that extracts: a local worker
+    process, or the driver with one worker. The signal interrupts Python code between bytecodes,
+    and the ``re`` engine too, so a runaway regex is stopped. Signals only reach a process's main
+    thread: in a Dask worker thread the block runs to its end and the caller checks the time after.
+    """
+    usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield False
+        return
+
+    def on_alarm(signum, frame):
+        raise ArticleTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_chunk(articles: list[Article], with_signatures: bool = True,
+                  timeout: Optional[float] = None) -> list[tuple]:
+    """Extract each article: ``(record, signature, None)`` or ``(None, None, ErrorRow)``; an
+    article over ``timeout`` seconds gives an E010 error."""
     from .dedup import signature
     from ..pipeline import shared_pipeline
 
     pipe = shared_pipeline()
     out = []
     for art in articles:
+        started = time.monotonic()
         try:
-            rec = pipe(art.text, source=art.source, title=art.title, url=art.url, published=art.published,
-                       meta=art.meta)
+            with time_budget(timeout) as enforced:
+                rec = pipe(art.text, source=art.source, title=art.title, url=art.url,
+                           published=art.published, meta=art.meta)
+            if timeout and not enforced and time.monotonic() - started > timeout:
+                raise ArticleTimeout
+        except ArticleTimeout:
+            err = InputError(art.source, "E010", detail=f"over --timeout-per-article ({timeout:g} s)")
+            out.append((None, None, ErrorRow.of(err)))
+            continue
         except Exception as exc:  # one bad article must not stop the batch
             err = InputError(art.source, "E010", detail=f"{type(exc).__name__}: {exc}")
             out.append((None, None, ErrorRow.of(err)))
@@ -249,9 +318,9 @@ class Reporter:
 
     def error(self, row: ErrorRow) -> None:
         if self.log_json:
-            self.event("error", source=row.source, code=row.code, reason=row.reason)
+            self.event("error", source=stored(row.source), code=row.code, reason=stored(row.reason))
             return
-        line = f"qpdp: {row.source}: {row.reason}"
+        line = f"qpdp: {shown(row.source)}: {shown(row.reason)}"  # one line, whatever the name holds
         if self.progress is not None:
             self.progress.console.print(line, markup=False, highlight=False)
         else:
@@ -304,9 +373,11 @@ class _Sink:
         self.summary = summary
         self.output = output
         self._tmp = None
+        self._lock: Optional[OutputLock] = None
         if options.out is not None:
             self.out = Path(options.out)
             self.out.mkdir(parents=True, exist_ok=True)
+            self._lock = OutputLock(self.out, options.wait_lock)  # before the manifest and recovery
             self.manifest = Manifest(self.out / MANIFEST_NAME)
         else:
             self.out = None
@@ -385,6 +456,7 @@ class _Sink:
                                  record.duplicate_of)
                 if record.source:
                     m.forget_errors(record.source)
+                    record.source = stored(record.source)  # lossless in the manifest, UTF-8 from here
                 records.append(record)
             self.summary.articles += len(records)
             if self.out is None:
@@ -406,6 +478,7 @@ class _Sink:
     def _write_part(self, name: str, records: list, error_rows: list) -> None:
         from ..dataset import to_arrow, write_part
 
+        error_rows = [ErrorRow(stored(r.source), r.code, stored(r.reason)) for r in error_rows]
         write_part(to_arrow(records, error_rows), self.out, name)
         if self.options.fmt == "jsonl":
             write_lines(self.out / RECORDS_DIR / f"{name}.jsonl",
@@ -500,6 +573,52 @@ class _Sink:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+class OutputLock:
+    """An exclusive ``flock`` on ``OUT/.qpdp.lock`` for the whole run, so that two runs never
+    write one folder at once: the second waits up to ``wait`` seconds, then raises
+    :class:`OutputLocked`. The lock file holds the owner's pid (for the message). The kernel drops
+    the lock when its process dies, however it dies, so a killed run never blocks the next one; and
+    the next run's recovery, which deletes what no part owns, only runs under the lock, so it
+    only ever deletes the files of dead runs.
+    """
+
+    def __init__(self, out: Path, wait: float = 0.0) -> None:
+        self.path = out / LOCK_NAME
+        self.fh = open(self.path, "a+", encoding="ascii")
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            try:
+                fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = self._holder()
+                    self.fh.close()
+                    raise OutputLocked(f"{out}: the output folder is locked by another run{holder}; "
+                                       "try again when it ends, or give --wait-lock SECONDS") from None
+                time.sleep(min(0.1, max(deadline - time.monotonic(), 0.01)))
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"{os.getpid()}\n")
+        self.fh.flush()
+
+    def _holder(self) -> str:
+        try:
+            self.fh.seek(0)
+            pid = self.fh.read(32).strip()
+        except OSError:
+            return ""
+        return f" (pid {pid})" if pid.isdigit() else ""
+
+    def release(self) -> None:
+        if not self.fh.closed:
+            fcntl.flock(self.fh.fileno(), fcntl.LOCK_UN)
+            self.fh.close()
 
 
 def _string_array(values: Iterable[str]):
@@ -565,12 +684,29 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
     """Extract every article under ``paths`` (files, folders, globs, ``-``) as ``options`` says.
 
     Returns the summary; its ``exit_code`` is 1 when some input failed. Bad inputs never stop the
-    run: each becomes an ``errors`` row and one line on ``stderr``.
+    run: each becomes an ``errors`` row and one line on ``stderr``. Raises :class:`OutputLocked`
+    when another run holds ``options.out``, and :class:`OutputError` when the output cannot be
+    written (disk full, read-only): the parts committed before stay, the rest is redone next time.
     """
+    options = options or RunOptions()
+    try:
+        return _run(paths, options, output=output, stdin=stdin, stderr=stderr)
+    except OutputError:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        where = options.out if options.out is not None else "output"
+        if isinstance(exc, OSError) and exc.strerror:
+            detail = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+        else:
+            detail = str(exc)
+        raise OutputError(f"{where}: cannot write: {detail}") from exc
+
+
+def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]],
+         stdin, stderr: Optional[IO[str]]) -> RunSummary:
     from ..pipeline import PIPELINE_VERSION, article_id
     from ..text import normalize
 
-    options = options or RunOptions()
     paths = list(paths)
     if options.engine not in ENGINES:
         raise ValueError(f"unknown engine {options.engine!r}; use one of {', '.join(ENGINES)}")
@@ -585,7 +721,11 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
                         if (stderr or sys.stderr).isatty() else 0)
     reporter.event("start", paths=paths, out=str(options.out) if options.out else None, version=version,
                    engine=options.engine, workers=options.workers or os.cpu_count())
-    sink = _Sink(options, version, reporter, summary, output)
+    try:
+        sink = _Sink(options, version, reporter, summary, output)
+    except BaseException:
+        reporter.close()
+        raise
     executor = None
     bytes_read = [0]
     try:
@@ -635,7 +775,8 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
             reporter.event("part", **summary.to_dict())
 
         def dispatch(chunk: _Chunk) -> None:
-            future = executor.submit(extract_chunk, chunk.articles, options.dedup) if chunk.articles else None
+            future = (executor.submit(extract_chunk, chunk.articles, options.dedup, options.timeout_per_article)
+                      if chunk.articles else None)
             pending.append((chunk, future))
             collect(block=False)
 

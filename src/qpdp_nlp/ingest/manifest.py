@@ -10,6 +10,9 @@ A SQLite file, ``OUT/manifest.sqlite``, with
 ``parts``     the committed parts; ``dirty`` marks a part holding rows of an article that a later
               part re-extracted (``--force`` or a new pipeline version): it is rewritten without them
 ``errors``    the input errors already written, by (source, code), so a rerun does not repeat them
+
+A ``source`` is stored losslessly: as text, or as its bytes (a BLOB) when the file name is not
+UTF-8 (:func:`qpdp_nlp.ingest.names.db_key`).
 ``minhash`` / ``lsh``  the near-duplicate index (:mod:`qpdp_nlp.ingest.dedup`)
 
 The protocol (:mod:`qpdp_nlp.ingest.batch`): write a part's files under temporary names, rename them,
@@ -26,6 +29,8 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Optional
+
+from .names import db_key, from_db
 
 MANIFEST_FILE = "manifest.sqlite"
 
@@ -139,7 +144,8 @@ class Manifest:
         if old is not None and old[0] != part:
             self.db.execute("UPDATE parts SET dirty=1 WHERE name=?", (old[0],))
         self.db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (article_id, version, part, self.run_id, seen, source, duplicate_of))
+                        (article_id, version, part, self.run_id, seen,
+                         None if source is None else db_key(source), duplicate_of))
 
     def articles_in(self, part: str) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT article_id FROM articles WHERE part=?", (part,))}
@@ -149,22 +155,25 @@ class Manifest:
 
     # -- errors -----------------------------------------------------------------------------------
     def error_is_new(self, source: str, code: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM errors WHERE source=? AND code=?", (source, code)).fetchone()
+        row = self.db.execute("SELECT 1 FROM errors WHERE source=? AND code=?",
+                              (db_key(source), code)).fetchone()
         return row is None
 
     def record_error(self, source: str, code: str, part: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO errors VALUES (?, ?, ?)", (source, code, part))
+        self.db.execute("INSERT OR IGNORE INTO errors VALUES (?, ?, ?)", (db_key(source), code, part))
 
     def forget_errors(self, source: str) -> None:
         """The input now reads well: its old error rows go (their parts are rewritten without them)."""
-        parts = [r[0] for r in self.db.execute("SELECT DISTINCT part FROM errors WHERE source=?", (source,))]
+        key = db_key(source)
+        parts = [r[0] for r in self.db.execute("SELECT DISTINCT part FROM errors WHERE source=?", (key,))]
         if parts:
-            self.db.execute("DELETE FROM errors WHERE source=?", (source,))
+            self.db.execute("DELETE FROM errors WHERE source=?", (key,))
             self.db.executemany("UPDATE parts SET dirty=1 WHERE name=?", [(p,) for p in parts])
 
     def errors_in(self, part: str) -> set[tuple[str, str]]:
+        """(source, code) of the part's error rows, the source as the dataset stores it."""
         rows = self.db.execute("SELECT source, code FROM errors WHERE part=?", (part,))
-        return {(r[0], r[1]) for r in rows}
+        return {(from_db(r[0]), r[1]) for r in rows}
 
     # -- parts ------------------------------------------------------------------------------------
     def next_part_seq(self) -> int:

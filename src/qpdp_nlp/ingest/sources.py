@@ -21,13 +21,16 @@ Formats, by suffix: ``.txt``/``.md`` (one article per file, title on the first l
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import datetime as dt
 import glob
 import gzip
 import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 import zlib
@@ -263,11 +266,41 @@ def _site(url: Optional[str]) -> Optional[str]:
         return None
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def iso_date(value: Optional[str]) -> Optional[str]:
+    """A publication date as ``YYYY-MM-DD`` (from ISO 8601, with or without a time, or the
+    Vietnamese ``dd/mm/yyyy``); anything else is not a date and gives None, so no free text
+    (``=HYPERLINK(…)``) reaches the ``published`` column.
+
+    >>> iso_date("2024-02-15T08:30:00+07:00"), iso_date("15/2/2024"), iso_date("=1+2"), iso_date("2024-13-01")
+    ('2024-02-15', '2024-02-15', None, None)
+    """
+    if not value:
+        return None
+    value = value.strip()
+    match = _ISO_DATE.fullmatch(value)
+    if match:
+        y, m, d = (int(g) for g in match.groups())
+    else:
+        match = _VN_DATE.fullmatch(value)
+        if not match:
+            return None
+        d, m, y = (int(g) for g in match.groups())
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
 def _article(text: str, source: str, options: ReadOptions, **kw) -> Article:
     _check_size(text, source, options)
     if not text.strip():
         raise InputError(source, "E001")
     url = kw.get("url")
+    kw["published"] = iso_date(kw.get("published"))
     meta = kw.pop("meta", None) or {}
     if url and "site" not in meta:
         meta["site"] = _site(url)
@@ -355,45 +388,113 @@ def read_html_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator
     yield from read_html_bytes(data, str(path), options)
 
 
+_GZIP_MEMBER = b"\x1f\x8b\x08"
+_WARC_LINE = re.compile(rb"(?:^|\n)(WARC/1\.[01]\r?\n)")
+_SCAN_BLOCK = 1 << 20
+
+
+def _next_record_start(stream, start: int, gzipped: bool) -> Optional[int]:
+    """The offset of the first record start at or after ``start``: a gzip member's magic bytes, or
+    a ``WARC/1.x`` line. Read in bounded blocks."""
+    stream.seek(start)
+    offset, tail = start, b""
+    while True:
+        block = stream.read(_SCAN_BLOCK)
+        if not block:
+            return None
+        data = tail + block
+        base = offset - len(tail)
+        if gzipped:
+            at = data.find(_GZIP_MEMBER)
+            found = None if at < 0 else at
+        else:
+            match = _WARC_LINE.search(data, 1 if base > 0 and base == start else 0) if data else None
+            found = None if match is None else match.start(1)
+        if found is not None and base + found >= start:
+            return base + found
+        offset += len(block)
+        tail = data[-16:]
+
+
+class _Misaligned(Exception):
+    """warcio found no blank line where a record should end: its Content-Length is wrong."""
+
+
+def _warc_record(record, name: str, options: ReadOptions) -> Iterator[SourceItem]:
+    """The article of one WARC record, or nothing when it is not an HTML response."""
+    if record.rec_type != "response":
+        return
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    http = record.http_headers
+    ctype = (http.get_header("Content-Type") if http else None) or ""
+    if "html" not in ctype.lower():
+        return
+    if http is not None and not http.get_statuscode().startswith("2"):
+        return
+    charset = None
+    match = re.search(r"charset=([A-Za-z0-9_-]+)", ctype)
+    if match:
+        charset = match.group(1)
+    try:
+        payload = record.content_stream().read(options.max_chars * 8 + 1)
+        if len(payload) > options.max_chars * 8:
+            raise InputError(name, "E006", size=f"over {options.max_chars}", limit=options.max_chars)
+        yield html_article(_decode_html(payload, name, charset), name, options, url=url)
+    except InputError as err:
+        yield err
+    except Exception as exc:  # a broken gzip member or chunked body inside one record
+        yield InputError(name, "E008", what="WARC record", detail=f"{type(exc).__name__}: {exc}")
+
+
 def read_warc_stream(stream, source: str, options: ReadOptions) -> Iterator[SourceItem]:
     """Every HTML response of a WARC file; other records (requests, metadata, images) are skipped.
 
-    A record that cannot be parsed ends the file (the rest cannot be found reliably) with one
-    error naming the record's number.
+    A record that cannot be parsed (a broken header or gzip member, a Content-Length that runs
+    into the next record) gives one error naming its number, and reading goes on at the next
+    record start found after the last good record (the next gzip member of a ``.warc.gz``, the
+    next ``WARC/1.x`` line of a ``.warc``), so the good records after a bad one are kept. A
+    stream that cannot seek (a pipe) ends at the first bad record.
     """
     from warcio.archiveiterator import ArchiveIterator
 
     number = 0
     try:
-        for record in ArchiveIterator(stream):
-            number += 1
-            if record.rec_type != "response":
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            name = f"{source}#{number}"
-            http = record.http_headers
-            ctype = (http.get_header("Content-Type") if http else None) or ""
-            if "html" not in ctype.lower():
-                continue
-            if http is not None and not http.get_statuscode().startswith("2"):
-                continue
-            charset = None
-            match = re.search(r"charset=([A-Za-z0-9_-]+)", ctype)
-            if match:
-                charset = match.group(1)
-            try:
-                payload = record.content_stream().read(options.max_chars * 8 + 1)
-                if len(payload) > options.max_chars * 8:
-                    raise InputError(name, "E006", size=f"over {options.max_chars}", limit=options.max_chars)
-                yield html_article(_decode_html(payload, name, charset), name, options, url=url)
-            except InputError as err:
-                yield err
-            except Exception as exc:  # a broken gzip member or chunked body inside one record
-                yield InputError(name, "E008", what="WARC record", detail=f"{type(exc).__name__}: {exc}")
-    except Exception as exc:  # warcio.ArchiveLoadFailed, gzip/zlib errors, truncated files
-        yield InputError(f"{source}#{number + 1}", "E008", what="WARC record",
-                         detail=f"cannot parse it, the file may be truncated ({type(exc).__name__}: "
-                                f"{str(exc).strip()[:200]})")
+        origin = stream.tell()
+        gzipped = stream.read(3) == _GZIP_MEMBER
+        stream.seek(origin)
+    except (OSError, AttributeError, ValueError):
+        origin, gzipped = None, False
+    reported = -1  # the record start already named in an error: a restart there fails silently
+    while True:
+        iterator = ArchiveIterator(stream)
+        attempt = iterator.offset
+        last_start: Optional[int] = None
+        try:
+            while True:
+                warnings_before = iterator.err_count
+                with contextlib.redirect_stderr(io.StringIO()):  # warcio prints multi-line warnings
+                    record = next(iterator, None)
+                if iterator.err_count > warnings_before:
+                    raise _Misaligned("the record before it is longer or shorter than its Content-Length")
+                if record is None:
+                    break
+                number += 1
+                last_start = iterator.offset
+                yield from _warc_record(record, f"{source}#{number}", options)
+            break
+        except Exception as exc:  # warcio.ArchiveLoadFailed, gzip/zlib errors, truncated files
+            at = last_start if last_start is not None else attempt
+            resume = _next_record_start(stream, at + 1, gzipped) if origin is not None else None
+            if last_start is not None or at > reported:
+                number += 1
+                reported = resume if resume is not None else at
+                where = f"reading resumed at byte {resume}" if resume is not None else "the file ends here"
+                yield InputError(f"{source}#{number}", "E008", what="WARC record",
+                                 detail=f"cannot parse it ({type(exc).__name__}: "
+                                        f"{str(exc).strip()[:200]}); {where}")
+            if resume is None:
+                break
+            stream.seek(resume)
     if number == 0:
         yield InputError(source, "E008", what="WARC file", detail="no WARC record found")
 
@@ -435,14 +536,39 @@ def record_article(obj: Any, where: str, source: str, what: str, options: ReadOp
     return _article(text, name, options, title=title, published=date, url=url, meta=meta)
 
 
-def read_json_lines(lines: Iterable[bytes], source: str, options: ReadOptions) -> Iterator[SourceItem]:
+def _line_limit(options: ReadOptions) -> int:
+    """Bytes a line may hold: ``max_chars`` characters of UTF-8 and some room for the fields."""
+    return options.max_chars * 4 + 1024
+
+
+def bounded_lines(stream, limit: int) -> Iterator[Optional[bytes]]:
+    """The lines of a binary stream, each read with at most ``limit + 1`` bytes in memory; a longer
+    line is skipped in bounded reads and given as None. A decompression bomb of one endless line
+    therefore costs ``limit`` bytes, not its expanded size."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:
+                rest = stream.readline(_SCAN_BLOCK)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+        else:
+            yield line
+
+
+def read_json_lines(lines: Iterable[Optional[bytes]], source: str,
+                    options: ReadOptions) -> Iterator[SourceItem]:
+    """JSON Lines; ``lines`` from :func:`bounded_lines` (None: a line over the limit)."""
     seen_any = False
     for number, raw in enumerate(lines, 1):
-        if not raw.strip():
+        if raw is not None and not raw.strip():
             continue
         seen_any = True
         where = f":{number}"
-        if len(raw) > options.max_chars * 4 + 1024:
+        if raw is None or len(raw) > _line_limit(options):
             yield InputError(f"{source}{where}", "E006", size=f"over {options.max_chars}",
                              limit=options.max_chars)
             continue
@@ -474,7 +600,7 @@ def read_jsonl_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterato
         stream = gzip.GzipFile(fileobj=raw, mode="rb") if path.name.lower().endswith(".gz") else raw
         try:
             with stream:
-                yield from read_json_lines(stream, str(path), options)
+                yield from read_json_lines(bounded_lines(stream, _line_limit(options)), str(path), options)
         except (OSError, EOFError, zlib.error) as exc:  # a broken .gz (BadGzipFile is an OSError)
             yield InputError(str(path), "E008", what="gzip stream", detail=str(exc) or type(exc).__name__)
 
@@ -521,7 +647,7 @@ def read_csv_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[
             yield InputError(source, "E002", detail=reason)
             return
         stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        reader = csv.reader(stream, strict=True)
+        reader = csv.reader(_bounded_text_lines(stream, _line_limit(options)), strict=True)
         number = 1
         try:
             header = next(reader)
@@ -545,6 +671,25 @@ def read_csv_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[
                              detail=f"invalid byte 0x{exc.object[exc.start]:02x}")
         except csv.Error as exc:
             yield InputError(f"{source}:{number + 1}", "E008", what="CSV row", detail=str(exc))
+        except _LineTooLong:
+            yield InputError(f"{source}:{number + 1}", "E006", size=f"over {options.max_chars}",
+                             limit=options.max_chars)
+
+
+class _LineTooLong(Exception):
+    pass
+
+
+def _bounded_text_lines(stream, limit: int) -> Iterator[str]:
+    """The lines of a text stream for :mod:`csv`, each read with at most ``limit + 1``
+    characters; a longer line ends the file (:class:`_LineTooLong`)."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            raise _LineTooLong
+        yield line
 
 
 def read_parquet_file(path: Path, options: ReadOptions = ReadOptions(), *,
@@ -614,18 +759,40 @@ def _walk(folder: Path) -> Iterator[Path]:
     """Supported files under ``folder``: each folder's files in name order, then its subfolders
     in name order; hidden files and folders skipped. One folder's listing at a time, so an
     archive of millions of files is not listed in memory at once."""
-    for root, dirs, files in os.walk(folder):
+    failed: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=failed.append):
+        yield from (_unreadable_folder(exc, folder) for exc in failed)
+        failed.clear()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             child = Path(root) / name
             if not name.startswith(".") and suffix_of(child) in READERS:
-                yield child
+                yield _not_regular(child) or child
+    yield from (_unreadable_folder(exc, folder) for exc in failed)
+
+
+def _unreadable_folder(exc: OSError, folder: Path) -> InputError:
+    return InputError(str(exc.filename or folder), "E004", detail=f"folder skipped, {exc.strerror or exc}")
+
+
+def _not_regular(path: Path) -> Optional[InputError]:
+    """An error for a FIFO, socket or device (reading one would wait forever), else None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # the reader says why it cannot open it
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+    return InputError(str(path), "E004", detail=f"{kind}, not a regular file; skipped")
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Union[Path, str, InputError]]:
     """Files to read, in a stable order: each folder recursively (:func:`_walk`; hidden files
     and unsupported suffixes skipped), each glob sorted, ``-`` kept as is. A named file with an unsupported
-    suffix or a missing path is an error."""
+    suffix, a missing path, a folder that cannot be listed and a file that is not a regular file
+    (FIFO, socket, device: never opened) are errors."""
     for arg in paths:
         if arg == "-":
             yield "-"
@@ -642,7 +809,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Union[Path, str, InputError]]
                 if Path(match).is_dir():
                     yield from expand_paths([match])
                 elif suffix_of(Path(match)) in READERS:
-                    yield Path(match)
+                    yield _not_regular(Path(match)) or Path(match)
             continue
         if not path.exists():
             yield InputError(arg, "E005")
@@ -650,7 +817,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Union[Path, str, InputError]]
         if suffix_of(path) not in READERS:
             yield InputError(arg, "E007", suffix=suffix_of(path) or "(none)", supported=", ".join(SUPPORTED))
             continue
-        yield path
+        yield _not_regular(path) or path
 
 
 def read_stdin(stream=None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
@@ -666,7 +833,7 @@ def read_stdin(stream=None, options: ReadOptions = ReadOptions()) -> Iterator[So
     elif head[:1] == b"<":
         yield from read_html_bytes(data, "-", options)
     elif head[:1] == b"{":
-        yield from read_json_lines(io.BytesIO(data), "-", options)
+        yield from read_json_lines(bounded_lines(io.BytesIO(data), _line_limit(options)), "-", options)
     else:
         yield from read_text_bytes(data, "-", options)
 
