@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import pytest
 
-from qpdp_nlp.extractors import documents
+from qpdp_nlp.extractors import document_tables
 from qpdp_nlp.extractors.documents import extract, find
 from qpdp_nlp.text import analyse, normalize
 
@@ -428,13 +428,13 @@ def test_extract_reads_the_analysed_text():
 # --- tables ------------------------------------------------------------------------------------
 
 def test_tables_load_and_agree():
-    kinds = documents.kinds()
+    kinds = document_tables.kinds()
     assert {"nghị quyết", "luật", "nghị định", "chương trình", "thông báo"} <= set(kinds)
     assert all(k.named in ("law", "table", "plenum", "-") for k in kinds.values())
-    assert documents.issuers()
-    names = documents.document_names()
+    assert document_tables.issuers()
+    names = document_tables.document_names()
     assert set(names) <= set(kinds)
-    known = documents.known_documents()
+    known = document_tables.known_documents()
     assert len({k.doc_id for k in known}) == len(known)
     for k in known:
         assert k.note, k.doc_id
@@ -442,12 +442,12 @@ def test_tables_load_and_agree():
             assert k.year == int(k.date[:4]), k.doc_id
         # an entry's id is the id the extractor builds from its number, year and symbol
         assert k.doc_id == "/".join(
-            [documents._slug(k.kind), k.number.lstrip("0"), str(k.year), documents.fold_symbol(k.symbol)]
+            [document_tables.slug(k.kind), k.number.lstrip("0"), str(k.year), document_tables.fold_symbol(k.symbol)]
         ), k.doc_id
 
 
 def test_every_known_document_is_found_by_its_full_citation():
-    for k in documents.known_documents():
+    for k in document_tables.known_documents():
         date = ""
         if k.date:
             y, m, d = k.date.split("-")
@@ -475,12 +475,12 @@ def test_every_known_document_is_found_by_its_full_citation():
     ("KH-XYZ", None, None),
 ])
 def test_issuer_of_symbol(symbol, issuer, term):
-    assert documents.issuer_of_symbol(symbol) == (issuer, term)
+    assert document_tables.issuer_of_symbol(symbol) == (issuer, term)
 
 
 @pytest.mark.parametrize("a,b", [("NQ/TW", "NQ-TW"), ("NQ/TW", "NQ/T.Ư"), ("NQ/TƯ", "NQ-TW"), ("NĐ-CP", "ND-CP")])
 def test_fold_symbol(a, b):
-    assert documents.fold_symbol(a) == documents.fold_symbol(b)
+    assert document_tables.fold_symbol(a) == document_tables.fold_symbol(b)
 
 
 # --- speed: no backtracking blow-up ------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The one reader of the package's data tables (``qpdp_nlp/data/*.tsv``).
+"""The one reader of the package's data tables (``qpdp_nlp/data/*.tsv``), and the regex pieces
+every matcher builds from them (:func:`alternation`, :data:`UPPER`).
 
 Every table is UTF-8 TSV: lines starting with ``#`` are its note (source, licence, how to edit
 it), the first other line is the header, and every row has as many cells as the header — a row
@@ -11,6 +12,8 @@ that does not is an error naming the table, so a bad edit fails at load time, no
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from importlib.resources import files
 
 from .text import normalize
@@ -43,3 +46,25 @@ def read_table(name: str, *, normalise: bool = False, pad: bool = False) -> list
     if normalise:
         return [{k: normalize(v.strip()) for k, v in zip(header, cells)} for cells in rows]
     return [dict(zip(header, cells)) for cells in rows]
+
+
+# Upper-case Latin letters with every Vietnamese one (Latin-1 to Latin Extended-B, and Latin
+# Extended Additional): the first letter of a capitalised word, in a regex character class.
+UPPER = "".join(
+    c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper() and not "\u0250" <= c < "\u1E00"
+)
+
+
+def alternation(words: Iterable[str], *, flexible_spaces: bool = False) -> str:
+    r"""One regex alternation of ``words``, longest first, so that a longer phrase wins over its
+    prefix ("Ban Chỉ huy" over "Ban"); with ``flexible_spaces`` a space matches a run of spaces.
+
+    >>> alternation(["Ban", "Ban Chỉ huy", "Ban"])
+    'Ban\\ Chỉ\\ huy|Ban'
+    >>> bool(re.fullmatch(alternation(["Ban Chỉ huy"], flexible_spaces=True), "Ban  Chỉ huy"))
+    True
+    """
+    escaped = (re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    if flexible_spaces:
+        escaped = (w.replace("\\ ", r"\s++") for w in escaped)
+    return "|".join(escaped)

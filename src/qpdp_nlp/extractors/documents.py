@@ -17,120 +17,43 @@ order — "ngày …", "của …", "(khóa …)", "năm …" — fills date, is
 "về …" the title. Generic mentions ("các chỉ thị, nghị quyết của cấp trên") name nothing and
 give nothing.
 
-``doc_id`` is one id per document: the entry of ``data/known_documents.tsv`` the reference fits
-(number, symbol, year, issuer, term, plenum, law name and title must not contradict it, and it
-must be the only such entry), else an id built the same way from what the reference says. Within
-an article, a short form ("Nghị quyết 28") takes the id of a fuller compatible mention of the
-same document.
+``doc_id`` is one id per document, given by :mod:`.document_links`; the tables and helpers both
+modules read are in :mod:`.document_tables`.
 
 Kinds, issuer codes and phrases, names of laws and programmes are data: ``data/document_*.tsv``.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from ..lexicons import UPPER, alternation
 from ..records import Document
-from ..lexicons import read_table
 from ..text import Analysis
-
-# --- tables ------------------------------------------------------------------------------------
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    """Rows of a data table, cells normalised (see :mod:`qpdp_nlp.lexicons`)."""
-    return read_table(name, normalise=True)
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    codes: tuple[str, ...]
-    abbreviations: tuple[str, ...]
-    named: str  # "law", "table", "plenum" or "-"
-    everyday: bool = False  # the word is also an everyday verb or noun ("quyết định", "kế hoạch")
-
-
-@dataclass(frozen=True)
-class Issuer:
-    code: str
-    name: str
-    phrases: tuple[str, ...]
-    place_tail: bool
-
-
-@dataclass(frozen=True)
-class KnownDocument:
-    doc_id: str
-    kind: str
-    number: str
-    symbol: str
-    date: str
-    year: int | None
-    issuer: str
-    term: str
-    plenum: str
-    name: str
-    title: str
-    note: str
-
-
-def _split(cell: str, sep: str = ",") -> tuple[str, ...]:
-    return tuple(p.strip() for p in cell.split(sep) if p.strip())
-
-
-@cache
-def kinds() -> dict[str, Kind]:
-    """Document kinds by casefolded name."""
-    out = {}
-    for r in _rows("document_kinds.tsv"):
-        k = Kind(r["kind"], _split(r["symbol_codes"]), _split(r["abbreviations"]), r["named"] or "-",
-                 r["everyday"] == "yes")
-        if k.named not in ("law", "table", "plenum", "-") or r["everyday"] not in ("yes", "no"):
-            raise ValueError(f"document_kinds.tsv: bad 'named' or 'everyday' in row {r}")
-        out[k.name.casefold()] = k
-    return out
-
-
-@cache
-def issuers() -> tuple[Issuer, ...]:
-    return tuple(
-        Issuer(r["code"], r["name"], _split(r["phrases"], "|"), r["place_tail"] == "yes")
-        for r in _rows("document_issuers.tsv")
-    )
-
-
-@cache
-def document_names() -> dict[str, dict[str, str]]:
-    """Names cited without a number, by casefolded kind: casefolded name as cited → canonical name."""
-    out: dict[str, dict[str, str]] = {}
-    for r in _rows("document_names.tsv"):
-        out.setdefault(r["kind"].casefold(), {})[r["name"].casefold()] = r["canonical"] or r["name"]
-    return out
-
-
-@cache
-def known_documents() -> tuple[KnownDocument, ...]:
-    out = []
-    for r in _rows("known_documents.tsv"):
-        if r["kind"].casefold() not in kinds():
-            raise ValueError(f"known_documents.tsv: unknown kind {r['kind']!r}")
-        out.append(KnownDocument(**{**r, "year": int(r["year"]) if r["year"] else None}))
-    return tuple(out)
-
+from .document_links import assign_ids
+from .document_tables import (
+    Kind,
+    Ref,
+    _DASH,
+    clean_symbol,
+    document_names,
+    iso_date,
+    issuer_by_phrase,
+    issuer_head_pattern,
+    issuer_of_symbol,
+    issuers,
+    kind_by_code,
+    kinds,
+    roman_ok,
+)
 
 # --- patterns ----------------------------------------------------------------------------------
 
-_UPPER = "".join(
-    c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper() and not "\u0250" <= c < "\u1E00"
-)
+_UPPER = UPPER
 _CAP_WORD = f"[{_UPPER}][^\\W\\d_]*"
-_DASH = r"\-–—‐−"  # escaped: it goes inside character classes
 _ROMAN = r"(?-i:[IVXL]{1,6})"  # case-sensitive even inside (?i) patterns: "khóa học" is no term
 _YEAR = r"(?:19|20)\d\d"
 _QUOTES = {"“": "”", '"': '"', "«": "»", "‘": "’", "'": "'", "„": "“"}
@@ -223,33 +146,27 @@ class _Patterns:
     title_end: re.Pattern
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w).replace("\\ ", r"\s++") for w in sorted(set(words), key=len, reverse=True))
-
-
 @cache
 def _patterns() -> _Patterns:
     ks = kinds().values()
-    words = _alternation(k.name for k in ks)
-    abbrevs = _alternation(a for k in ks for a in k.abbreviations)
+    words = alternation((k.name for k in ks), flexible_spaces=True)
+    abbrevs = alternation((a for k in ks for a in k.abbreviations), flexible_spaces=True)
     kind_word = re.compile(
         rf"(?<![^\W_])(?:(?P<word>(?i:{words}))(?![^\W_])|(?P<abbr>{abbrevs})"
         rf"(?=\s?(?:số\s)?\d|\s?(?:TW|TƯ|T\.Ư)\s?\d))"
     )
-    issuer_head = re.compile(
-        rf"(?i:{_alternation(p for i in issuers() for p in i.phrases)})(?![^\W_])"
-    )
+    issuer_head = issuer_head_pattern()
     # Place and unit names after a body ("Huyện ủy Vĩnh Linh", "Ban Chỉ đạo 35 Bộ Quốc phòng"):
     # a body named inside is taken whole, though its words are not all capitalised.
     issuer_tail = re.compile(
-        rf"(?:\s++(?:(?:{_PLACE_WORDS})(?![^\W_])|(?i:{_alternation(p for i in issuers() for p in i.phrases)})(?![^\W_])"
+        rf"(?:\s++(?:(?:{_PLACE_WORDS})(?![^\W_])|(?i:{alternation((p for i in issuers() for p in i.phrases), flexible_spaces=True)})(?![^\W_])"
         rf"|(?!(?:{_STOP_CAPS})(?![^\W_])){_CAP_WORD}|\d{{1,3}}(?![\d/.]))){{0,7}}+"
     )
     names = {
-        kind: re.compile(rf"\s++(?P<name>(?i:{_alternation(ns)}))(?![^\W_])")
+        kind: re.compile(rf"\s++(?P<name>(?i:{alternation(ns, flexible_spaces=True)}))(?![^\W_])")
         for kind, ns in document_names().items()
     }
-    codes = _alternation(c for k in ks for c in k.codes)
+    codes = alternation((c for k in ks for c in k.codes), flexible_spaces=True)
     # Starts with a digit so that the regex engine can skip to digits; what may stand before
     # the number is checked in find().
     bare_symbol = re.compile(
@@ -271,151 +188,6 @@ def _patterns() -> _Patterns:
     )
 
 
-# --- helpers -----------------------------------------------------------------------------------
-
-def _roman_ok(s: str) -> bool:
-    return re.fullmatch(r"L?X{0,3}(?:IX|IV|V?I{0,3})", s) is not None and bool(s)
-
-
-def _to_roman(n: int) -> str:
-    out = ""
-    for value, digits in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out += digits
-            n -= value
-    return out
-
-
-def _slug(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
-
-
-def fold_symbol(symbol: str) -> str:
-    """One spelling per symbol: 'NQ/TW', 'NQ-TW', 'NQ/T.Ư', 'NQ/TƯ' → 'NQ-TW'; 'NĐ-CP' → 'ND-CP'."""
-    parts = [p for p in re.split(rf"\s*+[/{_DASH}]\s*+", symbol) if p]
-    out = []
-    for p in parts:
-        p = p.replace(".", "")
-        if p.upper() in ("TƯ", "TW"):
-            p = "TW"
-        p = p.replace("Đ", "D").replace("đ", "d")
-        p = unicodedata.normalize("NFKD", p).encode("ascii", "ignore").decode()
-        out.append(p)
-    return "-".join(out)
-
-
-def _clean_symbol(symbol: str) -> str:
-    return re.sub(rf"\s*+([/{_DASH}])\s*+", lambda m: "-" if m.group(1) in _DASH else "/", symbol)
-
-
-@cache
-def _issuer_by_code() -> dict[str, str]:
-    return {i.code.casefold(): i.name for i in issuers() if i.code}
-
-
-@cache
-def _issuer_by_phrase() -> dict[str, Issuer]:
-    return {p.casefold(): i for i in issuers() for p in i.phrases}
-
-
-@cache
-def _kind_by_code() -> dict[str, Kind]:
-    return {c.casefold(): k for k in kinds().values() for c in k.codes}
-
-
-def issuer_of_symbol(symbol: str) -> tuple[str | None, str | None]:
-    """(issuer, term) that a symbol names: 'NĐ-CP' → ('Chính phủ', None), 'QH14' → ('Quốc hội', 'XIV')."""
-    names, term = [], None
-    for part in re.split(rf"[/{_DASH}]", symbol):
-        part = part.replace(".", "")
-        code = re.sub(r"\d+$", "", part)
-        digits = part[len(code):]
-        if code.casefold() in _kind_by_code():
-            continue
-        if code.upper() == "TƯ":
-            code = "TW"
-        name = _issuer_by_code().get(code.casefold())
-        if name and name not in names:
-            names.append(name)
-            if digits and code.upper() == "QH":
-                term = _to_roman(int(digits))
-    return (", ".join(names) or None), term
-
-
-def canonical_issuer(issuer: str | None) -> str | None:
-    """The issuer table's name for an issuer as written ('Bộ chính trị' → 'Bộ Chính trị')."""
-    if not issuer:
-        return None
-    m = _patterns().issuer_head.match(issuer)
-    if not m:
-        return None
-    found = _issuer_by_phrase().get(re.sub(r"\s++", " ", m.group()).casefold())
-    return found.name if found else None
-
-
-def _iso(day: str, month: str, year: int | None) -> str | None:
-    if year is None:
-        return None
-    try:
-        return _dt.date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return None
-
-
-def _title_words(title: str) -> list[str]:
-    return re.findall(r"[^\W_]+", title.casefold())
-
-
-def _title_overlap(a: str, b: str) -> tuple[float, int]:
-    """Share of the shorter title's words found in the longer, and the shorter's length."""
-    wa, wb = _title_words(a), _title_words(b)
-    if not wa or not wb:
-        return 0.0, 0
-    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    longset = set(long_)
-    return sum(w in longset for w in short) / len(short), len(short)
-
-
-def titles_agree(a: str, b: str) -> bool:
-    """Enough words of the shorter title occur in the longer to name the same document (a
-    paraphrase such as "về xây dựng khu vực phòng thủ" keeps the key words)."""
-    share, size = _title_overlap(a, b)
-    return share >= 0.75 and size >= 3
-
-
-def titles_clash(a: str, b: str) -> bool:
-    """The titles are about different things."""
-    share, size = _title_overlap(a, b)
-    return size >= 2 and share < 0.5
-
-
-# --- one reference -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Ref:
-    start: int
-    end: int
-    kind: Kind
-    rule: str
-    number: str | None = None
-    symbol: str | None = None
-    year: int | None = None
-    date: str | None = None
-    issuer: str | None = None
-    term: str | None = None
-    title: str | None = None
-    name: str | None = None
-    plenum: str | None = None
-    title_start: int | None = None
-    title_quoted: bool = False
-    # The issuer a symbol implies is not evidence of which body signed: "NQ/TW" is used by the
-    # Central Committee and the Politburo alike. Only a written issuer decides between documents.
-    issuer_from_symbol: bool = False
-    day_month: tuple[str, str] | None = None
-
 
 _YEAR_ONLY = re.compile(_YEAR)
 _GENERIC_NEXT = frozenset(",;.!?)]…")
@@ -424,7 +196,7 @@ _UNNUMBERED_NEXT = frozenset("vVcCdDnNk(")  # về, của/do, ngày, khóa, "(kh
 _PLENUM_NEXT = frozenset("TtHhBbLlcCĐđ")  # Trung ương/TW/TƯ, Hội nghị, Ban/BCH, lần thứ, của, Đại hội
 
 
-def _core(text: str, km: re.Match, kind: Kind) -> _Ref | None:
+def _core(text: str, km: re.Match, kind: Kind) -> Ref | None:
     """What names the document right after its kind word, or None for a generic mention."""
     pos = km.end()
     # The first character after the kind word decides which patterns can apply at all: most
@@ -441,9 +213,9 @@ def _core(text: str, km: re.Match, kind: Kind) -> _Ref | None:
                 _YEAR_ONLY.fullmatch(num) or _COUNT_AFTER.match(text, m.end("num"))
                 or (kind.everyday and km.group()[:1].islower())
             ):
-                ref = _Ref(km.start(), m.end(), kind, "abbreviated" if abbreviated else "numbered", number=num)
+                ref = Ref(km.start(), m.end(), kind, "abbreviated" if abbreviated else "numbered", number=num)
                 if sym:
-                    ref.symbol = _clean_symbol(sym)
+                    ref.symbol = clean_symbol(sym)
                 if nyear:
                     ref.year = int(nyear)
                 return ref
@@ -452,12 +224,12 @@ def _core(text: str, km: re.Match, kind: Kind) -> _Ref | None:
         if m and m.group("pn") and _COUNT_AFTER.match(text, m.end()):
             m = None  # "nghị quyết Trung ương 10 năm qua" counts years
         if m:
-            ref = _Ref(km.start(), m.end(), kind, "plenum")
+            ref = Ref(km.start(), m.end(), kind, "plenum")
             ref.plenum = m.group("pn") or str(_WORD_NUMBERS.get(m.group("pw").casefold(), m.group("pw")))
             return ref
         m = _CONGRESS.match(text, pos)
-        if m and _roman_ok(m.group("cong").upper()):
-            return _Ref(km.start(), m.end(), kind, "congress", term=m.group("cong").upper())
+        if m and roman_ok(m.group("cong").upper()):
+            return Ref(km.start(), m.end(), kind, "congress", term=m.group("cong").upper())
     if abbreviated:
         return None
     if kind.named in ("law", "table"):
@@ -468,11 +240,11 @@ def _core(text: str, km: re.Match, kind: Kind) -> _Ref | None:
         # No number or name yet: a quoted title or a full date may still single the document
         # out ("Nghị quyết của Bộ Chính trị về “…”", "Quyết định ngày 12/3/2023 của UBND
         # tỉnh"); find() keeps it only then.
-        return _Ref(km.start(), pos, kind, "unnumbered")
+        return Ref(km.start(), pos, kind, "unnumbered")
     return None
 
 
-def _named(text: str, km: re.Match, kind: Kind, pos: int) -> _Ref | None:
+def _named(text: str, km: re.Match, kind: Kind, pos: int) -> Ref | None:
     """A law or programme cited by its name: "Luật Nghĩa vụ quân sự năm 2015"."""
     lowercase = km.group()[:1].islower()
     if lowercase and kind.named == "law" and _NOT_LAW_BEFORE.search(text, max(0, km.start() - 12), km.start()):
@@ -482,7 +254,7 @@ def _named(text: str, km: re.Match, kind: Kind, pos: int) -> _Ref | None:
     m = names.match(text, pos) if names is not None else None
     if m:
         cited = " ".join(m.group("name").split()).casefold()
-        ref = _Ref(km.start(), m.end(), kind, f"named_{kind.named}",
+        ref = Ref(km.start(), m.end(), kind, f"named_{kind.named}",
                    name=document_names()[kind.name.casefold()][cited])
     elif kind.named == "law" and not lowercase:
         m = _LAW_FALLBACK.match(text, pos)
@@ -490,7 +262,7 @@ def _named(text: str, km: re.Match, kind: Kind, pos: int) -> _Ref | None:
             # "và" joins words of a name ("Luật Hôn nhân và gia đình") but not two laws
             # ("Luật Đất đai và Luật Cư trú"): a name never ends with it.
             name = re.sub(r"(?:\s++và)+$", "", re.split(rf"\s++và\s++(?=[{_UPPER}])", m.group("name"))[0])
-            ref = _Ref(km.start(), m.start("name") + len(name), kind, "named_law", name=name)
+            ref = Ref(km.start(), m.start("name") + len(name), kind, "named_law", name=name)
     if ref is None:
         return None
     m = _LAW_YEAR.match(text, ref.end)
@@ -498,7 +270,7 @@ def _named(text: str, km: re.Match, kind: Kind, pos: int) -> _Ref | None:
         ref.year, ref.end = int(m.group("y1") or m.group("y2")), m.end()
     m = _NUMBER_AFTER_NAME.match(text, ref.end)
     if m:
-        ref.number, ref.symbol, ref.end = m.group("num"), _clean_symbol(m.group("sym")), m.end()
+        ref.number, ref.symbol, ref.end = m.group("num"), clean_symbol(m.group("sym")), m.end()
         ref.year = ref.year or int(m.group("nyear"))
     return ref
 
@@ -511,7 +283,7 @@ def _issuer(text: str, pos: int) -> tuple[str, int] | None:
     if not h:
         return None
     end = h.end()
-    found = _issuer_by_phrase().get(re.sub(r"\s++", " ", h.group()).casefold())
+    found = issuer_by_phrase().get(re.sub(r"\s++", " ", h.group()).casefold())
     if found is not None and found.place_tail:
         end = _patterns().issuer_tail.match(text, end).end()
     # Joint documents: "của Bộ Quốc phòng và Bộ Công an".
@@ -546,7 +318,7 @@ def _title(text: str, pos: int) -> tuple[str, int, int, bool] | None:
     return title, pos, pos + len(text[pos:end].rstrip(" ,;")), False
 
 
-def _modifiers(text: str, ref: _Ref) -> None:
+def _modifiers(text: str, ref: Ref) -> None:
     """Date, issuer, term and year in any order after the core, then the title."""
     for _ in range(6):
         pos = ref.end
@@ -560,7 +332,7 @@ def _modifiers(text: str, ref: _Ref) -> None:
             day, month = m.group("d") or m.group("d2"), m.group("m") or m.group("m2")
             y = m.groupdict().get("y") or m.groupdict().get("y2")
             if y:
-                ref.date = _iso(day, month, int(y))
+                ref.date = iso_date(day, month, int(y))
                 ref.year = int(y) if ref.date else ref.year
             else:
                 ref.day_month = (day, month)
@@ -579,7 +351,7 @@ def _modifiers(text: str, ref: _Ref) -> None:
                 continue
         if ref.term is None:
             m = _TERM_MOD.match(text, pos)
-            if m and _roman_ok((m.group("t1") or m.group("t2")).upper()):
+            if m and roman_ok((m.group("t1") or m.group("t2")).upper()):
                 ref.term, ref.end = (m.group("t1") or m.group("t2")).upper(), m.end()
                 continue
         if ref.year is None and ref.name is None:
@@ -594,10 +366,10 @@ def _modifiers(text: str, ref: _Ref) -> None:
         if found:
             ref.title, ref.title_start, ref.end, ref.title_quoted = found
     if ref.day_month and ref.year:
-        ref.date = _iso(*ref.day_month, ref.year)
+        ref.date = iso_date(*ref.day_month, ref.year)
 
 
-def _fill_from_symbol(ref: _Ref) -> None:
+def _fill_from_symbol(ref: Ref) -> None:
     if not ref.symbol:
         return
     issuer, term = issuer_of_symbol(ref.symbol)
@@ -605,179 +377,6 @@ def _fill_from_symbol(ref: _Ref) -> None:
         ref.issuer, ref.issuer_from_symbol = issuer, True
     ref.term = ref.term or term
 
-
-# --- doc_id ------------------------------------------------------------------------------------
-
-
-def _own_id(ref: _Ref) -> str | None:
-    kind = _slug(ref.kind.name)
-    if ref.number:
-        parts = [kind, ref.number.lstrip("0") or "0"]
-        if ref.year:
-            parts.append(str(ref.year))
-        if ref.symbol:
-            parts.append(fold_symbol(ref.symbol))
-        return "/".join(parts)
-    if ref.name:
-        return "/".join([kind, _slug(ref.name)] + ([str(ref.year)] if ref.year else []))
-    if ref.plenum:
-        return "/".join([kind, f"tw{ref.plenum}"] + ([ref.term] if ref.term else []))
-    if ref.rule == "congress":
-        return f"{kind}/dai-hoi/{ref.term}"
-    if ref.date:
-        # the body in full, its abbreviation spelled out: "UBND tỉnh Cao Bằng" and "Ủy ban nhân
-        # dân tỉnh Cao Bằng" give one id, other provinces another
-        issuer = ref.issuer
-        m = _patterns().issuer_head.match(issuer) if issuer else None
-        if m and canonical_issuer(issuer):
-            issuer = canonical_issuer(issuer) + issuer[m.end():]
-        return "/".join([kind, ref.date] + ([_slug(issuer)] if issuer else []))
-    if ref.title:
-        return f"{kind}/{_slug(ref.title)[:80]}"
-    return None
-
-
-def _written_issuer(ref: _Ref) -> str | None:
-    return None if ref.issuer_from_symbol else canonical_issuer(ref.issuer)
-
-
-def _fits(ref: _Ref, known: KnownDocument) -> bool:
-    if known.kind != ref.kind.name:
-        return False
-    if ref.number and (ref.number.lstrip("0") or "0") != (known.number.lstrip("0") or "0"):
-        return False
-    if ref.symbol and fold_symbol(ref.symbol).casefold() != fold_symbol(known.symbol).casefold():
-        return False
-    if ref.year and known.year and ref.year != known.year:
-        return False
-    if ref.date and known.date and ref.date != known.date:
-        return False
-    if ref.term and known.term and ref.term != known.term:
-        return False
-    if ref.plenum and known.plenum != ref.plenum:
-        return False
-    if ref.name and (not known.name or ref.name.casefold() != known.name.casefold()):
-        return False
-    if not (ref.number or ref.name or ref.plenum or ref.title or ref.date):
-        return False
-    # A bare number is not enough: "Nghị định 168" is issued every year, "Nghị quyết 28" in
-    # every Party term. Something else must say which one is meant.
-    if ref.number and not (ref.symbol or ref.year or ref.date or ref.term or ref.title or ref.plenum
-                           or _written_issuer(ref)):
-        return False
-    issuer = _written_issuer(ref)
-    if issuer and canonical_issuer(known.issuer) not in (None, issuer):
-        return False
-    if ref.title and known.title and titles_clash(ref.title, known.title):
-        return False
-    if ref.number or ref.name or ref.plenum:
-        return True
-    # Unnumbered: the date must be the known one's, or the title must agree with its title.
-    if ref.date:
-        return ref.date == known.date
-    return bool(known.title and titles_agree(ref.title, known.title))
-
-
-@cache
-def _known_by_kind() -> dict[str, tuple[KnownDocument, ...]]:
-    out: dict[str, list[KnownDocument]] = {}
-    for k in known_documents():
-        out.setdefault(k.kind, []).append(k)
-    return {kind: tuple(v) for kind, v in out.items()}
-
-
-@cache
-def _known_by_id() -> dict[str, KnownDocument]:
-    return {k.doc_id: k for k in known_documents()}
-
-
-def resolve(ref: _Ref) -> KnownDocument | None:
-    """The known document a reference fits, when exactly one does."""
-    fits = [k for k in _known_by_kind().get(ref.kind.name, ()) if _fits(ref, k)]
-    return fits[0] if len(fits) == 1 else None
-
-
-def _trim_title(text: str, ref: _Ref, known: KnownDocument | None) -> None:
-    """An unquoted title runs on into the sentence ("về Chiến lược … mới, xây dựng kế hoạch
-    …"); where it starts with the title of the known document it names, or else of any known
-    document of its kind, it ends there."""
-    if ref.title is None or ref.title_quoted or ref.title_start is None:
-        return
-    candidates = [known] if known is not None else _known_by_kind().get(ref.kind.name, ())
-    folded = ref.title.casefold()
-    for k in candidates:
-        n = len(k.title)
-        if k.title and len(folded) > n and folded.startswith(k.title.casefold()) and not folded[n].isalnum():
-            ref.title = text[ref.title_start:ref.title_start + n]
-            ref.end = ref.title_start + n
-            return
-
-
-def _compatible(a: _Ref, b: _Ref) -> bool:
-    if a.kind is not b.kind:
-        return False
-    if a.number or b.number:
-        # An unnumbered mention may be the numbered one with the same title or date.
-        if (a.number or "").lstrip("0") != (b.number or "").lstrip("0") and not (
-            not (a.number and b.number)
-            and ((a.title and b.title and titles_agree(a.title, b.title)) or (a.date and a.date == b.date))
-        ):
-            return False
-    elif a.name or b.name:
-        if (a.name or "").casefold() != (b.name or "").casefold():
-            return False
-    elif a.plenum or b.plenum:
-        if a.plenum and b.plenum and a.plenum != b.plenum:
-            return False
-        if not (a.title and b.title and titles_agree(a.title, b.title)) and not (a.plenum and b.plenum):
-            return False
-    elif not ((a.title and b.title and titles_agree(a.title, b.title)) or (a.date and a.date == b.date)):
-        return False
-    for field in ("year", "date", "term"):
-        x, y = getattr(a, field), getattr(b, field)
-        if x and y and x != y:
-            return False
-    if a.symbol and b.symbol and fold_symbol(a.symbol).casefold() != fold_symbol(b.symbol).casefold():
-        return False
-    ia, ib = _written_issuer(a), _written_issuer(b)
-    if ia and ib and ia != ib:
-        return False
-    return not (a.title and b.title and titles_clash(a.title, b.title))
-
-
-def _specificity(ref: _Ref) -> int:
-    return sum(bool(getattr(ref, f)) for f in ("number", "symbol", "year", "date", "issuer", "term", "title", "plenum"))
-
-
-_LINK_LIMIT = 64
-
-
-def _link(refs: list[_Ref], ids: list[str | None], known: list[bool]) -> list[str | None]:
-    """Short forms take the id of the fuller compatible mentions of the same document."""
-    out = list(ids)
-    by_kind: dict[str, list[int]] = {}
-    for i, ref in enumerate(refs):
-        by_kind.setdefault(ref.kind.name, []).append(i)
-    for i, ref in enumerate(refs):
-        if known[i]:
-            continue
-        same_kind = by_kind[ref.kind.name]
-        if len(same_kind) > _LINK_LIMIT:
-            continue  # no article cites one kind this often; a pathological input is left unlinked
-        mates = [j for j in same_kind if j != i and _compatible(ref, refs[j])]
-        known_ids = {ids[j] for j in mates if known[j]}
-        if len(known_ids) == 1:
-            out[i] = known_ids.pop()
-            continue
-        if known_ids:
-            continue
-        fuller = [j for j in mates if _specificity(refs[j]) > _specificity(ref)]
-        if fuller:
-            best = max(fuller, key=lambda j: _specificity(refs[j]))
-            rivals = {ids[j] for j in fuller if _specificity(refs[j]) == _specificity(refs[best])}
-            if len(rivals) == 1:
-                out[i] = ids[best]
-    return out
 
 
 # --- the extractor -----------------------------------------------------------------------------
@@ -850,7 +449,7 @@ _BEFORE_BARE = re.compile(r"(?i:số)\s++$")
 def find(text: str) -> list[Document]:
     """Every document reference in ``text`` (already normalised), in order of appearance."""
     pats = _patterns()
-    refs: list[_Ref] = []
+    refs: list[Ref] = []
     for km in _kind_matches(text):
         kind = _kind_of(km.group())
         ref = _core(text, km, kind)
@@ -876,8 +475,8 @@ def find(text: str) -> list[Document]:
             if _inside(start, taken):
                 continue
             so = _BEFORE_BARE.search(text, max(0, start - 8), start)
-            ref = _Ref(so.start() if so else start, m.end(), _kind_by_code()[m.group("code").casefold()],
-                       "bare_symbol", number=m.group("num"), symbol=_clean_symbol(m.group("sym")))
+            ref = Ref(so.start() if so else start, m.end(), kind_by_code()[m.group("code").casefold()],
+                       "bare_symbol", number=m.group("num"), symbol=clean_symbol(m.group("sym")))
             if m.group("nyear"):
                 ref.year = int(m.group("nyear"))
             _modifiers(text, ref)
@@ -890,13 +489,9 @@ def find(text: str) -> list[Document]:
     # trình … nông thôn mới”"), not a reference of its own; a numbered one is kept.
     titles = _merged([(r.title_start, r.end) for r in refs if r.title_start is not None])
     refs = [r for r in refs if r.number or not _inside(r.start, titles)]
-    resolved = [resolve(r) for r in refs]
-    ids = _link(refs, [k.doc_id if k else _own_id(r) for k, r in zip(resolved, refs)],
-                [k is not None for k in resolved])
-    by_id = _known_by_id()
+    ids = assign_ids(text, refs)
     out = []
     for ref, doc_id in zip(refs, ids):
-        _trim_title(text, ref, by_id.get(doc_id) if doc_id else None)
         out.append(Document(
             text=text[ref.start:ref.end], start=ref.start, end=ref.end, rule=ref.rule,
             kind=ref.kind.name, number=ref.number, symbol=ref.symbol, year=ref.year, date=ref.date,
