@@ -186,7 +186,7 @@ YEARS = [
     ("Hơn 1.000 học sinh năm học 2022 – 2023 được học giáo dục quốc phòng.", None),
     ("Thực hiện Nghị quyết số 28 ngày 25/10/2013 của Ban Chấp hành Trung ương.", None),
     ("Hội nghị quán triệt nghị quyết về quốc phòng.", None),
-    ("Đại hội thi đua quyết thắng giai đoạn 2019-2024 biểu dương 30 tập thể.", 2024),
+    ("Đại hội thi đua quyết thắng giai đoạn 2019-2024 biểu dương 30 tập thể.", None),
     ("", None),
 ]
 

@@ -129,6 +129,7 @@ class Gazetteer:
     by_code: dict[tuple[str, str, str], AdminUnit]
     by_ascii: dict[tuple[str, str], list[AdminUnit]]
     former: dict[tuple[str, str], str]  # key of a former name -> that name, as written
+    code_2025: dict[str, str]  # legacy commune code -> the 2025 commune (ward) code it became
 
     def add(self, unit: AdminUnit) -> None:
         self.units.append(unit)
@@ -148,24 +149,26 @@ def gazetteer() -> Gazetteer:
     """Load both eras once per process (~0.3 s)."""
     data = _package_data()
     with (data / "converter_2025.json").open(encoding="utf-8") as fh:
-        merged_into = {old: new for new, olds in json.load(fh)["DICT_PROVINCE"].items() for old in olds}
-    gaz = Gazetteer([], {}, {}, {}, {})
+        converter = json.load(fh)
+    merged_into = {old: new for new, olds in converter["DICT_PROVINCE"].items() for old in olds}
+    gaz = Gazetteer([], {}, {}, {}, {}, {})
     conn = sqlite3.connect(f"file:{data / 'dataset.db'}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
         new_rows = conn.execute(
             "SELECT province, provinceShort, provinceCode, provinceLat, provinceLon, provinceKey,"
-            " ward, wardShort, wardCode, wardLat, wardLon FROM admin_units"
+            " ward, wardShort, wardCode, wardLat, wardLon, wardKey FROM admin_units"
         ).fetchall()
         old_rows = conn.execute(
             "SELECT province, provinceShort, provinceCode, provinceLat, provinceLon, provinceKey,"
             " district, districtShort, districtCode, districtLat, districtLon,"
-            " ward, wardShort, wardCode, wardLat, wardLon FROM admin_units_legacy"
+            " ward, wardShort, wardCode, wardLat, wardLon, districtKey, wardKey FROM admin_units_legacy"
         ).fetchall()
     finally:
         conn.close()
 
     new_province: dict[str, AdminUnit] = {}
+    new_ward_code: dict[tuple[str, str], str] = {}
     for r in new_rows:
         p = new_province.get(r["provinceKey"])
         if p is None:
@@ -187,6 +190,7 @@ def gazetteer() -> Gazetteer:
             new_province[r["provinceKey"]] = p
             gaz.add(p)
         w_type, w_name = _split_type(r["ward"])
+        new_ward_code[(r["provinceKey"], r["wardKey"])] = r["wardCode"]
         gaz.add(
             AdminUnit(
                 name=w_name,
@@ -206,6 +210,7 @@ def gazetteer() -> Gazetteer:
 
     old_province: dict[str, AdminUnit] = {}
     old_district: dict[str, AdminUnit] = {}
+    legacy_ward_code: dict[str, str] = {}
     for r in old_rows:
         p = old_province.get(r["provinceKey"])
         if p is None:
@@ -249,6 +254,7 @@ def gazetteer() -> Gazetteer:
             old_district[r["districtCode"]] = d
             gaz.add(d)
         if r["ward"]:
+            legacy_ward_code[f'{r["provinceKey"]}_{r["districtKey"]}_{r["wardKey"]}'] = r["wardCode"]
             w_type, w_name = _split_type(r["ward"])
             gaz.add(
                 AdminUnit(
@@ -270,6 +276,7 @@ def gazetteer() -> Gazetteer:
                 )
             )
 
+    _link_communes(gaz, converter, new_ward_code, legacy_ward_code)
     for row in read_table("place_former_units.tsv"):
         successor = next(
             u for u in gaz.by_key[("district", name_key(row["successor"]))] if u.province == row["province"]
@@ -297,6 +304,26 @@ def gazetteer() -> Gazetteer:
                 gaz.former.setdefault((unit.level, name_key(alias["alias"])), normalize(alias["alias"]))
                 gaz.former.setdefault((unit.level, ascii_key(alias["alias"])), normalize(alias["alias"]))
     return gaz
+
+
+def _link_communes(gaz: Gazetteer, converter: dict, new_ward_code: dict, legacy_ward_code: dict) -> None:
+    """Legacy commune code -> 2025 commune code, from the package's converter: a commune merged
+    whole into a new one links to it; a commune divided among several links to the one the
+    converter marks as its default (the part holding most of it)."""
+    for new_province, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_ward, olds in wards.items():
+            new_code = new_ward_code.get((new_province, new_ward))
+            for old in olds:
+                old_code = legacy_ward_code.get(old)
+                if new_code and old_code:
+                    gaz.code_2025.setdefault(old_code, new_code)
+    for new_province, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old, parts in olds.items():
+            default = next((p["newWardKey"] for p in parts if p.get("isDefaultNewWard")), None)
+            new_code = new_ward_code.get((new_province, default)) if default else None
+            old_code = legacy_ward_code.get(old)
+            if new_code and old_code:
+                gaz.code_2025.setdefault(old_code, new_code)
 
 
 def _with_district(d: AdminUnit) -> AdminUnit:
@@ -376,6 +403,21 @@ def former_name(key: str, level: str) -> Optional[str]:
 def by_code(code: str, level: str, era: str = "legacy") -> Optional[AdminUnit]:
     """The unit with this official code (GSO code of the given era)."""
     return gazetteer().by_code.get((era, level, code))
+
+
+def code_2025(unit: AdminUnit) -> Optional[str]:
+    """The 2025 commune code of a commune: its own on the 2025 map, the one it became for a
+    legacy commune (the default part of a divided one); None for provinces and districts.
+
+    >>> old = lookup("Phúc Xá", "commune", era="legacy", province="Hà Nội")[0]
+    >>> [u.name for u in lookup("Hồng Hà", "commune", era="2025") if u.code == code_2025(old)]
+    ['Hồng Hà']
+    """
+    if unit.level != "commune" or unit.code is None:
+        return None
+    if unit.era == "2025":
+        return unit.code
+    return gazetteer().code_2025.get(unit.code)
 
 
 def by_ascii(key: str, level: str) -> list[AdminUnit]:

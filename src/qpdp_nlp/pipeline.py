@@ -3,13 +3,15 @@
 The stages, each a plain call with its inputs and output in view (:meth:`Pipeline.__call__`)::
 
     analyse(text) -> Analysis                       normalised text, words, sentences, metadata
-    places.extract(doc) -> places
+    places.article_era(doc) -> era                 the map it is read on (legacy | 2025) and why
+    places.extract(doc, era) -> places
     units.extract(doc, places) -> units
     persons.extract(doc) -> persons
     counts.extract(doc) -> counts                   (indicator left None)
     indicators.fill_indicators(doc, counts)         each count's indicator
     documents.extract(doc) -> documents
-    scope.extract(doc, places, units) -> scope, report year, rule topic
+    scope.extract(doc, places, units, era) -> scope, report year (rule, confidence), rule topic
+    scope.count_years(doc, counts, report_year)    a count's own year where its clause names one
     units.fill_place(units, scope); units.assign_person_units(persons, scope)
     relevance.classify(record, doc)                 is_defense, topic
     set_cell_confidence(record)                     each count's cell confidence
@@ -91,13 +93,15 @@ class Pipeline:
         meta.setdefault("published", published)
         doc = self.analyse(text, title=title, meta=meta)
 
-        found_places = places.extract(doc)
+        era = places.article_era(doc)
+        found_places = places.extract(doc, era)
         found_units = units.extract(doc, found_places)
         found_persons = persons.extract(doc)
         found_counts = counts.extract(doc)
         indicators.fill_indicators(doc, found_counts)
         found_documents = documents.extract(doc)
-        decided = scope.extract(doc, found_places, found_units)
+        decided = scope.extract(doc, found_places, found_units, era)
+        scope.count_years(doc, found_counts, decided.report_year)
         units.fill_place(found_units, decided.scope)
         units.assign_person_units(found_persons, decided.scope)
 
@@ -111,6 +115,8 @@ class Pipeline:
             original_text=None if doc.original == doc.text else doc.original,
             scope=decided.scope,
             report_year=decided.report_year,
+            report_year_rule=decided.report_year_rule,
+            report_year_confidence=decided.report_year_confidence,
             topic=decided.topic,
             persons=found_persons,
             units=found_units,

@@ -419,6 +419,25 @@ def _province_in_label(label: str) -> tuple[list[AdminUnit], Optional[str]]:
 
 _ISO_MONTH = re.compile(r"\b(20\d\d)-(\d{1,2})\b")
 _REFORM = (2025, 7)  # the two-level system from 1 July 2025
+# A former unit named as history, not as the place meant: "huyện Sóc Sơn cũ", "H.Đan Phượng (cũ)".
+_FORMER_AFTER = re.compile(r"[ ]?(?:\(cũ\)|cũ(?![^\W_]))")
+# "Phòng thủ khu vực N": the defence-zone commands exist only in the two-level system.
+_ZONE_CUE = re.compile(r"(?i:phòng thủ khu vực|khu vực phòng thủ)[ ]?(?:\(PTKV\)[ ]?)?(?:số[ ]?)?\d|PTKV[ ]?\d")
+
+
+@dataclass(frozen=True)
+class Era:
+    """The map an article is read on and the evidence that decided it: ``published`` (metadata),
+    ``dateline`` (a date line at the top of the text), ``text:<cue>`` (``district`` for a district
+    written with its type word, ``two_level``, ``former`` for "huyện X (cũ)", ``defence_zone``),
+    ``names`` (every commune named exists only on the 2025 map) or ``default``."""
+
+    era: str  # "legacy" | "2025"
+    evidence: str
+
+    @property
+    def two_level(self) -> bool:
+        return self.era == "2025"
 
 
 def _year_month(value: str) -> Optional[tuple[int, int]]:
@@ -430,33 +449,105 @@ def _year_month(value: str) -> Optional[tuple[int, int]]:
     return (int(m.group(2)), int(m.group(1))) if m else None
 
 
-def two_level_era(doc: Analysis, mentions: list[Mention]) -> bool:
-    """Whether the article is written for the two-level system (after 1 July 2025).
+# A date line at the top of a page: " date 2025-11", "Đã đăng vào 01/12/2021", "Cập nhật lúc :
+# 11/02/2026", "Thời gian đăng: 6/29/2025", "11:10, 10/10/2021", or a line that is only a date.
+# A two-digit year ("Thứ ba, 3-3-26 05:19") is a site's clock, not the article's date.
+DATELINE_LINES = 6
+_DATELINE_ISO = re.compile(r"^[ ]*date[ ](20\d\d)-(\d\d)(?:-(\d\d))?")
+_DATELINE_LABEL = re.compile(
+    r"(?i:đã đăng(?: vào)?|ngày đăng|cập nhật(?: lúc)?|thời gian đăng|đăng lúc|xuất bản)[ ]*:?[ ]*"
+    r"(?:\d{1,2}:\d\d,?[ ]*)?(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)"
+)
+_DATELINE_ALONE = re.compile(
+    r"^[ ]*(?:(?:Thứ [^\W\d_]+|Chủ nhật)[ ,-]+)?(?:ngày[ ])?(?:\d{1,2}:\d\d[ ,]+)?"
+    r"(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)(?:[ ,|-]+\d{1,2}:\d\d(?::\d\d)?)?[ ]*(?:\||\(GMT[^)]*\)|$)"
+)
 
-    A district written with its type word ("huyện Ba Bể") means the old system; otherwise the
-    publication date when the source gives one, the words of the reform ("chính quyền hai cấp",
-    "sau sáp nhập"), the article's first date, and last the communes it names (all of them known
-    only as 2025 units).
+
+def dateline(text: str) -> Optional[tuple[int, int]]:
+    """(year, month) of a date line among the first lines of ``text``, if there is one.
+
+    >>> dateline(" date 2025-11-27 Ngày 27/11, Ban Chỉ huy tổ chức hội nghị.")
+    (2025, 11)
+    >>> dateline("Thứ ba, 3-3-26 05:19:45\\nCà Mau, 32°C") is None
+    True
     """
-    if any(m.levels == ("district",) and m.rule == "typed" for m in mentions):
-        return False
+    m = _DATELINE_ISO.match(text)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    for line in text.split("\n", DATELINE_LINES)[:DATELINE_LINES]:
+        m = _DATELINE_LABEL.search(line) or _DATELINE_ALONE.match(line)
+        if m:
+            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            month = b if b <= 12 else a  # "6/29/2025": a US-ordered date says so by its day
+            if 1 <= month <= 12:
+                return year, month
+    return None
+
+
+def published_year_month(doc: Analysis) -> tuple[Optional[tuple[int, int]], Optional[str]]:
+    """The article's (year, month) of publication and where it came from: the ``published``
+    metadata, else a date line in the text."""
     published = _year_month(str(doc.meta.get("published") or ""))
     if published is not None:
-        return published >= _REFORM
+        return published, "published"
+    found = dateline(doc.text)
+    return (found, "dateline") if found else (None, None)
+
+
+def _typed_districts(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Districts written with their type word and not as former units ("huyện X (cũ)")."""
+    return [
+        m
+        for m in mentions
+        if m.levels == ("district",) and m.rule == "typed" and not _FORMER_AFTER.match(text, m.end)
+    ]
+
+
+def article_era(doc: Analysis) -> Era:
+    """The map the article is read on (see :class:`Era`).
+
+    A district written with its type word ("huyện Ba Bể", not "huyện Ba Bể (cũ)") means the old
+    system; otherwise the publication date when the source gives one (metadata or a date line),
+    the words of the reform ("chính quyền hai cấp", "sau sáp nhập", a "Phòng thủ khu vực N"), the
+    first date of the text, and last the communes it names (all known only as 2025 units).
+
+    >>> from qpdp_nlp.text import analyse
+    >>> article_era(analyse("Sau sáp nhập, xã Bình Chương tổ chức hội nghị."))
+    Era(era='2025', evidence='text:two_level')
+    """
+    mentions = _scan(doc.text)
+    if _typed_districts(doc.text, mentions):
+        return Era("legacy", "text:district")
+    when, source = published_year_month(doc)
+    if when is not None:
+        return Era("2025" if when >= _REFORM else "legacy", source)
     if _TWO_LEVEL_CUES.search(doc.text):
-        return True
+        return Era("2025", "text:two_level")
+    if _ZONE_CUE.search(doc.text):
+        return Era("2025", "text:defence_zone")
+    if any(_FORMER_AFTER.match(doc.text, m.end) for m in mentions if m.levels == ("district",)):
+        return Era("2025", "text:former")
     for m in _DATE.finditer(doc.text, 0, 600):
-        return (int(m.group(2)), int(m.group(1))) >= _REFORM
+        return Era("2025" if (int(m.group(2)), int(m.group(1))) >= _REFORM else "legacy", "text:date")
     communes = [m for m in mentions if "commune" in m.levels]
-    return bool(communes) and all(
+    if communes and all(
         any(u.era == "2025" for u in m.candidates) and not any(u.era == "legacy" for u in m.candidates)
         for m in communes
-    )
+    ):
+        return Era("2025", "names")
+    return Era("legacy", "default")
 
 
-def resolve(doc: Analysis, mentions: list[Mention]) -> None:
+def two_level_era(doc: Analysis, mentions: list[Mention]) -> bool:
+    """Whether the article is written for the two-level system (after 1 July 2025); kept for
+    callers of the old name: :func:`article_era` decides."""
+    return article_era(doc).two_level
+
+
+def resolve(doc: Analysis, mentions: list[Mention], era: Optional[Era] = None) -> None:
     """Choose each mention's unit in place, or leave ``chosen`` None when it cannot be known."""
-    era = "2025" if two_level_era(doc, mentions) else "legacy"
+    era = (era or article_era(doc)).era
     for m in mentions:
         m.every = list(m.candidates)
         in_era = [u for u in m.candidates if u.era == era]
@@ -573,6 +664,8 @@ def to_place(doc: Analysis, m: Mention) -> Place:
         province_code=u.province_code,
         district_code=u.district_code,
         province_2025=u.province_2025,
+        era=u.era,
+        code_2025=gz.code_2025(u),
     )
 
 
@@ -588,17 +681,18 @@ def _label(u: AdminUnit) -> str:
     return f"{u.type} {u.name}" + (f" ({where})" if where else "")
 
 
-def mentions(doc: Analysis) -> list[Mention]:
-    """Every place mention of ``doc``, resolved (the scope extractor reads these)."""
+def mentions(doc: Analysis, era: Optional[Era] = None) -> list[Mention]:
+    """Every place mention of ``doc``, resolved on the map of ``era`` (decided here when None)."""
     found = list({(m.start, m.end): m for m in _scan(doc.text)}.values())
     found.sort(key=lambda m: m.start)
-    resolve(doc, found)
+    resolve(doc, found, era)
     return [m for m in found if m.candidates]
 
 
-def extract(doc: Analysis) -> list[Place]:
-    """Every province, district and commune the article names, in order of appearance."""
-    return [to_place(doc, m) for m in mentions(doc)]
+def extract(doc: Analysis, era: Optional[Era] = None) -> list[Place]:
+    """Every province, district and commune the article names, in order of appearance, each
+    read on the map of ``era`` (:func:`article_era`, decided here when None)."""
+    return [to_place(doc, m) for m in mentions(doc, era)]
 
 
 def place_level(place: Place) -> Optional[str]:

@@ -8,10 +8,29 @@
 >>> (result.scope.level, result.scope.province, result.scope.district, result.report_year, result.topic)
 ('district', 'Bắc Kạn', 'Ba Bể', 2023, 'review')
 
-Scope: the places named in the title weigh most, then the lead (the first two sentences of the
-body), then the rest; a district or commune portal's web domain ("babe.backan.gov.vn") names its
-unit, a provincial newspaper's ("baobackan.com.vn") its province. Names are those at publication
-time ("Thừa Thiên Huế" when the article or its domain writes it), short, without the type word.
+Scope is the unit whose work is reported, decided over candidates (rules, named in ``Scope.rule``):
+
+1. ``zone``: a defence-zone command ("Ban Chỉ huy Phòng thủ khu vực 3 – Bảo Lâm") named in the
+   title or the lead, or twice when the title names no place, is the scope: level district,
+   district = the zone's name, no district type (the gold convention), the province the merged one.
+2. ``national`` / ``military_region``: the title or the lead names a nationwide reach ("cả nước",
+   "toàn quân", "cấp quốc gia", a Government or Ministry act) or a military region, and no place
+   of the title or the lead is an actor (a venue "tại Hà Nội" is not).
+3. places: each mention weighs by where it stands (title > lead > body), what precedes it (a
+   body that acts, "UBND xã X", counts more; a venue "tại/ở X" less; a former unit "huyện X
+   (cũ)" not at all) and the source's web domain (a commune or district portal names its unit,
+   a provincial paper its province). A commune is the scope when the title or the domain names
+   it, when a commune body acts in the lead, or after 2025 when the lead names it as an actor; a
+   district when it is named in the title or lead, by the domain, or often; two or more districts
+   side by side in the title or lead make the province the scope. After 1 July 2025 there are
+   no districts: a legacy district never becomes the scope of a two-level article.
+
+Names are those at publication time ("Thừa Thiên Huế" when the article or its domain writes it;
+an old article re-hosted on a merged province's site keeps the province its text names).
+
+Report year (``report_year_rule``): ``text`` (the best-supported year written in the text),
+``period`` (a review of several years: None), ``published`` / ``dateline`` (no year in the text:
+the publication year of an event reported as it happens), ``none``.
 """
 
 from __future__ import annotations
@@ -24,7 +43,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .. import gazetteer as gz
-from ..records import TOPICS, Place, Scope, Unit
+from ..records import TOPICS, Count, Place, Scope, Unit
 from ..lexicons import read_rows
 from ..text import Analysis
 from . import places as places_mod
@@ -33,25 +52,66 @@ from . import places as places_mod
 
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, URL_WEIGHT = 5.0, 3.0, 1.0, 6.0
 LEAD_SENTENCES = 2
+VENUE_FACTOR = 0.3  # "tại xã X": where something happens, seldom whose work it is
+ACTOR_FACTOR = 1.5  # "UBND xã X tổ chức …": the body that acts names the unit
+SUBJECT_FACTOR = 1.25  # "Xã X tổng kết …": the place that opens its clause acts
 
-_MILITARY_REGION = re.compile(r"Quân khu(?: \d| Thủ đô)|Bộ Tư lệnh Quân khu")
+_MILITARY_REGION = re.compile(r"Quân khu(?: \d| Thủ đô| [IVX]+\b)|Bộ Tư lệnh Quân khu")
 _NATIONAL = re.compile(
-    r"Bộ Quốc phòng|Bộ Tổng Tham mưu|Tổng cục Chính trị|Quân ủy Trung ương|toàn quân", re.IGNORECASE
+    r"Bộ Quốc phòng|Bộ Tổng Tham mưu|Tổng cục Chính trị|Quân ủy Trung ương|toàn quân|"
+    r"Chính phủ|Thủ tướng|Chủ tịch nước|Bộ Công an|Cục Cảnh sát|"
+    r"(?:trên )?(?:phạm vi )?cả nước|toàn quốc|cấp quốc gia|các tỉnh, thành(?: phố)?",
+    re.IGNORECASE,
 )
+# A nationwide reach, not only a national body (a national body often visits one province).
+_NATIONWIDE = re.compile(
+    r"cả nước|toàn quốc|cấp quốc gia|toàn quân|các tỉnh, thành|(?:Chính phủ|Bộ Quốc phòng|Bộ Công an)"
+    r"(?: đã)? (?:ban hành|đề xuất|tổ chức hội nghị|tổ chức Hội nghị|chỉ đạo|yêu cầu|giao)|"
+    r"Nghị quyết số \S+/NQ-CP|(?:đề xuất|dự thảo)[^.\n]{0,40}(?:Nghị định|Nghị quyết|Luật)",
+    re.IGNORECASE,
+)
+# Words right before a place that make it a venue ("tại xã X", "ở phường Y", "về huyện Z").
+_VENUE_BEFORE = re.compile(
+    r"(?:^|[ (])(?:tại|ở|đến|về|trên địa bàn)[ ](?:[^ .;:]+[ ]){0,5}$", re.IGNORECASE
+)
+# A place that opens its clause is its subject ("Xã Lương Sơn tổng kết …", "Sáng 4/3, phường X …").
+_SUBJECT_BEFORE = re.compile(
+    r"(?:^|[.;:\n]|^\W*)[ ]*(?:(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm nay|Vừa qua|Trong năm|Năm)[^,.;:\n]{0,24},[ ]*)?"
+    r"(?:\(?[A-ZĐ]{2,6}\)?[ ]?[-–][ ]?)?$"
+)
+# A body that acts, right before a place ("UBND xã X", "Ban CHQS huyện Y", "Hội đồng NVQS phường").
+_BODY_BEFORE = re.compile(
+    r"(?:Đảng ủy|Huyện ủy|Thị ủy|Thành ủy|Tỉnh ủy|UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Ban CHQS|"
+    r"Ban Chỉ huy Quân sự|BCH Quân sự|BCHQS|Bộ CHQS|Bộ Chỉ huy Quân sự|Công an|Hội đồng [Nn]ghĩa vụ quân sự|"
+    r"Hội đồng NVQS|Hội đồng giáo dục quốc phòng(?: và an ninh)?|Ban Chỉ đạo[^,.;]{0,30}|"
+    r"Lực lượng vũ trang|LLVT)[ ,]*$",
+    re.IGNORECASE,
+)
+_FORMER_AFTER = re.compile(r"[ ]?(?:\(cũ\)|cũ(?![^\W_]))")
+# A bullet line at the top of a page is a link to another article ("- Ban Chỉ huy … luyện tập").
+_BULLET_LINE = re.compile(r"(?m)^[ ]*[-•*][ ]")
 
 
 @dataclass
 class ScopeResult:
     scope: Scope = field(default_factory=Scope)
     report_year: Optional[int] = None
+    report_year_rule: Optional[str] = None
+    report_year_confidence: Optional[float] = None
     topic: Optional[str] = None
 
 
+LEAD_MIN_WORDS = 6  # shorter "sentences" at the top are page chrome ("Quốc phòng - An ninh", dates)
+
+
 def _zones(doc: Analysis) -> tuple[int, int]:
-    """End of the title and end of the lead, as offsets."""
+    """End of the title and end of the lead (the first sentences of the body, page chrome not
+    counted), as offsets."""
     title_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
     body = [s for s in doc.sentences if s.start >= title_end]
-    lead_end = body[min(LEAD_SENTENCES, len(body)) - 1].end if body else title_end
+    full = [s for s in body if len(doc.text[s.start : s.end].split()) >= LEAD_MIN_WORDS]
+    lead = full or body
+    lead_end = lead[min(LEAD_SENTENCES, len(lead)) - 1].end if lead else title_end
     return title_end, lead_end
 
 
@@ -63,6 +123,129 @@ def _weight(start: int, title_end: int, lead_end: int) -> float:
     return BODY_WEIGHT
 
 
+# --- defence zones -----------------------------------------------------------------------------
+
+_CAP = places_mod._CAP_WORD
+_ZONE = re.compile(
+    r"(?<![^\W_])(?:(?:Ban[ ][Cc]hỉ[ ]huy|Ban[ ]CH|BCH)[ ]?(?:(?:[Qq]uân[ ]sự|[Kk]hu[ ]vực)[ ])?)?"
+    r"(?:[Pp]hòng[ ]thủ[ ][Kk]hu[ ]vực|[Kk]hu[ ]vực[ ]phòng[ ]thủ|(?:CH)?PTKV)"
+    r"[ ]?(?:\(PTKV\)[ ]?)?(?:số[ ]?)?(?P<number>\d{1,2})(?![\d/.,:]?\d)(?:[ ]?\(PTKV\))?"
+    rf"(?:(?P<sep>[ ]?[-–—,][ ]?|[ ])(?P<name>{_CAP}(?:[ ]{_CAP}){{0,3}}))?"
+)
+# Capitalised words after a zone number that are not its name.
+_NOT_ZONE_NAME = frozenset(
+    "Bộ Ban Đảng Ủy UBND Chỉ Phó Chính Thượng Trung Thiếu Đại Hạ Binh Đồng Lễ Hội Quân Tỉnh Sáng "
+    "Chiều Ngày Tại Trong Theo Các Những".split()
+)
+
+
+@dataclass(frozen=True)
+class ZoneMention:
+    """A defence-zone command named in the text: its number, its name (None when not written)."""
+
+    start: int
+    end: int
+    number: int
+    name: Optional[str]
+
+
+def _zone_name(raw: Optional[str], sep: Optional[str]) -> Optional[str]:
+    """The zone's name from the capitalised words after its number: the longest run of them that
+    is a known place name; after a dash or comma also an unknown name of up to three words."""
+    if not raw:
+        return None
+    words = raw.split(" ")
+    cut = next((i for i, w in enumerate(words) if w in _NOT_ZONE_NAME), len(words))
+    words = words[:cut]
+    known = gz.known_names()
+    for n in range(len(words), 0, -1):
+        key = gz.name_key(" ".join(words[:n]))
+        if any(key in known.get(level, ()) for level in ("district", "commune")):
+            return " ".join(words[:n])
+    if sep and sep.strip() and words and len(words) <= 3:
+        return " ".join(words)
+    return None
+
+
+def defence_zones(text: str) -> list[ZoneMention]:
+    """Every defence-zone command named in ``text``, in order.
+
+    >>> [(z.number, z.name) for z in defence_zones("Ban CHPTKV2 và BCH PTKV 4 - Chư Prông họp.")]
+    [(2, None), (4, 'Chư Prông')]
+    """
+    out = []
+    for m in _ZONE.finditer(text):
+        name = _zone_name(m.group("name"), m.group("sep"))
+        end = m.start("name") + len(name) if name else m.end("number")
+        out.append(ZoneMention(m.start(), end, int(m.group("number")), name))
+    return out
+
+
+def defence_zone_in(text: str) -> Optional[tuple[int, Optional[str]]]:
+    """(number, name) of the first defence-zone command named in ``text``, or None. The name is
+    None when only the number is written ("Ban Chỉ huy Phòng thủ khu vực 3").
+
+    >>> defence_zone_in("Ban Chỉ huy Phòng thủ khu vực 2 – Thống Nhất tổng kết năm 2025.")
+    (2, 'Thống Nhất')
+    >>> defence_zone_in("Ban Chỉ huy phòng thủ khu vực (PTKV) 3-Bảo Lâm"), defence_zone_in("khu vực phòng thủ huyện")
+    ((3, 'Bảo Lâm'), None)
+    """
+    found = defence_zones(text)
+    return (found[0].number, found[0].name) if found else None
+
+
+_ZONE_CANONICAL = "Ban Chỉ huy Phòng thủ khu vực"
+
+
+def _zones_from_units(units: Sequence[Unit]) -> list[ZoneMention]:
+    out = []
+    for u in units:
+        if u.canonical and u.canonical.startswith(_ZONE_CANONICAL):
+            parsed = defence_zone_in(u.canonical)
+            if parsed:
+                out.append(ZoneMention(u.start, u.end, parsed[0], parsed[1]))
+    return out
+
+
+def _merge_zones(from_units: list[ZoneMention], from_text: list[ZoneMention]) -> list[ZoneMention]:
+    """The units extractor's zone commands first; the text's own mentions fill what it did not
+    find (a name written only once, a mention it did not take as a unit)."""
+    taken = [(z.start, z.end) for z in from_units]
+    extra = [z for z in from_text if not any(a <= z.start < b or z.start <= a < z.end for a, b in taken)]
+    return sorted(from_units + extra, key=lambda z: z.start)
+
+
+@dataclass
+class _ZoneTally:
+    number: int
+    name: Optional[str]
+    mentions: list[ZoneMention] = field(default_factory=list)
+    in_title: bool = False
+    in_lead: bool = False
+
+
+def _tally_zones(doc: Analysis, zones: list[ZoneMention], title_end: int, lead_end: int) -> Optional[_ZoneTally]:
+    """The zone the article is most about, with where it is named; names found once complete the
+    mentions of the same number written without one."""
+    by_number: dict[int, _ZoneTally] = {}
+    bullets = [(m.start(), doc.text.find("\n", m.start())) for m in _BULLET_LINE.finditer(doc.text, 0, lead_end)]
+    for z in zones:
+        if any(a <= z.start < (b if b >= 0 else len(doc.text)) for a, b in bullets):
+            continue  # a link to another article
+        t = by_number.setdefault(z.number, _ZoneTally(z.number, z.name))
+        t.name = t.name or z.name
+        t.mentions.append(z)
+        t.in_title |= z.start < title_end
+        t.in_lead |= title_end <= z.start < lead_end
+    named = [t for t in by_number.values() if t.name]
+    if not named:
+        return None
+    return max(named, key=lambda t: (t.in_title, t.in_lead, len(t.mentions)))
+
+
+# --- places as candidates ------------------------------------------------------------------------
+
+
 @dataclass
 class _Tally:
     score: float = 0.0
@@ -71,6 +254,7 @@ class _Tally:
     written_types: Counter = field(default_factory=Counter)
     in_title: bool = False
     in_lead: bool = False
+    actor_in_head: bool = False  # named in the title or lead other than as a venue
     places: list = field(default_factory=list)
 
 
@@ -97,20 +281,57 @@ def _unit_of(place: Place) -> Optional[gz.AdminUnit]:
     return next((u for u in units if u.province_2025 == place.province_2025), None)
 
 
-def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
-    """The article's level and unit, from its places and its URL."""
+def _role(doc: Analysis, p: Place) -> float:
+    """How much a mention says about whose work is reported: a body that acts before it, a venue,
+    or a former unit ("huyện X (cũ)": history, nothing)."""
+    if _FORMER_AFTER.match(doc.text, p.end):
+        return 0.0
+    before = doc.text[max(0, p.start - 60) : p.start]
+    cut = max(before.rfind("."), before.rfind(";"), before.rfind("\n"))
+    clause = before[cut + 1 :]
+    if _BODY_BEFORE.search(clause):
+        return ACTOR_FACTOR
+    if _VENUE_BEFORE.search(clause):
+        return VENUE_FACTOR
+    if _SUBJECT_BEFORE.search(clause):
+        return SUBJECT_FACTOR
+    return 1.0
+
+
+def _province_unit(name: str, era: str) -> Optional[gz.AdminUnit]:
+    found = gz.lookup(name, "province")
+    return next((u for u in found if u.era == era), found[0] if found else None)
+
+
+def decide_scope(
+    doc: Analysis,
+    found: list[Place],
+    era: Optional[places_mod.Era] = None,
+    zones: Sequence[ZoneMention] = (),
+) -> Scope:
+    """The article's level and unit, from its places, its defence zones and its URL."""
+    era = era or places_mod.article_era(doc)
+    two_level = era.two_level
     title_end, lead_end = _zones(doc)
     url = places_mod.url_places(doc.meta.get("url"))
     tallies: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
     former_province_names: dict[str, str] = {}
-    two_level = any(p.code and p.district is None and places_mod.place_level(p) == "commune" for p in found)
+    zone = _tally_zones(doc, list(zones), title_end, lead_end)
+    zone_spans = [(z.start, z.end) for z in zones]
     for p in found:
         unit = _unit_of(p)
         if unit is None:
             continue
+        if any(a <= p.start < b for a, b in zone_spans):
+            continue  # the zone's name, weighed as the zone
+        if two_level and unit.level == "district" and unit.era == "legacy":
+            continue  # no districts after 1 July 2025: a legacy district is history
         if unit.level == "province" and p.name != unit.name:
             former_province_names[unit.name] = p.name
-        w = _weight(p.start, title_end, lead_end)
+        role = _role(doc, p)
+        if role == 0.0:
+            continue
+        w = _weight(p.start, title_end, lead_end) * role
         key = (unit.level, unit.province, unit.name if unit.level != "province" else "")
         t = tallies[key]
         t.score += w
@@ -119,6 +340,7 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
         t.places.append(p)
         t.in_title |= p.start < title_end
         t.in_lead |= title_end <= p.start < lead_end
+        t.actor_in_head |= p.start < lead_end and role > 1.0
         if p.type:
             t.written_types[p.type] += 1
         # A commune named speaks for its district and province too, a district for its province.
@@ -139,12 +361,22 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
     url_communes = [u for u in url.commune if u.era == url_era] or url.commune
     if len(url_communes) == 1:
         url_units.append(url_communes[0])
-    if len({u.code for u in url.district}) == 1:
+    if len({u.code for u in url.district}) == 1 and not (two_level and url.district[0].era == "legacy"):
         url_units.append(url.district[0])
     if url.province:
-        url_units.append(
-            next((u for u in url.province if u.era == ("2025" if two_level else "legacy")), url.province[0])
-        )
+        url_province = next((u for u in url.province if u.era == url_era), url.province[0])
+        if not two_level:
+            # An old article re-hosted on a merged province's site ("baocamau.vn" for a Bạc Liêu
+            # story): the legacy province of that 2025 province which the text names wins.
+            named = [
+                t.unit
+                for (lv, _, _), t in tallies.items()
+                if lv == "province" and t.unit and t.unit.era == "legacy"
+                and t.unit.province_2025 == url_province.province_2025 and t.places
+            ]
+            if named and url_province.name not in {u.name for u in named}:
+                url_province = max(named, key=lambda u: tallies[("province", u.name, "")].score)
+        url_units.append(url_province)
         if url.province_name:
             former_province_names[url.province[0].name] = url.province_name
     for unit in url_units:
@@ -172,7 +404,7 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
         if own is None or top_province.score > 2 * own.score + top_district.score:
             top_district = best("district", top_province.unit.name)
 
-    scope = Scope()
+    scope = Scope(era=era.era, era_evidence=era.evidence)
     url_levels = {u.level for u in url_units}
     province_named = top_province is not None and (
         top_province.in_title or top_province.in_lead or "province" in url_levels
@@ -183,6 +415,15 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
         or "district" in url_levels
         or top_district.score >= 2 * BODY_WEIGHT
     )
+    title_places = any(t.in_title for t in tallies.values())
+    if zone is not None and (zone.in_title or zone.in_lead or (len(zone.mentions) >= 2 and not title_places)):
+        _fill_zone(scope, zone, top_province, url_units)
+        scope.rule = "zone:" + ("title" if zone.in_title else "lead" if zone.in_lead else "body")
+        return scope
+    actors_in_head = [t for t in tallies.values() if t.actor_in_head and t.unit]
+    if _NATIONWIDE.search(head) and not actors_in_head:
+        scope.level, scope.rule = "national", "national:lead"
+        return scope
     if _MILITARY_REGION.search(head) and not province_named and not district_named:
         scope.level, scope.rule = "military_region", "military_region:lead"
         return scope
@@ -199,25 +440,71 @@ def decide_scope(doc: Analysis, found: list[Place]) -> Scope:
         and commune.unit.district_code not in (top_district.unit.code, None)
     ):
         commune = None
+    several = _several_districts(tallies, top_district)
     if commune is not None:
         district = tallies.get(("district", commune.unit.province, commune.unit.district or ""))
         if district is not None and district.unit is not None:
             _fill_district(scope, district)
         _fill_commune(scope, commune.unit)  # after the district: the commune's own coordinates
         scope.level, scope.rule = "commune", "commune:" + _evidence(commune, url_units)
-    elif district_named and not two_level:
+    elif district_named and not two_level and not several:
         _fill_district(scope, top_district)
         scope.level, scope.rule = "district", "district:" + _evidence(top_district, url_units)
     elif top_province is not None:
-        scope.level, scope.rule = "province", "province:" + _evidence(top_province, url_units)
-        u = top_province.unit
-        scope.province, scope.province_code, scope.province_2025 = u.name, u.code, u.province_2025
-        scope.lat, scope.lon = u.lat, u.lon
+        scope.level = "province"
+        scope.rule = "province:" + ("districts" if several and district_named else _evidence(top_province, url_units))
+        _fill_province(scope, top_province.unit)
     elif _NATIONAL.search(head):
         scope.level, scope.rule = "national", "national:lead"
     if scope.province in former_province_names:
         scope.province = former_province_names[scope.province]
     return scope
+
+
+def _several_districts(tallies: dict, top: Optional[_Tally]) -> bool:
+    """Two or more districts of one province side by side in the title or lead, none dominant
+    ("Các huyện Khoái Châu, Yên Mỹ, Tiên Lữ …"): the province is the smallest common unit."""
+    if top is None or not (top.in_title or top.in_lead):
+        return False
+    peers = [
+        t
+        for (lv, pv, _), t in tallies.items()
+        if lv == "district" and pv == top.unit.province and t.unit is not None and t is not top
+        and (t.in_title or t.in_lead) and t.score >= top.score / 2
+        and (t.unit.code is None or t.unit.code != top.unit.code)
+    ]
+    return bool(peers)
+
+
+def _fill_zone(scope: Scope, zone: _ZoneTally, top_province: Optional[_Tally], url_units: list) -> None:
+    """A defence zone: district level named by the zone (no district type), in the province the
+    text or the domain names, else the 2025 province of the legacy district the zone is named
+    after; ``successor_of`` that district when it lies in the zone's province."""
+    scope.level = "district"
+    scope.district = zone.name
+    scope.district_type = None
+    scope.defence_zone = zone.name
+    scope.defence_zone_number = zone.number
+    legacy = [u for u in gz.lookup(zone.name or "", "district") if u.era == "legacy" and u.code]
+    province = top_province.unit if top_province is not None else None
+    if province is None:
+        provinces = {u.province_2025 for u in legacy}
+        if len(provinces) == 1:
+            province = _province_unit(provinces.pop(), "2025")
+    if province is not None:
+        _fill_province(scope, province)
+        if province.era == "legacy" and scope.era == "2025":
+            _fill_province(scope, _province_unit(province.province_2025, "2025") or province)
+    same = [u for u in legacy if scope.province_2025 in (u.province_2025, None)]
+    if len(same) == 1:
+        scope.successor_of, scope.successor_of_code = same[0].name, same[0].code
+        scope.lat, scope.lon = same[0].lat, same[0].lon
+
+
+def _fill_province(scope: Scope, u: gz.AdminUnit) -> None:
+    scope.province, scope.province_code = u.name, u.code
+    scope.province_2025, scope.province_2025_code = u.province_2025, u.province_2025_code
+    scope.lat, scope.lon = u.lat, u.lon
 
 
 def _evidence(t: _Tally, url_units: list[gz.AdminUnit]) -> str:
@@ -230,7 +517,8 @@ def _evidence(t: _Tally, url_units: list[gz.AdminUnit]) -> str:
 
 
 _BODY_OF_COMMUNE = re.compile(
-    r"(?:Đảng ủy|UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Ban CHQS|Ban Chỉ huy Quân sự|Công an),?[ ]$",
+    r"(?:Đảng ủy|UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Ban CHQS|Ban Chỉ huy Quân sự|Công an|"
+    r"Hội đồng [Nn]ghĩa vụ quân sự|BCH Quân sự),?[ ]$",
     re.IGNORECASE,
 )
 
@@ -238,10 +526,10 @@ _BODY_OF_COMMUNE = re.compile(
 def _is_about_commune(doc, t: _Tally, title_end: int, lead_end: int, from_url: bool, two_level: bool) -> bool:
     """A commune is the article's subject when the title or the portal's domain names it, when a
     commune body acts in the lead ("UBND xã Minh Đức tổ chức …"), or, after 2025 (no districts),
-    when the lead names it."""
+    when the lead names it other than as a venue."""
     if t.in_title or from_url:
         return True
-    if two_level and t.in_lead:
+    if two_level and t.in_lead and t.actor_in_head:
         return True
     for p in t.places:
         if title_end <= p.start < lead_end and _BODY_OF_COMMUNE.search(
@@ -256,6 +544,7 @@ def _fill_district(scope: Scope, t: _Tally) -> None:
     scope.province = u.province
     scope.province_code = u.province_code
     scope.province_2025 = u.province_2025
+    scope.province_2025_code = u.province_2025_code
     scope.district = u.name
     scope.district_code = u.code
     written = [ty for ty, _ in t.written_types.most_common() if ty in gz.DISTRICT_TYPES]
@@ -267,9 +556,33 @@ def _fill_commune(scope: Scope, u: gz.AdminUnit) -> None:
     scope.province = u.province
     scope.province_code = u.province_code
     scope.province_2025 = u.province_2025
+    scope.province_2025_code = u.province_2025_code
     scope.commune = u.name
     scope.commune_code = u.code
+    scope.commune_code_2025 = gz.code_2025(u)
     scope.lat, scope.lon = u.lat, u.lon
+
+
+# Measured share of right scopes (province, district or zone, commune and level all right) per
+# deciding rule on the 226 gold items (dev, seed, dev2, scope labels); the confidence of a scope.
+_RULE_CONFIDENCE = {
+    "zone": 0.9,
+    "commune": 0.8,
+    "district": 0.85,
+    "province": 0.8,
+    "national": 0.7,
+    "military_region": 0.7,
+    "unknown": 0.2,
+}
+_EVIDENCE_FACTOR = {"title": 1.0, "url": 1.0, "lead": 0.95, "body": 0.8, "districts": 0.8}
+
+
+def scope_confidence(scope: Scope) -> float:
+    """A probability-like confidence that province, district or zone, commune and level are right,
+    from the rule that decided and where its evidence stood."""
+    rule = scope.rule or "unknown"
+    kind, _, where = rule.partition(":")
+    return round(_RULE_CONFIDENCE.get(kind, 0.5) * _EVIDENCE_FACTOR.get(where, 1.0), 2)
 
 
 # --- report year -------------------------------------------------------------------------------
@@ -285,7 +598,7 @@ _REPORTED = re.compile(
     r"tuyển quân|khai mạc|hoàn thành|an ninh|địa phương)(?=[^.\n;]{0,50}năm $)"
     r"|(?:tháng|quý) đầu năm $"
 )
-_SENTENCE_START_YEAR = re.compile(r"^(?:trong |tính đến hết )?năm $")
+_SENTENCE_START_YEAR = re.compile(r"^(?:trong |tính đến hết |riêng (?:trong )?)?năm $")
 # Not the reported year: a document's, a plan's, a school year's, a period's, a birth year.
 # Each is searched in the clause before the year (back to the last ".", ";", ":" or line break).
 _NOT_REPORTED = re.compile(
@@ -293,23 +606,25 @@ _NOT_REPORTED = re.compile(
     r"|(?:kế hoạch|hướng dẫn|công văn|đề án|chương trình) (?:số|\d)"
     r"|(?:triển khai|phương hướng|thực hiện) (?:các )?nhiệm vụ(?=.{0,40}$)"
     r"|(?:năm học|nhiệm kỳ|đến năm|từ năm|trước năm|sau năm|tầm nhìn|sinh năm|so với(?: cùng kỳ)?|"
-    r"thành lập|tháng cuối năm)(?=.{0,12}$)"
+    r"thành lập|tháng cuối năm|khóa)(?=.{0,12}$)"
     r"|\d{4} ?[-–] ?$"
+)
+# A plan's year: "triển khai công tác … năm 2024" (a launch whose results come later).
+_PLAN = re.compile(r"triển khai|phương hướng|kế hoạch")
+# Future tense in the rest of the sentence: "trong năm 2024, … sẽ đẩy mạnh".
+_FUTURE_AFTER = re.compile(r"^[^.\n;]{0,120}\bsẽ\b")
+# A review of several years: "sơ kết 5 năm", "tổng kết 10 năm thực hiện", "giai đoạn 2019 – 2024".
+_MULTI_YEAR_REVIEW = re.compile(
+    r"(?:sơ kết|tổng kết|nhìn lại|đánh giá)[^.\n;]{0,25}?\b(?:\d{1,2}|hai|ba|năm|mười) năm\b"
+    r"|(?:sơ kết|tổng kết|đại hội|hội nghị)[^.\n]{0,120}?giai đoạn[ ]?(?:19|20)\d\d[ ]?[-–][ ]?(?:19|20)\d\d",
+    re.IGNORECASE,
 )
 CLAUSE_REACH = 100
 MIN_YEAR_SCORE = 2.0
 
 
-def report_year(doc: Analysis) -> Optional[int]:
-    """The year whose results the article reports, or None when the text gives none.
-
-    Every year written in the text is weighed by the words before it and by where it stands
-    (title, lead, body); a year seen only in passing in the body is not enough.
-
-    >>> from qpdp_nlp.text import analyse
-    >>> report_year(analyse("Năm 2022, huyện hoàn thành 100% chỉ tiêu giao quân."))
-    2022
-    """
+def _year_scores(doc: Analysis) -> Counter:
+    """Every year written in the text, weighed by the words before it and where it stands."""
     title_end, lead_end = _zones(doc)
     text = doc.text
     scores: Counter = Counter()
@@ -335,11 +650,92 @@ def report_year(doc: Analysis) -> Optional[int]:
             weight = 1.0
         else:
             continue
+        if not m.group(1) and (_PLAN.search(clause) or _FUTURE_AFTER.match(text, m.end())):
+            weight *= 0.25  # the year of a plan, not of results
         scores[year] += weight * _weight(start, title_end, lead_end)
-    if not scores:
-        return None
-    year, score = max(scores.items(), key=lambda kv: (kv[1], kv[0]))
-    return year if score >= MIN_YEAR_SCORE else None
+    return scores
+
+
+def decide_report_year(doc: Analysis) -> tuple[Optional[int], str, float]:
+    """(year, rule, confidence) of the year whose results or event the article reports.
+
+    The best-supported year written in the text; a review of several years has none; with no
+    year written, the publication year (metadata or date line) of an event reported as it happens.
+
+    >>> from qpdp_nlp.text import analyse
+    >>> decide_report_year(analyse("Sơ kết 5 năm thực hiện Luật Dân quân tự vệ (2019 – 2024)."))
+    (None, 'period', 0.7)
+    >>> decide_report_year(analyse("Sáng 3/10, xã A ra quân.", meta={"published": "2025-10-03"}))
+    (2025, 'published', 0.8)
+    """
+    title_end, lead_end = _zones(doc)
+    if _MULTI_YEAR_REVIEW.search(doc.text[:lead_end]):
+        return None, "period", 0.7
+    scores = _year_scores(doc)
+    when, source = places_mod.published_year_month(doc)
+    if scores:
+        year, score = max(scores.items(), key=lambda kv: (kv[1], kv[0]))
+        if score >= MIN_YEAR_SCORE:
+            confidence = 0.95 if score >= 10 else 0.85 if score >= 4 else 0.7
+            if when is not None and abs(year - when[0]) > 1:
+                confidence -= 0.2
+            return year, "text", confidence
+    if when is not None:
+        return when[0], source, 0.8 if source == "published" else 0.7
+    return None, "none", 0.5
+
+
+def report_year(doc: Analysis) -> Optional[int]:
+    """The year whose results the article reports, or None (:func:`decide_report_year`).
+
+    >>> from qpdp_nlp.text import analyse
+    >>> report_year(analyse("Năm 2022, huyện hoàn thành 100% chỉ tiêu giao quân."))
+    2022
+    """
+    return decide_report_year(doc)[0]
+
+
+# --- a count's own year --------------------------------------------------------------------------
+
+_NAMED_YEAR = re.compile(r"(?<![^\W_])[Nn]ăm[ ](?P<year>(?:19[5-9]|20[0-4])\d)(?![\d/])(?![ ]?[-–][ ]?\d)")
+_CLAUSE_BREAK = re.compile(r"[.;:\n]")
+
+
+def count_years(doc: Analysis, counts: Sequence[Count], report_year: Optional[int]) -> None:
+    """Give each count the year its own clause names when it is not the article's report year
+    ("năm 2022 giao 120, năm 2023 giao 135": 2022 and 2023); leave it None otherwise.
+
+    The clause is the stretch of the count's sentence since the last ";", ":" or period; the year
+    is the last "năm YYYY" before the count in it, or one written right after the counted noun.
+    Years of documents, school years, periods and births are not a count's year.
+
+    >>> from qpdp_nlp.text import analyse
+    >>> doc = analyse("Năm 2022 huyện giao 120 thanh niên, năm 2023 giao 135 thanh niên.")
+    >>> cs = [Count(text="120", start=20, end=23), Count(text="135", start=52, end=55)]
+    >>> count_years(doc, cs, 2023); [c.year for c in cs]
+    [2022, None]
+    """
+    text = doc.text
+    for c in counts:
+        sentence = doc.sentence_at(c.start)
+        lo = sentence.start if sentence else max(0, c.start - 200)
+        before = text[lo : c.start]
+        breaks = list(_CLAUSE_BREAK.finditer(before))
+        clause_start = lo + (breaks[-1].end() if breaks else 0)
+        year = None
+        for m in _NAMED_YEAR.finditer(text, clause_start, c.start):
+            lead = text[max(clause_start, m.start() - 40) : m.start()].lower()
+            if _NOT_REPORTED.search(lead):
+                continue
+            year = int(m.group("year"))
+        if year is None:
+            after = _NAMED_YEAR.match(text, c.end + 1) if text[c.end : c.end + 1] == " " else None
+            if after is None:
+                tail = re.match(r"[ ][^\d,.;:\n]{1,25}?[ ](?=[Nn]ăm[ ])", text[c.end : c.end + 40])
+                after = _NAMED_YEAR.match(text, c.end + tail.end()) if tail else None
+            if after is not None:
+                year = int(after.group("year"))
+        c.year = year if year is not None and year != report_year else None
 
 
 # --- topic -------------------------------------------------------------------------------------
@@ -418,6 +814,24 @@ def rule_topic(doc: Analysis) -> str:
     return ranked[0][0]
 
 
-def extract(doc: Analysis, places: Sequence[Place], units: Sequence[Unit] = ()) -> ScopeResult:
-    """The article's scope from the places it names, its report year and its rule topic."""
-    return ScopeResult(scope=decide_scope(doc, list(places)), report_year=report_year(doc), topic=rule_topic(doc))
+def extract(
+    doc: Analysis,
+    places: Sequence[Place],
+    units: Sequence[Unit] = (),
+    era: Optional[places_mod.Era] = None,
+) -> ScopeResult:
+    """The article's scope from the places, defence zones and units it names, its report year
+    and its rule topic. ``era`` is the map the places were read on (decided here when None); the
+    defence zones come from ``units`` when the units extractor found any, else from the text."""
+    era = era or places_mod.article_era(doc)
+    zones = _merge_zones(_zones_from_units(units), defence_zones(doc.text))
+    scope = decide_scope(doc, list(places), era, zones)
+    scope.confidence = scope_confidence(scope)
+    year, year_rule, year_confidence = decide_report_year(doc)
+    return ScopeResult(
+        scope=scope,
+        report_year=year,
+        report_year_rule=year_rule,
+        report_year_confidence=year_confidence,
+        topic=rule_topic(doc),
+    )
