@@ -530,8 +530,9 @@ def locate(text: str, strings: list[str]) -> list[Optional[tuple[int, int]]]:
             # Gold counts that do overlap (rare) fall back to the k-th occurrence of all.
             starts = free if k < len(free) else every
             if k < len(starts):
-                spans[i] = (starts[k], starts[k] + len(s))
-                taken.append(spans[i])
+                span = (starts[k], starts[k] + len(s))
+                spans[i] = span
+                taken.append(span)
     return spans
 
 
@@ -926,4 +927,4 @@ def context_count(item: ContextItem, rec: ArticleRecord) -> Optional[Count]:
         span = _normalised_span(item.sentence, item.start, item.end)
     around = [c for c in rec.counts if _overlap(span, (c.start, c.end))]
     same = [c for c in around if _same_value(item.value, c.value)]
-    return (same or around or [None])[0]
+    return (same or around)[0] if same or around else None

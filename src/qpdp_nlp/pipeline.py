@@ -197,7 +197,7 @@ def extract_many(items: Iterable[ArticleInput]) -> Iterator[ArticleRecord]:
             continue
         fields = item if isinstance(item, dict) else {k: getattr(item, k, None) for k in _ARTICLE_FIELDS}
         yield pipe(
-            fields.get("text"),
+            fields.get("text") or "",
             source=fields.get("source"),
             title=fields.get("title"),
             url=fields.get("url"),

@@ -304,7 +304,7 @@ def _type_schema(tp: Any) -> dict[str, Any]:
         return {"type": "integer"}
     if tp is float:
         return {"type": "number"}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return {"$ref": f"#/$defs/{tp.__name__}"}
     raise TypeError(f"no JSON Schema for {tp!r}")
 
@@ -335,6 +335,6 @@ def json_schema() -> dict[str, Any]:
         "$id": "https://qpdp-nlp/schema/article.schema.json",
         "title": "qpdp_nlp ArticleRecord",
         **schema,
-        "$defs": {c.__name__: _dataclass_schema(c) for c in (Scope, *FACT_TYPES.values())},
+        "$defs": {c.__name__: _dataclass_schema(c) for c in (Scope, *FACT_TYPES.values())},  # type: ignore[attr-defined]
     }
     return schema

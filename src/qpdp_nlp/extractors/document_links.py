@@ -45,8 +45,9 @@ def _own_id(ref: Ref) -> str | None:
         # dân tỉnh Cao Bằng" give one id, other provinces another
         issuer = ref.issuer
         m = issuer_head_pattern().match(issuer) if issuer else None
-        if m and canonical_issuer(issuer):
-            issuer = canonical_issuer(issuer) + issuer[m.end():]
+        canonical = canonical_issuer(issuer)
+        if m and issuer and canonical:
+            issuer = canonical + issuer[m.end():]
         return "/".join([kind, ref.date] + ([slug(issuer)] if issuer else []))
     if ref.title:
         return f"{kind}/{slug(ref.title)[:80]}"
@@ -91,7 +92,7 @@ def _fits(ref: Ref, known: KnownDocument) -> bool:
     # Unnumbered: the date must be the known one's, or the title must agree with its title.
     if ref.date:
         return ref.date == known.date
-    return bool(known.title and titles_agree(ref.title, known.title))
+    return bool(known.title and ref.title and titles_agree(ref.title, known.title))
 
 
 @cache

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from ..lexicons import alternation, read_table
 
@@ -94,7 +95,8 @@ def known_documents() -> tuple[KnownDocument, ...]:
     for r in _rows("known_documents.tsv"):
         if r["kind"].casefold() not in kinds():
             raise ValueError(f"known_documents.tsv: unknown kind {r['kind']!r}")
-        out.append(KnownDocument(**{**r, "year": int(r["year"]) if r["year"] else None}))
+        fields: dict[str, Any] = {**r, "year": int(r["year"]) if r["year"] else None}
+        out.append(KnownDocument(**fields))
     return tuple(out)
 
 

@@ -224,18 +224,18 @@ def _core(text: str, km: re.Match, kind: Kind) -> Ref | None:
         if m and m.group("pn") and _COUNT_AFTER.match(text, m.end()):
             m = None  # "nghị quyết Trung ương 10 năm qua" counts years
         if m:
-            ref = Ref(km.start(), m.end(), kind, "plenum")
-            ref.plenum = m.group("pn") or str(_WORD_NUMBERS.get(m.group("pw").casefold(), m.group("pw")))
-            return ref
+            plenum = Ref(km.start(), m.end(), kind, "plenum")
+            plenum.plenum = m.group("pn") or str(_WORD_NUMBERS.get(m.group("pw").casefold(), m.group("pw")))
+            return plenum
         m = _CONGRESS.match(text, pos)
         if m and roman_ok(m.group("cong").upper()):
             return Ref(km.start(), m.end(), kind, "congress", term=m.group("cong").upper())
     if abbreviated:
         return None
     if kind.named in ("law", "table"):
-        ref = _named(text, km, kind, pos)
-        if ref is not None:
-            return ref
+        named = _named(text, km, kind, pos)
+        if named is not None:
+            return named
     if peek in _UNNUMBERED_NEXT:
         # No number or name yet: a quoted title or a full date may still single the document
         # out ("Nghị quyết của Bộ Chính trị về “…”", "Quyết định ngày 12/3/2023 của UBND
@@ -285,7 +285,8 @@ def _issuer(text: str, pos: int) -> tuple[str, int] | None:
     end = h.end()
     found = issuer_by_phrase().get(re.sub(r"\s++", " ", h.group()).casefold())
     if found is not None and found.place_tail:
-        end = _patterns().issuer_tail.match(text, end).end()
+        tail = _patterns().issuer_tail.match(text, end)
+        end = tail.end() if tail else end  # the tail pattern matches the empty string too
     # Joint documents: "của Bộ Quốc phòng và Bộ Công an".
     joint = _AND.match(text, end)
     if joint:
@@ -345,9 +346,9 @@ def _modifiers(text: str, ref: Ref) -> None:
                 ref.plenum = ref.plenum or m.group("pn") or str(_WORD_NUMBERS.get(m.group("pw").casefold(), m.group("pw")))
                 continue
         if ref.issuer is None:
-            found = _issuer(text, pos)
-            if found:
-                ref.issuer, ref.end = found
+            issuer = _issuer(text, pos)
+            if issuer:
+                ref.issuer, ref.end = issuer
                 continue
         if ref.term is None:
             m = _TERM_MOD.match(text, pos)
@@ -362,9 +363,9 @@ def _modifiers(text: str, ref: Ref) -> None:
         break
     m = _TITLE_INTRO.match(text, ref.end)
     if m:
-        found = _title(text, m.end())
-        if found:
-            ref.title, ref.title_start, ref.end, ref.title_quoted = found
+        title = _title(text, m.end())
+        if title:
+            ref.title, ref.title_start, ref.end, ref.title_quoted = title
     if ref.day_month and ref.year:
         ref.date = iso_date(*ref.day_month, ref.year)
 
