@@ -384,7 +384,7 @@ def test_cli_map_writes_a_png(sample_dirs, tmp_path):
 
 @pytest.mark.parametrize("args, code", [
     (["--indicator", "drones"], 2),
-    (["--by", "commune"], 2),
+    (["--by", "hamlet"], 2),
     (["--format", "xlsx"], 2),
 ])
 def test_cli_usage_errors(sample_dirs, args, code):
@@ -425,11 +425,12 @@ def _expected_keys(records):
     for rec in records:
         if rec.duplicate_of or rec.is_defense is False:
             continue
-        if rec.scope.district is None or rec.scope.level == "commune" or rec.report_year is None:
+        if rec.scope.district is None or rec.scope.level == "commune":
             continue
         for c in rec.counts:
-            if c.value is not None and c.indicator and c.indicator != "other":
-                keys.add((rec.scope.province, rec.scope.district, rec.report_year, c.indicator,
+            year = c.year if c.year is not None else rec.report_year  # the count's own year first
+            if c.value is not None and c.indicator and c.indicator != "other" and year is not None:
+                keys.add((rec.scope.province, rec.scope.district, year, c.indicator,
                           bool(c.is_percent or c.indicator in PERCENT_INDICATORS)))
     return keys
 
@@ -449,7 +450,8 @@ def _follow_up_and_copy(records):
     """A follow-up report with a different value for one additive cell, and a syndicated copy."""
     for rec in records:
         for c in rec.counts:
-            key = (rec.scope.province, rec.scope.district, rec.report_year, c.indicator, False)
+            key = (rec.scope.province, rec.scope.district, c.year if c.year is not None else rec.report_year,
+                   c.indicator, False)
             if key in _expected_keys([rec]) and not c.is_percent:
                 follow = replace(rec, article_id=rec.article_id + "-follow",
                                  counts=[replace(x, value=x.value + 1) for x in rec.counts

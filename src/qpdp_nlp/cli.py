@@ -220,8 +220,14 @@ def train(model_dir: str | None, shared: str | None, only: tuple[str, ...]) -> N
               help="Only this indicator (repeatable), e.g. enlisted, qpan_training, enlistment_target_pct.")
 @click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable).")
 @click.option("--province", "provinces", multiple=True, help="Only this province (repeatable), e.g. 'Bắc Kạn'.")
-@click.option("--by", type=click.Choice(["district", "province"]), default="district", show_default=True,
-              help="Compare districts, or province-level reports.")
+@click.option("--by", type=click.Choice(["district", "province", "zone", "commune"]), default="district",
+              show_default=True,
+              help="Compare districts (defence zones beside them), provinces, defence zones or communes.")
+@click.option("--era", type=click.Choice(["legacy", "2025"]), default=None,
+              help="Regroup on one map: 'legacy' (before 1 July 2025) or '2025' (34 provinces, defence "
+                   "zones). Default: each article on the map of its date.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="P",
+              help="Mark cells whose confidence is below P ('?'; kept, never dropped).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "markdown", "html"]), default="table",
               show_default=True, help="How to print the comparison.")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Write the comparison here instead of stdout.")
@@ -230,8 +236,9 @@ def train(model_dir: str | None, shared: str | None, only: tuple[str, ...]) -> N
 @click.option("--map", "map_path", default=None, metavar="FILE.png",
               help="Also draw the places by latitude/longitude, coloured by one indicator.")
 def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], provinces: tuple[str, ...],
-            by: str, fmt: str, output: str | None, plot_path: str | None, map_path: str | None) -> None:
-    """Compare an indicator across districts and years, with the article spans behind each value.
+            by: str, era: str | None, min_confidence: float | None, fmt: str, output: str | None,
+            plot_path: str | None, map_path: str | None) -> None:
+    """Compare an indicator across places and years, with the article spans behind each value.
 
     DATASET is a folder written by 'qpdp extract --out' (Parquet, CSV or DuckDB), a .duckdb file
     or a JSON Lines file of records.
@@ -241,10 +248,12 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
       1. copies (duplicate_of set) and articles not about defence are skipped; so are
          counts without a value, indicator or counted noun, and indicator 'other'
          unless asked for;
-      2. a cell is place x year x indicator x measure; year = report_year, else year
-         published; --by district uses articles about a district (not a single
-         commune), --by province only province-level articles; the measure is what is
-         counted (người, lớp, xã, đồng ...; "%" for percentages): unlike never add up;
+      2. a cell is place x year x indicator x measure; year = the count's own year,
+         else report_year, else year published; --by district uses articles about a
+         district (not a single commune; defence zones beside them, labelled), --by zone
+         defence zones (Ban Chỉ huy Phòng thủ khu vực), --by commune communes and wards,
+         --by province only province-level articles; the measure is what is counted
+         (người, lớp, xã, đồng ...; "%" for percentages): unlike never add up;
       3. within one article, counts of an additive indicator are summed, except a value
          repeated and the parts of a total ("trong đó có 21 đảng viên", or parts that
          add up to another count);
@@ -255,8 +264,24 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
       A rounded mention ("hơn 300") and an exact value within 10% ("312") agree.
 
     \b
+    Two maps (the reform of 1 July 2025):
+      --era 2025: a legacy district continues as the defence zone that bears its
+         name (approximate, its own row beside the zone's); with --by province,
+         legacy provinces and districts regroup into their 2025 province: a legacy
+         province's own figure, else all its districts; an additive indicator is
+         summed only when every part has a value that year, otherwise the cell is
+         incomplete and its parts listed (never a partial sum); percentages of
+         several parts are never summed; a province's total never meets a district's;
+      --era legacy: the old map; a zone continues the district it is named after;
+         what has no legacy place (a merged province's report) is listed, not placed.
+    Confidence: a cell's is the highest of its counts' (unknown if none has one);
+    --min-confidence P marks weaker cells with '?' in the text and charts.
+
+    \b
     Example:
       qpdp compare out --indicator enlisted --year 2023
+      qpdp compare out --by province --era 2025 --indicator enlisted --plot thai-nguyen.png
+      qpdp compare out --by zone --era 2025 --min-confidence 0.6
       qpdp compare out --province "Bắc Kạn" --format markdown -o bac-kan.md
       qpdp compare out --indicator enlisted --plot enlisted.png --map enlisted-map.png
     """
@@ -269,7 +294,7 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
                                  param_hint="--indicator")
     try:
         result = run_compare(dataset, indicators=indicators or None, years=years or None,
-                             provinces=provinces or None, by=by)
+                             provinces=provinces or None, by=by, era=era, min_confidence=min_confidence)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     with atomic_output(output) as out:

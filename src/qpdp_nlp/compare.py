@@ -1,4 +1,4 @@
-"""Cross-district comparison: indicator × district × year, with values, qualifiers and provenance.
+"""Cross-place comparison: indicator × place × year, with values, qualifiers and provenance.
 
 Reads a dataset written by :func:`qpdp_nlp.dataset.write` / ``write_part`` (any layout) and gives,
 for every place, year and indicator, one value and the article ids and text spans behind it.
@@ -9,14 +9,17 @@ De-duplication rule (applied in this order):
    classified as not about defence (``is_defense`` false). Counts without a value, an indicator or
    a counted noun (a bare "80" in a list says not what it counts) are left out, and so is the
    indicator ``other`` unless it is asked for by name.
-2. A cell is one place × year × indicator × measure. The place is the district
-   (``by="district"``: only articles whose scope names a district and is not about a single
-   commune) or the province (``by="province"``: only province-level articles — a district's figure
-   is not its province's). The year is the article's ``report_year``, else the year it was
-   published. The measure is what the count counts, from its unit (``data/compare_measures.tsv``:
-   "công dân", "thanh niên", "cán bộ" → người; "lớp" → lớp; "tỷ đồng" → đồng; a noun not listed is
-   a measure of its own) or "%" for a percentage: 300 people and 12 classes are never added up,
-   and a percentage never meets an absolute number.
+2. A cell is one place × year × indicator × measure. The place (``by``) is the district
+   (``by="district"``: articles whose scope names a district, and defence zones beside them,
+   labelled; never an article about a single commune), the defence zone (``by="zone"``: the
+   "Ban Chỉ huy Phòng thủ khu vực N – <name>" of ``articles.defence_zone``), the commune
+   (``by="commune"``) or the province (``by="province"``: only province-level articles — a
+   district's figure is not its province's). The year is the count's own ``year`` when its
+   sentence names one, else the article's ``report_year``, else the year it was published. The
+   measure is what the count counts, from its unit (``data/compare_measures.tsv``: "công dân",
+   "thanh niên", "cán bộ" → người; "lớp" → lớp; "tỷ đồng" → đồng; a noun not listed is a measure
+   of its own) or "%" for a percentage: 300 people and 12 classes are never added up, and a
+   percentage never meets an absolute number.
 3. Within one article, the counts of an additive indicator are summed; the same value repeated in
    one article (headline and body) is counted once, and a part of a total is not added to it: a
    part given after its total ("giao 142 công dân nhập ngũ, trong đó có 21 đảng viên":
@@ -30,6 +33,31 @@ De-duplication rule (applied in this order):
 
 In steps 3 and 4, a rounded mention ("hơn 300", "gần 1.000", "khoảng 700") and an exact value
 within 10% on its side ("312") are the same figure: the exact one is kept.
+
+Two maps (the reform of 1 July 2025; ``era``). By default every article is read on the map of its
+date (``articles.era``, else its publication date, else its year: 2026 on is the 2025 map), so
+"Bắc Kạn 2024" and "Thái Nguyên 2026" are different rows. ``era="legacy"`` keeps the old map: a
+zone that bears a legacy district's name (``successor_of``) continues that district, flagged
+``approximate``; a merged 2025 province, a 2025 commune or an unnamed zone has no place there and is
+listed in ``notes``. ``era="2025"`` regroups on the new map:
+
+5. A legacy district continues as the defence zone that bears its name in the dataset
+   (``approximate``: a zone covers several former districts' communes); its own figures stay in
+   their own row beside the zone's, never added to them.
+6. ``by="province"``: legacy provinces and districts regroup into their 2025 province (the
+   gazetteer knows which legacy provinces make it up). Each legacy province is one part; its
+   province-level figure stands for it, else the sum of all its districts when every one has a
+   value — a province's total is never added to a district's. An additive indicator is summed
+   only when every part has a value for that year (``regroup="sum"``, or ``"same"`` for a province
+   that was not merged); otherwise the cell is ``incomplete``, its value empty and its ``parts``
+   listed — never a silent partial sum. Percentages of several parts are never summed
+   (``not_summed``). A report of the 2025 province itself (``direct``) gives the value; a complete
+   sum that disagrees with it is a conflict (``regrouped``).
+
+Confidence: a cell carries ``confidence``, the highest ``confidence`` of the counts it uses
+(unknown when none has one; the lowest of its parts for a regrouped sum, unknown if a part's is).
+With ``min_confidence`` the cells below it are marked (``below_min_confidence``; "?" in the text
+and the charts), never dropped.
 
 >>> from qpdp_nlp.records import ArticleRecord, Count, Scope
 >>> scope = Scope(level="district", province="Bắc Kạn", district="Ba Bể")
@@ -46,8 +74,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -61,22 +90,30 @@ from .text import normalize
 PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})
 PERCENT = "%"
 NOT_COMPARED_BY_DEFAULT = frozenset({"other"})
-BY = ("district", "province")
+BY = ("district", "province", "zone", "commune")
+ERAS = ("legacy", "2025")
 OUTPUT_FORMATS = ("table", "csv", "markdown", "html")
+REFORM_DATE = "2025-07-01"  # the two-level system: 34 provinces, no districts, defence zones
+REFORM_YEAR = 2025  # the year split by the reform; from 2026 every report is on the 2025 map
+REGROUPS = ("same", "sum", "incomplete", "not_summed", "direct")
 
+PLACE_COLUMNS = ("province", "district", "zone", "commune")
 CELL_COLUMNS = (
     "province", "district", "year", "indicator", "measure", "percent", "value", "min_value", "max_value",
     "qualifier", "unit", "n_articles", "conflict", "values", "articles", "spans", "lat", "lon",
+    "level", "zone", "commune", "era", "approximate", "successor_of", "regroup", "complete", "parts",
+    "confidence", "below_min_confidence",
 )
 PROVENANCE_COLUMNS = (
     "province", "district", "year", "indicator", "measure", "percent", "article_id", "index", "start", "end",
-    "text", "value", "qualifier", "unit", "used", "note",
+    "text", "value", "qualifier", "unit", "used", "note", "level", "zone", "commune", "part", "confidence",
 )
 CONFLICT_COLUMNS = (
     "kind", "province", "district", "year", "indicator", "measure", "percent", "value", "qualifier",
-    "article_ids", "spans",
+    "article_ids", "spans", "level", "zone", "commune", "part",
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d")
 _PROVINCE_PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
 _FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")  # "xã, thị trấn" → "xã"
 _RELATIVE_TOLERANCE = 1e-9
@@ -88,15 +125,19 @@ class Comparison:
     """The result of :func:`compare`.
 
     ``cells``: one row per place × year × indicator (``CELL_COLUMNS``; ``value`` is empty for a
-    conflict, ``min_value``/``max_value`` give the range of the articles' values); ``provenance``: one row per
-    count behind a cell, with whether it was used and why not; ``conflicts``: one row per
-    disagreeing value.
+    conflict or an incomplete regrouping, ``min_value``/``max_value`` give the range of the
+    articles' values); ``provenance``: one row per count behind a cell, with whether it was used
+    and why not; ``conflicts``: one row per disagreeing value; ``notes``: what could not be placed
+    on the chosen map, and why.
     """
 
     cells: pd.DataFrame
     provenance: pd.DataFrame
     conflicts: pd.DataFrame
     by: str = "district"
+    era: str | None = None
+    min_confidence: float | None = None
+    notes: list[str] = field(default_factory=list)
 
     def indicators(self) -> list[str]:
         """Indicators present, the most covered first."""
@@ -105,12 +146,18 @@ class Comparison:
         counts = self.cells["indicator"].value_counts()
         return sorted(counts.index, key=lambda k: (-counts[k], INDICATORS.index(k) if k in INDICATORS else 99))
 
+    def place_columns(self) -> list[str]:
+        """The place columns that name something in this comparison (province always)."""
+        return ["province"] + [c for c in PLACE_COLUMNS[1:]
+                               if c in self.cells and self.cells[c].notna().any()]
+
     def wide(self) -> pd.DataFrame:
         """Places as rows, (indicator, year) as columns, the display value in each cell."""
         if self.cells.empty:
             return pd.DataFrame()
+        place = self.place_columns()
         shown = self.cells.assign(shown=[display_cell(row) for row in self.cells.itertuples()])
-        place = ["province", "district"] if self.by == "district" else ["province"]
+        shown[place] = shown[place].astype("string").fillna("")
         return shown.pivot_table(index=place, columns=["indicator", "year"], values="shown",
                                  aggfunc="first", observed=True)
 
@@ -134,10 +181,10 @@ def records_frames(records: Iterable[Any]) -> dict[str, pd.DataFrame]:
 
 
 def _frames(dataset: str | Path | Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if isinstance(dataset, Mapping):
-        return dataset["articles"], dataset["counts"]
-    from .dataset import read
+    from .dataset import conform, read
 
+    if isinstance(dataset, Mapping):
+        return conform("articles", dataset["articles"]), conform("counts", dataset["counts"])
     frames = read(dataset, tables=("articles", "counts"))
     return frames["articles"], frames["counts"]
 
@@ -146,6 +193,13 @@ def _fold(name: Any) -> str | None:
     if name is None or name is pd.NA or (isinstance(name, float) and pd.isna(name)):
         return None
     return _PROVINCE_PREFIX.sub("", normalize(str(name)).strip()).casefold()
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    value = str(value).strip()
+    return value or None
 
 
 def article_year(report_year: Any, published: Any) -> int | None:
@@ -162,6 +216,100 @@ def article_year(report_year: Any, published: Any) -> int | None:
     return int(found.group()) if found else None
 
 
+def article_era(era: Any, published: Any, year: int | None, zone: Any = None) -> str:
+    """The map an article is read on: its ``era`` when the scope gives one, else its publication
+    date against 1 July 2025, else its year (2026 on is the 2025 map; a defence zone exists only
+    there), else the legacy map.
+
+    >>> article_era(None, "2025-07-02", 2025), article_era(None, None, 2026), article_era(None, None, 2025)
+    ('2025', '2025', 'legacy')
+    >>> article_era("2025", None, 2024), article_era(None, None, 2025, zone="Chợ Đồn")
+    ('2025', '2025')
+    """
+    era = _text(era)
+    if era in ERAS:
+        return era
+    published = _text(published)
+    if published and _DATE.match(published):
+        return "2025" if published[:10] >= REFORM_DATE else "legacy"
+    if year is not None and year > REFORM_YEAR:
+        return "2025"
+    return "2025" if _text(zone) else "legacy"
+
+
+def zone_label(name: Any, number: Any = None) -> str | None:
+    """How a defence zone is shown: "PTKV 2 – Chợ Đồn" (Ban Chỉ huy Phòng thủ khu vực 2 – Chợ Đồn).
+
+    >>> zone_label("Chợ Đồn", 2), zone_label("Chợ Đồn"), zone_label(None, 4), zone_label(None)
+    ('PTKV 2 – Chợ Đồn', 'PTKV – Chợ Đồn', 'PTKV 4', None)
+    """
+    name = _text(name)
+    has_number = number is not None and not pd.isna(number)
+    if name is None and not has_number:
+        return None
+    head = f"PTKV {int(number)}" if has_number else "PTKV"
+    return f"{head} – {name}" if name else head
+
+
+# --- the two maps (gazetteer) ----------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _legacy_map() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, str],
+                           dict[str, tuple[float, float]]]:
+    """(2025 province → its legacy provinces, legacy province → its districts, legacy province →
+    its 2025 province, 2025 province → coordinates), keys folded, values as the gazetteer writes them."""
+    from .gazetteer import units
+
+    parts: dict[str, list[str]] = {}
+    districts: dict[str, list[str]] = {}
+    now: dict[str, str] = {}
+    where: dict[str, tuple[float, float]] = {}
+    for unit in units("province", "2025"):
+        if unit.lat is not None and unit.lon is not None:
+            where[_fold(unit.name)] = (float(unit.lat), float(unit.lon))
+    for unit in units("province", "legacy"):
+        parts.setdefault(_fold(unit.province_2025), []).append(unit.name)
+        now[_fold(unit.name)] = unit.province_2025
+    for unit in units("district", "legacy"):
+        if unit.code is not None:  # a district dissolved before 2025 is no part of its own
+            districts.setdefault(_fold(unit.province), []).append(unit.name)
+    return ({k: tuple(sorted(v)) for k, v in parts.items()}, {k: tuple(v) for k, v in districts.items()},
+            now, where)
+
+
+def legacy_provinces(province_2025: str) -> tuple[str, ...]:
+    """The legacy provinces a 2025 province was made of (empty when the name is not a 2025 province).
+
+    >>> legacy_provinces("Thái Nguyên"), legacy_provinces("tỉnh Nghệ An")
+    (('Bắc Kạn', 'Thái Nguyên'), ('Nghệ An',))
+    """
+    return _legacy_map()[0].get(_fold(province_2025) or "", ())
+
+
+def legacy_districts(province: str) -> tuple[str, ...]:
+    """The districts of a legacy province on the eve of the reform.
+
+    >>> len(legacy_districts("Bắc Kạn")), "Chợ Đồn" in legacy_districts("Bắc Kạn")
+    (8, True)
+    """
+    return _legacy_map()[1].get(_fold(province) or "", ())
+
+
+def province_2025_of(province: Any) -> str | None:
+    """The 2025 province a legacy province belongs to.
+
+    >>> province_2025_of("Bắc Kạn"), province_2025_of("Quảng Nam"), province_2025_of("Atlantis")
+    ('Thái Nguyên', 'Đà Nẵng', None)
+    """
+    return _legacy_map()[2].get(_fold(province) or "")
+
+
+def _key(name: Any) -> str:
+    from .gazetteer import name_key
+
+    return name_key(str(name))
+
+
 # --- the comparison --------------------------------------------------------------------------
 
 def compare(
@@ -171,15 +319,24 @@ def compare(
     years: Iterable[int] | None = None,
     provinces: Iterable[str] | None = None,
     by: str = "district",
+    era: str | None = None,
+    min_confidence: float | None = None,
 ) -> Comparison:
     """Compare places and years, de-duplicated by the rule in this module's documentation.
 
     ``dataset`` is a dataset folder (or a .duckdb/.jsonl file), or frames with ``articles`` and
     ``counts``. ``provinces`` match the province at publication or after the 2025 merger, with or
-    without "tỉnh"/"thành phố".
+    without "tỉnh"/"thành phố". ``era``: None (each article on the map of its date), ``"legacy"``
+    or ``"2025"``. ``min_confidence``: cells whose confidence is below it are marked.
     """
     if by not in BY:
         raise ValueError(f"by={by!r}: use one of {', '.join(BY)}")
+    if era is not None and era not in ERAS:
+        raise ValueError(f"era={era!r}: use one of {', '.join(ERAS)} (or none: each article on its own map)")
+    if era == "legacy" and by == "zone":
+        raise ValueError("defence zones exist only on the 2025 map: use --era 2025 or no --era with --by zone")
+    if min_confidence is not None and not 0 <= min_confidence <= 1:
+        raise ValueError(f"min_confidence={min_confidence}: give a number between 0 and 1")
     articles, counts = _frames(dataset)
     wanted_indicators = set(indicators) if indicators else None
     unknown = (wanted_indicators or set()) - set(INDICATORS)
@@ -188,38 +345,139 @@ def compare(
     wanted_years = {int(y) for y in years} if years else None
     wanted_provinces = {_fold(p) for p in provinces} if provinces else None
 
-    places = _article_places(articles, by, wanted_years, wanted_provinces)
-    per_article = _article_values(counts, places, wanted_indicators)
-    return _cells(per_article, places, by)
+    notes: Counter = Counter()
+    places = _article_places(articles, by, era, wanted_provinces, notes)
+    per_article = _article_values(counts, places, wanted_indicators, wanted_years)
+    cells, provenance, conflicts = _cells(per_article, places)
+    if era == "2025" and by == "province":
+        cells, provenance, conflicts = _regroup(cells, provenance, conflicts)
+    for cell in cells:
+        confidence = cell["confidence"]
+        cell["below_min_confidence"] = (None if min_confidence is None or confidence is None
+                                        else confidence < min_confidence)
+    return Comparison(
+        cells=_frame(cells, CELL_COLUMNS),
+        provenance=_frame(provenance, PROVENANCE_COLUMNS, ("article_id", "start")),
+        conflicts=_frame(conflicts, CONFLICT_COLUMNS, ("kind", "value")),
+        by=by, era=era, min_confidence=min_confidence,
+        notes=[f"{n} article{'s' if n > 1 else ''} not placed: {why}" for why, n in sorted(notes.items())],
+    )
 
 
-def _article_places(articles: pd.DataFrame, by: str, years, provinces) -> dict[str, dict[str, Any]]:
-    """article_id → its place, year and coordinates, for the articles that enter the comparison."""
+def _native_place(row: Any) -> dict[str, Any] | None:
+    """The place an article reports on, on its own map: a commune, a defence zone, a district or
+    a province (with its level), or None when the scope names none of them."""
+    level = _text(row.level)
+    province, district, commune = _text(row.province), _text(row.district), _text(row.commune)
+    zone = zone_label(row.defence_zone, row.defence_zone_number)
+    if level == "commune":
+        return {"level": "commune", "province": province, "district": district, "commune": commune} \
+            if commune else None
+    if zone and level not in ("province", "military_region", "national"):
+        return {"level": "zone", "province": province, "zone": zone}
+    if district and level != "province":
+        return {"level": "district", "province": province, "district": district}
+    if level == "province" and province:
+        return {"level": "province", "province": province}
+    return None
+
+
+def _successor_zones(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(2025 province, legacy district name key) → the zone that bears the district's name."""
+    zones = {}
+    for row in articles.itertuples(index=False):
+        successor, zone = _text(row.successor_of), zone_label(row.defence_zone, row.defence_zone_number)
+        if successor and zone and not _present(row.duplicate_of):
+            province = _text(row.province_2025) or province_2025_of(row.province) or _text(row.province)
+            zones.setdefault((_fold(province), _key(successor)), zone)
+    return zones
+
+
+def _article_places(articles: pd.DataFrame, by: str, era: str | None, provinces,
+                    notes: Counter) -> dict[str, dict[str, Any]]:
+    """article_id → its place on the chosen map, its year and coordinates, for the articles that
+    enter the comparison."""
+    successors = _successor_zones(articles) if era is not None and by in ("district", "zone") else {}
     places = {}
     for row in articles.itertuples(index=False):
         if _present(row.duplicate_of) or _is_false(row.is_defense):
             continue
-        level = None if pd.isna(row.level) else str(row.level)
-        province = None if pd.isna(row.province) else str(row.province)
-        district = None if pd.isna(row.district) else str(row.district)
-        if by == "district":
-            if district is None or level == "commune":
-                continue
-        elif level != "province" or province is None:
+        native = _native_place(row)
+        if native is None:
+            continue
+        if provinces is not None and not ({_fold(row.province), _fold(row.province_2025)} & provinces):
             continue
         year = article_year(row.report_year, row.published)
-        if year is None or (years is not None and year not in years):
-            continue
-        if provinces is not None and not ({_fold(province), _fold(row.province_2025)} & provinces):
+        own_era = article_era(row.era, row.published, year, row.defence_zone)
+        place = _on_map(native, row, own_era, by, era, successors, notes)
+        if place is None:
             continue
         places[row.article_id] = {
-            "province": province,
-            "district": district if by == "district" else None,
-            "year": year,
+            "level": None, "province": None, "district": None, "zone": None, "commune": None,
+            "era": own_era, "approximate": False, "successor_of": None, "target": None,
+            **place, "year": year,
             "lat": None if pd.isna(row.lat) else float(row.lat),
             "lon": None if pd.isna(row.lon) else float(row.lon),
         }
     return places
+
+
+def _on_map(native: dict[str, Any], row: Any, own_era: str, by: str, era: str | None,
+            successors: Mapping, notes: Counter) -> dict[str, Any] | None:
+    """Where a native place falls in a comparison ``by`` on the map ``era`` (rules 5 and 6)."""
+    level = native["level"]
+    wanted = {"province": ("province",), "district": ("district", "zone"), "zone": ("zone",),
+              "commune": ("commune",)}[by]
+    if era == "2025" and own_era == "legacy":
+        target = _text(row.province_2025) or province_2025_of(native["province"]) or native["province"]
+        if by == "province" and level in ("province", "district"):
+            return {**native, "target": target}  # a part, regrouped by _regroup
+        if by in ("district", "zone") and level == "district":
+            zone = successors.get((_fold(target), _key(native["district"])))
+            if zone is not None:
+                return {**native, "province": target, "zone": zone, "approximate": True,
+                        "successor_of": native["district"]}
+            if by == "district":
+                return {**native, "province": target}
+            notes["a legacy district that no defence zone in the dataset bears the name of"] += 1
+            return None
+        if level == "commune" and by == "commune":
+            notes["a legacy commune (communes are not regrouped onto the 2025 map)"] += 1
+        return None
+    if era == "legacy" and own_era == "2025":
+        if level == "province" and by == "province":
+            parts = legacy_provinces(native["province"])
+            if len(parts) == 1:  # not merged: the same province on both maps
+                return {**native, "province": parts[0], "era": "legacy"}
+            notes[f"a report of a merged 2025 province ({native['province']}): it cannot be split "
+                  "into its legacy provinces"] += 1
+            return None
+        if level == "zone" and by == "district":
+            successor = _text(row.successor_of)
+            if successor:
+                province = _legacy_province_of(successor, row) or native["province"]
+                return {"level": "zone", "province": province, "district": successor, "zone": native["zone"],
+                        "approximate": True, "successor_of": successor}
+            notes["a defence zone that bears no legacy district's name"] += 1
+            return None
+        if level == by:
+            notes[f"a 2025 {level} (no legacy equivalent is known)"] += 1
+            return None
+    return native if level in wanted else None
+
+
+def _legacy_province_of(district: str, row: Any) -> str | None:
+    """The legacy province of the district a zone succeeds, by code, else by name within the 2025 province."""
+    from .gazetteer import by_code, lookup
+
+    code = _text(row.successor_of_code)
+    unit = by_code(code, "district") if code else None
+    if unit is not None:
+        return unit.province
+    province_2025 = _text(row.province_2025) or _text(row.province)
+    found = {u.province for u in lookup(district, "district", era="legacy", province=province_2025)} \
+        if province_2025 else set()
+    return found.pop() if len(found) == 1 else None
 
 
 def _present(value: Any) -> bool:
@@ -259,6 +517,11 @@ def agrees(value: float, qualifier: str | None, other: float, other_qualifier: s
     return False
 
 
+# A cell's key: where (level and place), when, what and in which measure.
+# The map is part of it: legacy Thái Nguyên and the 2025 Thái Nguyên are different places.
+_KEY = ("era", "level", "province", "district", "zone", "commune", "year", "indicator", "measure")
+
+
 @dataclass
 class _ArticleValue:
     key: tuple
@@ -270,7 +533,8 @@ class _ArticleValue:
     disagreement: bool  # percentages of one article that differ
 
 
-def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators) -> list[_ArticleValue]:
+def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators,
+                    years) -> list[_ArticleValue]:
     """Step 3 of the rule: one value per article and cell."""
     grouped: dict[tuple, list[dict[str, Any]]] = {}
     order = counts.sort_values(["article_id", "start", "index"], kind="stable")
@@ -284,22 +548,26 @@ def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators
                 continue
         elif indicator in NOT_COMPARED_BY_DEFAULT:
             continue
+        year = place["year"] if pd.isna(row.year) else int(row.year)
+        if year is None or (years is not None and year not in years):
+            continue
         unit = None if pd.isna(row.unit) else str(row.unit)
         measure = measure_of(unit, percent=_is_true(row.is_percent) or indicator in PERCENT_INDICATORS)
         if not measure:
             continue
-        key = (place["province"], place["district"], place["year"], indicator, measure)
+        key = tuple({**place, "year": year, "indicator": indicator, "measure": measure}[k] for k in _KEY)
         grouped.setdefault((key, row.article_id), []).append({
             "article_id": row.article_id, "index": int(row.index), "start": int(row.start),
             "end": int(row.end), "text": str(row.text), "value": float(row.value),
             "qualifier": None if pd.isna(row.qualifier) else str(row.qualifier),
             "unit": unit, "part": _is_true(getattr(row, "part_of_total", None)),
+            "confidence": None if pd.isna(row.confidence) else float(row.confidence),
         })
     return [_one_article(key, article_id, rows) for (key, article_id), rows in grouped.items()]
 
 
 def _one_article(key: tuple, article_id: str, rows: list[dict[str, Any]]) -> _ArticleValue:
-    percent = key[4] == PERCENT
+    percent = key[-1] == PERCENT
     parts = [row.pop("part") and not percent for row in rows]
     if all(parts):  # the total is in another cell (another measure): the parts stand alone
         parts = [False] * len(rows)
@@ -364,16 +632,22 @@ def _agreeing_groups(items: list[_ArticleValue]) -> list[list[_ArticleValue]]:
     return groups
 
 
-def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict], by: str) -> Comparison:
+def _max_confidence(rows: Iterable[Mapping[str, Any]]) -> float | None:
+    known = [r["confidence"] for r in rows if r["used"] and r["confidence"] is not None]
+    return max(known) if known else None
+
+
+def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict]) -> tuple[list, list, list]:
     """Step 4 of the rule: one row per cell, conflicts listed, provenance kept."""
     by_cell: dict[tuple, list[_ArticleValue]] = {}
     for item in per_article:
         by_cell.setdefault(item.key, []).append(item)
     cells, provenance, conflicts = [], [], []
-    for key, items in by_cell.items():
-        province, district, year, indicator, measure = key
-        where = {"province": province, "district": district, "year": year, "indicator": indicator,
-                 "measure": measure, "percent": measure == PERCENT}
+    for number, (key, items) in enumerate(by_cell.items()):
+        where = dict(zip(_KEY, key))
+        measure = where["measure"]
+        where["percent"] = measure == PERCENT
+        first = places[items[0].article_id]
         groups = _agreeing_groups(items)
         conflict = len(groups) > 1
         coords = [(places[i.article_id]["lat"], places[i.article_id]["lon"]) for i in items
@@ -393,11 +667,15 @@ def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict], by: str
             "spans": "; ".join(_span(r) for i in items for r in i.counts if r["used"]),
             "lat": coords[0][0] if coords else None,
             "lon": coords[0][1] if coords else None,
+            "approximate": first["approximate"], "successor_of": first["successor_of"],
+            "regroup": None, "complete": None, "parts": None,
+            "confidence": _max_confidence(r for i in items for r in i.counts),
+            "_id": number, "_target": first["target"],
         })
         if conflict:
             for group in groups:
                 conflicts.append({"kind": "between_articles", **where, "value": group[0].value,
-                                  "qualifier": group[0].qualifier,
+                                  "qualifier": group[0].qualifier, "_cell": number,
                                   "article_ids": ", ".join(i.article_id for i in group),
                                   "spans": "; ".join(_span(r) for i in group for r in i.counts if r["used"])})
         for item in items:
@@ -405,18 +683,122 @@ def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict], by: str
                 for row in item.counts:
                     if row["used"] or row["note"].startswith("percentage"):
                         conflicts.append({"kind": "within_article", **where, "value": row["value"],
-                                          "qualifier": row["qualifier"],
+                                          "qualifier": row["qualifier"], "_cell": number,
                                           "article_ids": item.article_id, "spans": _span(row)})
             for row in item.counts:
-                provenance.append({**where, **row})
-    return Comparison(
-        cells=_frame(cells, CELL_COLUMNS, ("province", "district", "year", "_rank", "measure")),
-        provenance=_frame(provenance, PROVENANCE_COLUMNS,
-                          ("province", "district", "year", "_rank", "measure", "article_id", "start")),
-        conflicts=_frame(conflicts, CONFLICT_COLUMNS,
-                         ("province", "district", "year", "_rank", "measure", "kind", "value")),
-        by=by,
-    )
+                provenance.append({**where, **row, "_cell": number})
+    return cells, provenance, conflicts
+
+
+def _part_name(cell: Mapping[str, Any]) -> str:
+    return " · ".join(str(cell[c]) for c in ("province", "district") if cell[c])
+
+
+def _regroup(cells: list[dict], provenance: list[dict], conflicts: list[dict]) -> tuple[list, list, list]:
+    """Rule 6: legacy provinces and districts into their 2025 province, summed only when complete."""
+    targets: dict[tuple, dict[str, Any]] = {}
+    for cell in cells:
+        province = cell["_target"] or cell["province"]
+        key = (_fold(province), cell["year"], cell["indicator"], cell["measure"])
+        slot = targets.setdefault(key, {"name": province, "direct": None, "provinces": {}, "districts": {}})
+        if cell["_target"] is None:
+            slot["direct"] = cell
+        elif cell["level"] == "province":
+            slot["provinces"][_fold(cell["province"])] = cell
+        else:
+            slot["districts"].setdefault(_fold(cell["province"]), {})[_key(cell["district"])] = cell
+    out, moved = [], {}
+    for slot in targets.values():
+        merged = _regrouped_cell(slot)
+        out.append(merged)
+        for part in (*slot["provinces"].values(), *(c for d in slot["districts"].values() for c in d.values())):
+            moved[part["_id"]] = (merged, _part_name(part))
+    for row in (*provenance, *conflicts):
+        target = moved.get(row["_cell"])
+        if target is not None:
+            merged, part = target
+            row.update({k: merged[k] for k in ("level", "province", "district", "zone", "commune")}, part=part)
+    return out, provenance, conflicts
+
+
+def _regrouped_cell(slot: Mapping[str, Any]) -> dict[str, Any]:
+    """One 2025-province cell from its legacy parts (and the 2025 province's own report, if any)."""
+    direct = slot["direct"]
+    sample = direct or next(iter(slot["provinces"].values()), None) \
+        or next(iter(next(iter(slot["districts"].values())).values()))
+    measure = sample["measure"]
+    percent = measure == PERCENT
+    names = legacy_provinces(slot["name"]) or tuple(
+        dict.fromkeys([*(c["province"] for c in slot["provinces"].values()),
+                       *(c["province"] for d in slot["districts"].values() for c in d.values())]))
+    used, lines, complete = [], [], True
+    for name in names:
+        value, line, cells_of_part = _part_value(name, slot, measure)
+        lines.append(line)
+        if value is None:
+            complete = False
+        else:
+            used.append((value, cells_of_part))
+    parts = [c for _, cs in used for c in cs]
+    if not slot["provinces"] and not slot["districts"]:  # only the 2025 province's own report
+        return {**direct, "era": "2025", "regroup": "direct"}
+    if percent and len(names) > 1:
+        regroup, value, qualifier = "not_summed", None, None
+    elif complete:
+        regroup = "same" if len(names) == 1 else "sum"
+        value = sum(v for v, _ in used)
+        qualifiers = {c["qualifier"] for c in parts if c["qualifier"]}
+        qualifier = qualifiers.pop() if len(qualifiers) == 1 else ("about" if qualifiers else None)
+    else:
+        regroup, value, qualifier = "incomplete", None, None
+    confidences = [c["confidence"] for c in parts]
+    confidence = min(confidences) if confidences and None not in confidences else None
+    every = [*([direct] if direct else []), *slot["provinces"].values(),
+             *(c for d in slot["districts"].values() for c in d.values())]
+    lat_lon = _legacy_map()[3].get(_fold(slot["name"]) or "", (None, None))
+    cell = {
+        "level": "province", "province": slot["name"], "district": None, "zone": None, "commune": None,
+        "year": sample["year"], "indicator": sample["indicator"], "measure": measure, "percent": percent,
+        "value": value, "min_value": value, "max_value": value, "qualifier": qualifier,
+        "unit": ", ".join(dict.fromkeys(u for c in every if c["unit"] for u in c["unit"].split(", "))) or None,
+        "n_articles": len({a for c in every for a in c["articles"].split(", ")}),
+        "conflict": False, "values": "; ".join(lines),
+        "articles": ", ".join(dict.fromkeys(a for c in every for a in c["articles"].split(", "))),
+        "spans": "; ".join(c["spans"] for c in every if c["spans"]),
+        "lat": lat_lon[0], "lon": lat_lon[1], "era": "2025", "approximate": False, "successor_of": None,
+        "regroup": regroup, "complete": complete, "parts": "; ".join(lines), "confidence": confidence,
+    }
+    if direct is not None:
+        cell.update(regroup="direct", value=direct["value"], qualifier=direct["qualifier"],
+                    conflict=direct["conflict"], confidence=direct["confidence"],
+                    min_value=direct["min_value"], max_value=direct["max_value"],
+                    values=direct["values"], lat=direct["lat"] or cell["lat"], lon=direct["lon"] or cell["lon"])
+        if (not percent and regroup == "sum" and direct["value"] is not None
+                and not agrees(value, qualifier, direct["value"], direct["qualifier"])):
+            cell.update(conflict=True, value=None, qualifier=None,
+                        min_value=min(value, direct["value"]), max_value=max(value, direct["value"]),
+                        values=f"{direct['values']} ≠ {_shown(value, qualifier, measure)} (Σ {'; '.join(lines)})")
+    return cell
+
+
+def _part_value(name: str, slot: Mapping[str, Any], measure: str) -> tuple[float | None, str, list[dict]]:
+    """One legacy province's value in a regrouped cell: its own report, else all its districts."""
+    own = slot["provinces"].get(_fold(name))
+    if own is not None:
+        if own["conflict"]:
+            return None, f"{name}: xung đột ({own['values']})", []
+        return own["value"], f"{name}: {_shown(own['value'], own['qualifier'], measure)}", [own]
+    found = slot["districts"].get(_fold(name), {})
+    required = legacy_districts(name)
+    listed = ", ".join(f"{c['district']} {'xung đột' if c['conflict'] else _shown(c['value'], c['qualifier'], measure)}"
+                       for c in found.values())
+    have = [found[_key(d)] for d in required if _key(d) in found and not found[_key(d)]["conflict"]]
+    if required and len(have) == len(required) and measure != PERCENT:
+        total = sum(c["value"] for c in have)
+        return total, f"{name}: {_shown(total, None, measure)} (Σ {len(have)} huyện)", have
+    if not found:
+        return None, f"{name}: thiếu", []
+    return None, f"{name}: thiếu ({len(have)}/{len(required) or '?'} huyện: {listed})", []
 
 
 def _shown(value: float, qualifier: str | None, measure: str) -> str:
@@ -432,16 +814,23 @@ _DTYPES = {
     "values": "string", "articles": "string", "spans": "string", "lat": "Float64", "lon": "Float64",
     "article_id": "string", "index": "Int64", "start": "Int64", "end": "Int64", "text": "string",
     "used": "boolean", "note": "string", "kind": "string", "article_ids": "string",
+    "level": "string", "zone": "string", "commune": "string", "era": "string", "approximate": "boolean",
+    "successor_of": "string", "regroup": "string", "complete": "boolean", "parts": "string",
+    "confidence": "Float64", "below_min_confidence": "boolean", "part": "string",
 }
 
 
-def _frame(rows: list[dict], columns: tuple[str, ...], keys: tuple[str, ...]) -> pd.DataFrame:
+def _frame(rows: list[dict], columns: tuple[str, ...], then: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows → a typed frame, sorted by place (a zone beside the districts it continues), year,
+    indicator (in the order of :data:`INDICATORS`) and measure."""
     frame = pd.DataFrame(rows, columns=list(columns))
     frame = frame.astype({c: _DTYPES[c] for c in columns})
     if not frame.empty:
         rank = {k: i for i, k in enumerate(INDICATORS)}
-        frame = frame.assign(_rank=frame["indicator"].map(lambda k: rank.get(k, len(rank))))
-        frame = frame.sort_values(list(keys), kind="stable", na_position="last").drop(columns="_rank")
+        line = frame["zone"].fillna(frame["district"]).fillna(frame["commune"])
+        frame = frame.assign(_rank=frame["indicator"].map(lambda k: rank.get(k, len(rank))), _line=line)
+        keys = ["province", "_line", "year", "_rank", "measure", "district", *then]
+        frame = frame.sort_values(keys, kind="stable", na_position="last").drop(columns=["_rank", "_line"])
     return frame.reset_index(drop=True)
 
 
@@ -483,62 +872,138 @@ def format_number(value: Any) -> str:
     return f"{whole.replace(',', '.')},{frac}" if frac else whole.replace(",", ".")
 
 
+def _flag(value: Any) -> bool:
+    return value is not None and not pd.isna(value) and bool(value)
+
+
 def display_cell(row: Any) -> str:
-    """What a cell shows: "hơn 300", "100%", or "xung đột: …" for a conflict."""
+    """What a cell shows: "hơn 300", "100%", "xung đột: …" for a conflict, "chưa đủ" for a 2025
+    province whose legacy parts are not all known, "không cộng %" for percentages of several parts;
+    " ?" after a cell below the minimum confidence."""
+    regroup = getattr(row, "regroup", None)
+    regroup = None if regroup is None or pd.isna(regroup) else str(regroup)
     if row.conflict:
-        return "xung đột: " + str(row.values)
-    return _shown(row.value, None if pd.isna(row.qualifier) else str(row.qualifier), str(row.measure))
+        shown = "xung đột: " + str(row.values)
+    elif regroup == "incomplete":
+        shown = "chưa đủ"
+    elif regroup == "not_summed":
+        shown = "không cộng %"
+    else:
+        shown = _shown(row.value, None if pd.isna(row.qualifier) else str(row.qualifier), str(row.measure))
+    return shown + (" ?" if _flag(getattr(row, "below_min_confidence", None)) else "")
+
+
+def place_label(row: Any, by: str = "district") -> str:
+    """The name of a cell's place, as tables and charts show it: the commune, the defence zone
+    ("PTKV 2 – Chợ Đồn"), the district ("Chợ Đồn (cũ)" on the 2025 map; "huyện Chợ Đồn ≈ PTKV 2 – Chợ Đồn"
+    where the zone continues it), or the province."""
+    def get(name: str) -> str | None:
+        return _text(getattr(row, name, None))
+
+    level, district, zone, commune = get("level"), get("district"), get("zone"), get("commune")
+    if commune and by == "commune":
+        return commune
+    if _flag(getattr(row, "approximate", None)) and district and zone:
+        return f"{district} (cũ) ≈ {zone}" if level == "district" else f"{zone} ≈ {district} (cũ)"
+    if zone and by in ("zone", "district"):
+        return zone
+    if district and by in ("district", "zone"):
+        return f"{district} (cũ)" if get("era") == "legacy" and level == "district" and by == "zone" else district
+    return get("province") or ""
+
+
+def _note(row: Any) -> str:
+    """What a reader must know about a cell besides its value."""
+    notes = []
+    if _flag(getattr(row, "approximate", None)):
+        notes.append(f"≈ tiếp nối huyện {row.successor_of}")
+    regroup = getattr(row, "regroup", None)
+    if regroup is not None and not pd.isna(regroup):
+        notes.append({"same": "tỉnh không sáp nhập", "sum": "tổng đủ các phần", "incomplete": "thiếu phần",
+                      "not_summed": "tỷ lệ: không cộng", "direct": "báo cáo của tỉnh mới"}[str(regroup)])
+    return "; ".join(notes)
 
 
 def _shown_cells(result: Comparison) -> pd.DataFrame:
     cells = result.cells
-    shown = pd.DataFrame({
-        "province": cells["province"],
-        **({"district": cells["district"]} if result.by == "district" else {}),
+    columns: dict[str, Any] = {c: cells[c] for c in result.place_columns()}
+    columns.update({
         "year": cells["year"],
         "indicator": cells["indicator"],
         "measure": cells["measure"],
         "value": [display_cell(row) for row in cells.itertuples()],
         "unit": cells["unit"],
         "articles": cells["n_articles"],
-        "sources": cells["spans"],
     })
-    return shown.astype("string").fillna("")
+    if result.min_confidence is not None or cells["confidence"].notna().any():
+        columns["confidence"] = [format_number(round(float(v), 2)) if not pd.isna(v) else "?"
+                                 for v in cells["confidence"]]
+    notes = [_note(row) for row in cells.itertuples()]
+    if any(notes):
+        columns["note"] = notes
+    columns["sources"] = cells["spans"]
+    return pd.DataFrame(columns).astype("string").fillna("")
 
 
 def _indicator_name(indicator: str, measure: str) -> str:
     return f"{indicator} ({measure})" if measure else indicator
 
 
+def _where(row: Any) -> str:
+    return " · ".join(str(getattr(row, c)) for c in PLACE_COLUMNS if not pd.isna(getattr(row, c)))
+
+
 def _conflict_lines(result: Comparison) -> list[str]:
     lines = []
     for row in result.conflicts.itertuples():
-        place = " · ".join(str(p) for p in (row.province, row.district) if not pd.isna(p))
         what = "between articles" if row.kind == "between_articles" else "within one article"
+        part = f" [{row.part}]" if not pd.isna(row.part) else ""
         qualifier = None if pd.isna(row.qualifier) else str(row.qualifier)
-        lines.append(f"  {place} · {row.year} · {_indicator_name(row.indicator, row.measure)} ({what}): "
+        lines.append(f"  {_where(row)} · {row.year} · {_indicator_name(row.indicator, row.measure)}{part} ({what}): "
                      f"{_shown(row.value, qualifier, str(row.measure))} ← {row.spans}")
     return lines
 
 
+def _confidence_lines(result: Comparison) -> list[str]:
+    if result.min_confidence is None:
+        return []
+    below = int(result.cells["below_min_confidence"].fillna(False).sum())
+    unknown = int(result.cells["confidence"].isna().sum())
+    return ["", f"Confidence: ? = below {format_number(result.min_confidence)} ({below} cells, kept and marked); "
+                f"{unknown} cells of unknown confidence (no count behind them has one)."]
+
+
 def _render_table(result: Comparison) -> str:
     if result.cells.empty:
-        return "No comparable counts (see 'qpdp compare --help' for what enters the comparison)."
+        lines = ["No comparable counts (see 'qpdp compare --help' for what enters the comparison)."]
+        return "\n".join(lines + (["", "Notes:"] + [f"  {n}" for n in result.notes] if result.notes else []))
     shown = _shown_cells(result).drop(columns="sources")
     lines = [shown.to_string(index=False)]
+    lines += _confidence_lines(result)
+    regrouped = result.cells[result.cells["parts"].notna()]
+    if len(regrouped):
+        lines += ["", "On the 2025 map (legacy parts of each 2025 province; summed only when all are known):"]
+        for row in regrouped.itertuples():
+            lines.append(f"  {row.province} · {row.year} · {_indicator_name(row.indicator, row.measure)}: "
+                         f"{display_cell(row)} ← {row.parts}")
     if not result.conflicts.empty:
         within = int(result.conflicts["kind"].eq("within_article").sum())
         lines += ["", f"Conflicts ({int(result.cells['conflict'].sum())} cells, {within} within-article values):"]
         lines += _conflict_lines(result)
+    if result.notes:
+        lines += ["", "Not placed on this map:"] + [f"  {n}" for n in result.notes]
     lines += ["", "Provenance (article[start:end] «text»; * = not used, with the reason):"]
-    for (province, district, year, indicator, measure), group in result.provenance.groupby(
-            ["province", "district", "year", "indicator", "measure"], dropna=False, sort=False):
-        place = " · ".join(str(p) for p in (province, district) if not pd.isna(p))
-        lines.append(f"  {place} · {year} · {_indicator_name(indicator, measure)}:")
+    keys = [*PLACE_COLUMNS, "year", "indicator", "measure"]
+    for values, group in result.provenance.groupby(keys, dropna=False, sort=False):
+        where = dict(zip(keys, values))
+        place = " · ".join(str(where[c]) for c in PLACE_COLUMNS if not pd.isna(where[c]))
+        lines.append(f"  {place} · {where['year']} · {_indicator_name(where['indicator'], where['measure'])}:")
         for row in group.itertuples():
             mark = " " if row.used else "*"
             note = f"  ({row.note})" if not row.used else ""
-            lines.append(f"   {mark} {_span(row._asdict())} = {format_value(row.value, str(measure))}{note}")
+            part = f"[{row.part}] " if not pd.isna(row.part) else ""
+            lines.append(f"   {mark} {part}{_span(row._asdict())} = {format_value(row.value, str(where['measure']))}"
+                         f"{note}")
     return "\n".join(lines)
 
 
@@ -558,19 +1023,31 @@ def _markdown_table(frame: pd.DataFrame) -> str:
 
 def _render_markdown(result: Comparison) -> str:
     parts = [_markdown_table(_shown_cells(result))]
+    parts += [line.strip() for line in _confidence_lines(result)]
     if not result.conflicts.empty:
         conflicts = result.conflicts.assign(value=[
             _shown(v, None if pd.isna(q) else str(q), str(m)) for v, q, m in
             zip(result.conflicts["value"], result.conflicts["qualifier"], result.conflicts["measure"])])
+        conflicts = conflicts.dropna(axis="columns", how="all")
         parts += ["", "**Conflicts**", "", _markdown_table(conflicts.drop(columns="percent"))]
+    if result.notes:
+        parts += ["", "**Not placed on this map**", ""] + [f"- {n}" for n in result.notes]
     return "\n".join(parts) + "\n"
+
+
+_PLACE_WORDS = {"district": "huyện", "province": "tỉnh", "zone": "khu vực phòng thủ", "commune": "xã, phường"}
 
 
 def _render_html(result: Comparison) -> str:
     body = _shown_cells(result).to_html(index=False, escape=True, na_rep="")
     if not result.conflicts.empty:
         body += "\n<h2>Xung đột (conflicts)</h2>\n" + result.conflicts.to_html(index=False, escape=True, na_rep="")
-    title = html.escape(f"So sánh chỉ tiêu theo {'huyện' if result.by == 'district' else 'tỉnh'}")
+    if result.notes:
+        body += "\n<h2>Không xếp được trên bản đồ này</h2>\n<ul>" + "".join(
+            f"<li>{html.escape(n)}</li>" for n in result.notes) + "</ul>"
+    era = {"2025": ", bản đồ hành chính từ 1/7/2025", "legacy": ", bản đồ hành chính trước 1/7/2025"}.get(
+        result.era or "", "")
+    title = html.escape(f"So sánh chỉ tiêu theo {_PLACE_WORDS[result.by]}{era}")
     return (f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>\n'
             f"<body>\n<h1>{title}</h1>\n{body}\n</body></html>\n")
 

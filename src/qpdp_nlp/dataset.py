@@ -176,20 +176,54 @@ _ARTICLE_FIELDS = (
     "defense_probability", "duplicate_of", "pipeline_version",
 )
 
-# Views of the DuckDB file. ``indicator_by_district`` is a plain aggregate of the mentions;
-# the de-duplicated comparison (one value per district-year, conflicts listed) is ``qpdp compare``.
+# Views of the DuckDB file: plain aggregates of the mentions, on both maps. The de-duplicated
+# comparison (one value per place-year, conflicts listed, parts regrouped only when complete) is
+# ``qpdp compare``. ``year`` is the count's own year when its sentence names one, else the
+# article's report year; ``era`` the map the article is read on ("legacy" / "2025").
+_CELL_FILTER = "a.duplicate_of IS NULL AND a.is_defense IS DISTINCT FROM false AND c.value IS NOT NULL"
+_AGGREGATES = """count(DISTINCT c.article_id) AS n_articles, count(*) AS n_mentions,
+               min(c.value) AS min_value, max(c.value) AS max_value,
+               list(DISTINCT c.value ORDER BY c.value) AS distinct_values,
+               min(c.confidence) AS min_confidence, max(c.confidence) AS max_confidence"""
 VIEWS: dict[str, str] = {
     "counts_in_scope": """
         SELECT a.province, a.district, a.level, a.report_year, a.topic, a.is_defense, a.duplicate_of,
+               a.commune, a.province_2025, a.province_2025_code, a.commune_code_2025,
+               a.defence_zone, a.defence_zone_number, a.successor_of, a.era,
+               coalesce(c.year, a.report_year) AS cell_year,
                c.*
         FROM counts c JOIN articles a USING (article_id)""",
-    "indicator_by_district": """
+    "indicator_by_district": f"""
         SELECT a.province, a.district, a.report_year, c.indicator, c.is_percent,
-               count(DISTINCT c.article_id) AS n_articles, count(*) AS n_mentions,
-               min(c.value) AS min_value, max(c.value) AS max_value,
-               list(DISTINCT c.value ORDER BY c.value) AS distinct_values
+               {_AGGREGATES},
+               a.province_2025, a.defence_zone, a.successor_of, a.era,
+               coalesce(c.year, a.report_year) AS year
         FROM counts c JOIN articles a USING (article_id)
-        WHERE a.duplicate_of IS NULL AND a.is_defense IS DISTINCT FROM false AND c.value IS NOT NULL
+        WHERE {_CELL_FILTER}
+        GROUP BY ALL
+        ORDER BY ALL""",
+    "indicator_by_zone": f"""
+        SELECT a.province_2025, a.province, a.defence_zone_number, a.defence_zone, a.successor_of,
+               coalesce(c.year, a.report_year) AS year, c.indicator, c.is_percent,
+               {_AGGREGATES}
+        FROM counts c JOIN articles a USING (article_id)
+        WHERE {_CELL_FILTER} AND a.defence_zone IS NOT NULL
+        GROUP BY ALL
+        ORDER BY ALL""",
+    "indicator_by_commune": f"""
+        SELECT a.province_2025, a.province, a.district, a.commune, a.commune_code, a.commune_code_2025, a.era,
+               coalesce(c.year, a.report_year) AS year, c.indicator, c.is_percent,
+               {_AGGREGATES}
+        FROM counts c JOIN articles a USING (article_id)
+        WHERE {_CELL_FILTER} AND a.level = 'commune' AND a.commune IS NOT NULL
+        GROUP BY ALL
+        ORDER BY ALL""",
+    "indicator_by_province_2025": f"""
+        SELECT a.province_2025, a.province_2025_code, a.level, a.province, a.era,
+               coalesce(c.year, a.report_year) AS year, c.indicator, c.is_percent,
+               {_AGGREGATES}
+        FROM counts c JOIN articles a USING (article_id)
+        WHERE {_CELL_FILTER} AND a.province_2025 IS NOT NULL
         GROUP BY ALL
         ORDER BY ALL""",
     "persons_by_district": """
