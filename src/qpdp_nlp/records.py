@@ -15,10 +15,11 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Optional, Union
+from typing import Any, ClassVar, Literal, Optional, Union
 
-QUALIFIERS = ("more_than", "nearly", "about", "less_than")
-INDICATORS = (
+# The closed sets, as types (checked by mypy, enums in the JSON Schema) and as tuples for code.
+Qualifier = Literal["more_than", "nearly", "about", "less_than"]
+Indicator = Literal[
     "qpan_training",
     "qpan_students",
     "qpan_outreach",
@@ -34,8 +35,8 @@ INDICATORS = (
     "key_tasks",
     "policy_support",
     "other",
-)
-TOPICS = (
+]
+Topic = Literal[
     "review",
     "enlistment",
     "exercise",
@@ -46,9 +47,9 @@ TOPICS = (
     "inspection",
     "other-defense",
     "not-defense",
-)
-LEVELS = ("commune", "district", "province", "military_region", "national", "unknown")
-UNIT_TYPES = (
+]
+Level = Literal["commune", "district", "province", "military_region", "national", "unknown"]
+UnitType = Literal[
     "military_command",
     "military_unit",
     "party_committee",
@@ -61,7 +62,15 @@ UNIT_TYPES = (
     "mass_organisation",
     "force",
     "enterprise",  # companies and cooperatives named in the text (Công ty …, Hợp tác xã …)
-)
+]
+Era = Literal["legacy", "2025"]
+
+QUALIFIERS: tuple[str, ...] = typing.get_args(Qualifier)
+INDICATORS: tuple[str, ...] = typing.get_args(Indicator)
+TOPICS: tuple[str, ...] = typing.get_args(Topic)
+LEVELS: tuple[str, ...] = typing.get_args(Level)
+UNIT_TYPES: tuple[str, ...] = typing.get_args(UnitType)
+ERAS: tuple[str, ...] = typing.get_args(Era)
 
 
 @dataclass(kw_only=True)
@@ -104,8 +113,8 @@ class Unit(Fact):
 
     fact_kind: ClassVar[str] = "units"
     canonical: Optional[str] = None
-    type: Optional[str] = None
-    level: Optional[str] = None
+    type: Optional[UnitType] = None
+    level: Optional[Level] = None
     place: Optional[str] = None
     parent: Optional[str] = None  # canonical name of the unit this one is named inside ("Đảng ủy" of a zone)
 
@@ -116,9 +125,9 @@ class Count(Fact):
 
     fact_kind: ClassVar[str] = "counts"
     value: Optional[float] = None
-    qualifier: Optional[str] = None
+    qualifier: Optional[Qualifier] = None
     unit: Optional[str] = None
-    indicator: Optional[str] = None
+    indicator: Optional[Indicator] = None
     is_percent: bool = False
     upper: Optional[float] = None
     denominator: Optional[float] = None
@@ -157,7 +166,7 @@ class Place(Fact):
     province_code: Optional[str] = None
     district_code: Optional[str] = None
     province_2025: Optional[str] = None
-    era: Optional[str] = None  # "legacy" or "2025": the map the name was read on
+    era: Optional[Era] = None  # the map the name was read on
     code_2025: Optional[str] = None  # the 2025 commune code, where the place is a commune that exists then
     candidates: list[str] = field(default_factory=list)
 
@@ -166,7 +175,7 @@ class Place(Fact):
 class Scope:
     """Where the article is about: its level and the province/district/commune with codes."""
 
-    level: str = "unknown"
+    level: Level = "unknown"
     province: Optional[str] = None
     district: Optional[str] = None
     district_type: Optional[str] = None
@@ -183,7 +192,7 @@ class Scope:
     defence_zone_number: Optional[int] = None
     successor_of: Optional[str] = None  # the legacy district a zone bears the name of (approximate)
     successor_of_code: Optional[str] = None
-    era: Optional[str] = None  # "legacy" or "2025": the map the article is read on
+    era: Optional[Era] = None  # the map the article is read on
     era_evidence: Optional[str] = None  # "published", "dateline", "text:<cue>", …
     confidence: Optional[float] = None
     rule: Optional[str] = None
@@ -224,7 +233,7 @@ class ArticleRecord:
     report_year: Optional[int] = None
     report_year_rule: Optional[str] = None
     report_year_confidence: Optional[float] = None
-    topic: Optional[str] = None
+    topic: Optional[Topic] = None
     is_defense: Optional[bool] = None
     defense_probability: Optional[float] = None
     persons: list[Person] = field(default_factory=list)
@@ -291,11 +300,16 @@ def _type_schema(tp: Any) -> dict[str, Any]:
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         inner = _type_schema(args[0]) if len(args) == 1 else {"anyOf": [_type_schema(a) for a in args]}
         if "type" in inner and isinstance(inner["type"], str):
-            return {**inner, "type": [inner["type"], "null"]}
+            nullable = {**inner, "type": [inner["type"], "null"]}
+            if "enum" in inner:
+                nullable["enum"] = [*inner["enum"], None]
+            return nullable
         return {"anyOf": [inner, {"type": "null"}]}
     if origin is list:
         (item,) = typing.get_args(tp)
         return {"type": "array", "items": _type_schema(item)}
+    if origin is Literal:
+        return {"type": "string", "enum": list(typing.get_args(tp))}
     if tp is str:
         return {"type": "string"}
     if tp is bool:
