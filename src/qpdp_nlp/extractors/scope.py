@@ -88,6 +88,11 @@ _BODY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FORMER_AFTER = re.compile(r"[ ]?(?:\(cũ\)|cũ(?![^\W_]))")
+_COMMUNE_EXERCISE = re.compile(
+    r"diễn tập[^.\n]{0,60}(?:cấp (?:xã|phường)|chiến đấu (?:phòng thủ )?(?:xã|phường))", re.IGNORECASE
+)
+# The unit that holds an exercise is the one named after it ("diễn tập chiến đấu … tại/cho xã X").
+_EXERCISE_BEFORE = re.compile(r"diễn tập[^.;:\n]{0,70}$", re.IGNORECASE)
 # A bullet line at the top of a page is a link to another article ("- Ban Chỉ huy … luyện tập").
 _BULLET_LINE = re.compile(r"(?m)^[ ]*[-•*][ ]")
 
@@ -289,7 +294,7 @@ def _role(doc: Analysis, p: Place) -> float:
     before = doc.text[max(0, p.start - 60) : p.start]
     cut = max(before.rfind("."), before.rfind(";"), before.rfind("\n"))
     clause = before[cut + 1 :]
-    if _BODY_BEFORE.search(clause):
+    if _BODY_BEFORE.search(clause) or _EXERCISE_BEFORE.search(clause):
         return ACTOR_FACTOR
     if _VENUE_BEFORE.search(clause):
         return VENUE_FACTOR
@@ -415,12 +420,14 @@ def decide_scope(
         or "district" in url_levels
         or top_district.score >= 2 * BODY_WEIGHT
     )
-    title_places = any(t.in_title for t in tallies.values())
-    if zone is not None and (zone.in_title or zone.in_lead or (len(zone.mentions) >= 2 and not title_places)):
+    title_places = any(t.in_title and t.places for t in tallies.values())
+    if zone is not None and (
+        zone.in_title or (zone.in_lead and not title_places) or (len(zone.mentions) >= 2 and not title_places)
+    ):
         _fill_zone(scope, zone, top_province, url_units)
         scope.rule = "zone:" + ("title" if zone.in_title else "lead" if zone.in_lead else "body")
         return scope
-    actors_in_head = [t for t in tallies.values() if t.actor_in_head and t.unit]
+    actors_in_head = [t for t in tallies.values() if t.unit and (t.actor_in_head or (t.in_title and t.places))]
     if _NATIONWIDE.search(head) and not actors_in_head:
         scope.level, scope.rule = "national", "national:lead"
         return scope
@@ -440,6 +447,13 @@ def decide_scope(
         and commune.unit.district_code not in (top_district.unit.code, None)
     ):
         commune = None
+    if (
+        commune is None
+        and top_commune is not None
+        and (top_commune.in_title or top_commune.in_lead)
+        and _COMMUNE_EXERCISE.search(head)
+    ):
+        commune = top_commune  # "diễn tập … cấp xã": the commune named at the top holds it
     several = _several_districts(tallies, top_district)
     if commune is not None:
         district = tallies.get(("district", commune.unit.province, commune.unit.district or ""))
@@ -623,11 +637,13 @@ CLAUSE_REACH = 100
 MIN_YEAR_SCORE = 2.0
 
 
-def _year_scores(doc: Analysis) -> Counter:
-    """Every year written in the text, weighed by the words before it and where it stands."""
+def _year_scores(doc: Analysis) -> tuple[Counter, Counter]:
+    """Every year written in the text, weighed by the words before it and where it stands; and
+    the years that open a sentence ("Năm 2021, …", "Riêng trong năm 2021 …")."""
     title_end, lead_end = _zones(doc)
     text = doc.text
     scores: Counter = Counter()
+    opening: Counter = Counter()
     for m in _YEAR_TOKEN.finditer(text):
         start = m.start(2)
         before = text[max(0, m.start() - CLAUSE_REACH) : m.start()].lower()
@@ -644,6 +660,7 @@ def _year_scores(doc: Analysis) -> Counter:
             weight = 1.0  # a date: the event's
         elif _SENTENCE_START_YEAR.match(clause) and (cut >= 0 or m.start() < CLAUSE_REACH):
             weight = 4.0
+            opening[year] += 1
         elif _REPORTED.search(clause):
             weight = 3.0
         elif clause.endswith("năm "):
@@ -653,7 +670,7 @@ def _year_scores(doc: Analysis) -> Counter:
         if not m.group(1) and (_PLAN.search(clause) or _FUTURE_AFTER.match(text, m.end())):
             weight *= 0.25  # the year of a plan, not of results
         scores[year] += weight * _weight(start, title_end, lead_end)
-    return scores
+    return scores, opening
 
 
 def decide_report_year(doc: Analysis) -> tuple[Optional[int], str, float]:
@@ -669,9 +686,14 @@ def decide_report_year(doc: Analysis) -> tuple[Optional[int], str, float]:
     (2025, 'published', 0.8)
     """
     title_end, lead_end = _zones(doc)
+    scores, opening = _year_scores(doc)
     if _MULTI_YEAR_REVIEW.search(doc.text[:lead_end]):
-        return None, "period", 0.7
-    scores = _year_scores(doc)
+        # A review of several years has no one year, unless a sentence sets one year's results
+        # apart ("Riêng trong năm 2021, huyện …").
+        if len(opening) != 1:
+            return None, "period", 0.7
+        year = next(iter(opening))
+        return year, "text", 0.7
     when, source = places_mod.published_year_month(doc)
     if scores:
         year, score = max(scores.items(), key=lambda kv: (kv[1], kv[0]))
