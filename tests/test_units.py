@@ -193,6 +193,16 @@ NEGATIVES = [
     "Ban CHQS các cơ quan, doanh nghiệp tự vệ.",
     "Sinh viên đại học, cao đẳng học giáo dục quốc phòng.",
     "Công ty đã hoàn thành kế hoạch.",
+    # a body of a whole tier ("các cấp", "cấp xã") is generic (issue 16, point 7)
+    "Hội đồng GDQP&AN các cấp hoạt động hiệu quả.",
+    "Ban CHQS cấp xã được kiện toàn sau sắp xếp.",
+    "Ban Chỉ huy Quân sự (CHQS) cấp xã tham mưu.",
+    "Hội đồng nhân dân các cấp giám sát.",
+    "UBND các xã, phường triển khai.",
+    # a defence zone neither numbered nor named is the kind of body
+    "Các Ban Chỉ huy Phòng thủ khu vực phân công cán bộ.",
+    "Sau sắp xếp, Ban Chỉ huy PTKV làm tốt công tác tham mưu.",
+    "Diễn tập khu vực phòng thủ tỉnh năm 2025.",
     "",
 ]
 
@@ -212,8 +222,6 @@ def test_not_a_unit(sentence):
         # a parent after a bracket or a dash is a unit of its own
         ("Trung đoàn 741 (Bộ CHQS tỉnh) đón quân.", "Trung đoàn 741"),
         ("Lữ đoàn 168 - Quân khu 2 tham gia.", "Lữ đoàn 168"),
-        # "các cấp" is not a plural of units of one level
-        ("Hội đồng GDQP&AN các cấp hoạt động hiệu quả.", "Hội đồng GDQP&AN"),
         # the title around it is left out
         ("Phó Bí thư Thường trực Đảng ủy xã Quang Trung chủ trì.", "Đảng ủy xã Quang Trung"),
         ("Thành phố Hồ Chí Minh: Ban CHQS TP Hồ Chí Minh ra quân.", "Ban CHQS TP Hồ Chí Minh"),

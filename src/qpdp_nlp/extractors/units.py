@@ -24,9 +24,26 @@ and running a Matcher with the head patterns measured 3.7 ms per 1,300-character
 (case-insensitive heads, case-sensitive abbreviations and place names) in about 0.1–0.3 ms
 (``bench/units.py``) and gives character offsets directly.
 
-Not units (gold conventions): generic plurals ("các Ban CHQS xã", "UBND các xã"), descriptive
-phrases ("cơ quan quân sự", "LLVT huyện"), ad-hoc bodies ("Ban Tổ chức" alone), and a Party
-or military department without the body it belongs to ("Ban Thường vụ" alone).
+Not units (gold conventions): generic plurals ("các Ban CHQS xã", "UBND các xã"), bodies of a
+whole tier ("Ban CHQS cấp xã", "HĐND các cấp"), descriptive phrases ("cơ quan quân sự", "LLVT
+huyện"), ad-hoc bodies ("Ban Tổ chức" alone), and a Party or military department without the
+body it belongs to ("Ban Thường vụ" alone).
+
+Defence-zone commands (since 2025, between the province's Bộ CHQS and the communes) are parsed by
+:func:`defence_zones_in`, not by the head table: their number may be glued to the abbreviation
+("Ban CHPTKV2"), written in Roman numerals, after "số", with the abbreviation in brackets, and the
+zone's name after a dash, a comma or a space. Each is one unit written whole, canonical
+"Ban Chỉ huy Phòng thủ khu vực N – Name", level district, place the province (from a parent in
+brackets or the article's scope), never a legacy district.
+
+Parents (``Unit.parent``, the canonical name of the unit a unit belongs to): the rest of a joined
+name ("Ban Thường vụ Tỉnh ủy X" -> "Tỉnh ủy X"; "Đảng bộ Ban Chỉ huy PTKV 4" -> the zone); a unit
+in brackets or after "thuộc" ("Ban Chỉ huy PTKV 3 (Bộ CHQS tỉnh Gia Lai)"); for a Party body, a
+unit after "của"; a bare "Đảng ủy" coordinated with a command above the commune ("Đảng ủy, Ban
+Chỉ huy PTKV 2", "Đảng ủy, Ban CHQS huyện") is that command's Party committee; and a Party body
+of the military or police ("Đảng ủy Quân sự xã") belongs to its command (``unit_heads.tsv``,
+column ``belongs_to``). A unit named as former ("huyện X (cũ)") keeps "(cũ)" in its span and
+canonical name and is never completed from the scope.
 """
 
 from __future__ import annotations
@@ -64,6 +81,7 @@ class HeadEntry:
     required: bool
     role: str
     not_after: tuple[str, ...]
+    belongs_to: str | None = None  # the command a Party body of the military belongs to
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,7 @@ class LevelWord:
     canonical: str
     level: str
     numbered: bool  # may be followed by a number as the unit's name: "Quận 1", "phường 3"
+    place: str | None = None  # a level word that names its place too: "TP.HCM"
 
 
 def _is_abbreviation(token: str) -> bool:
@@ -118,6 +137,7 @@ def head_entries() -> tuple[HeadEntry, ...]:
             required=follows.endswith("!"),
             role=row["role"],
             not_after=tuple(w.strip() for w in row["not_after"].split("|") if w.strip()),
+            belongs_to=row.get("belongs_to") or None,
         )
         if entry.type not in UNIT_TYPES or entry.follows not in _FOLLOWS or entry.role not in _ROLES:
             raise ValueError(f"unit_heads.tsv: bad type/follows/role in {row}")
@@ -170,7 +190,9 @@ def head_lookup() -> dict[str, HeadEntry]:
 @cache
 def level_words() -> dict[str, LevelWord]:
     return {
-        _key(r["surface"]): LevelWord(r["surface"], r["canonical"], r["level"], r["numbered"] == "yes")
+        _key(r["surface"]): LevelWord(
+            r["surface"], r["canonical"], r["level"], r["numbered"] == "yes", r["place"] or None
+        )
         for r in _read_tsv("unit_levels.tsv")
     }
 
@@ -232,7 +254,10 @@ def _trie_regex(phrases: Iterable[str]) -> str:
 
     def emit(node: dict[str, Any]) -> str:
         alternatives = []
-        for key in sorted((k for k in node if k != _END), reverse=True):
+        # Exact (abbreviation) characters first: "TP.HCM" must be tried before the
+        # case-insensitive "Tp." that would otherwise stop at "TP".
+        keys = sorted((k for k in node if k != _END), reverse=True)
+        for key in [k for k in keys if k.startswith("=")] + [k for k in keys if not k.startswith("=")]:
             child = node[key]
             rest = emit(child) if len(child) > (1 if _END in child else 0) else ""
             if rest and _END in child:
@@ -302,7 +327,7 @@ def patterns() -> _Patterns:
         ),
         number=re.compile(
             r" (?:(?P<branch>" + _trie_regex(branches()) + r") )?"
-            r"(?P<number>(?-i:\d{1,4}[A-Z]?|[A-ZĐ]{1,4}\d{1,4}))(?!\w)",
+            r"(?P<number>(?-i:\d{1,4}[A-Z]?|[A-ZĐ]{1,4}\d{1,4}|X?(?:IX|IV|V?I{0,3})(?<! )))(?!\w)",
             flags,
         ),
         # A proper name: capitalised syllables, numbers, and the lower-case second syllables of
@@ -314,14 +339,89 @@ def patterns() -> _Patterns:
     )
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def roman_to_int(numeral: str) -> int | None:
+    """The value of a Roman numeral up to XXXIX ("II" -> 2, "IV" -> 4), None if it is not one.
+
+    >>> roman_to_int("II"), roman_to_int("XII"), roman_to_int("2")
+    (2, 12, None)
+    """
+    if not numeral or any(c not in _ROMAN for c in numeral):
+        return None
+    total = 0
+    for i, c in enumerate(numeral):
+        value = _ROMAN[c]
+        total += -value if i + 1 < len(numeral) and _ROMAN[numeral[i + 1]] > value else value
+    return total
+
+
+def _arabic(number: str) -> str:
+    """"II" -> "2"; anything else as written ("316", "TTG416")."""
+    value = roman_to_int(number)
+    return str(value) if value else number
+
+
+# --- defence-zone commands -----------------------------------------------------------------------
+
+ZONE_COMMAND = "Ban Chỉ huy Phòng thủ khu vực"
+# The grammar of zone names has one home, scope.defence_zones (number and name in all their
+# spellings); a unit is the command, so its mention starts with the command's head, not with
+# the zone itself ("khu vực phòng thủ 3", "PTKV 4" alone).
+_COMMAND_START = re.compile(r"Ban |BCH|CHPTKV")
+
+
+@dataclass(frozen=True)
+class DefenceZone:
+    """A defence-zone command as written: "Ban CHPTKV 3 - Bảo Lâm" -> number 3, name "Bảo Lâm"."""
+
+    text: str
+    start: int
+    end: int
+    number: int | None
+    name: str | None
+
+    @property
+    def canonical(self) -> str:
+        """ "Ban Chỉ huy Phòng thủ khu vực 3 – Bảo Lâm" (en dash; no dash when no name is written)."""
+        head = ZONE_COMMAND if self.number is None else f"{ZONE_COMMAND} {self.number}"
+        return f"{head} – {self.name}" if self.name else head
+
+
+def defence_zones_in(text: str) -> list[DefenceZone]:
+    """Every defence-zone command written in ``text`` (normalised), in order, as units.
+
+    >>> [(z.text, z.canonical) for z in defence_zones_in(
+    ...     "Ban Chỉ huy PTKV số 3 và BCH PTKV 4 - Chư Prông (Bộ CHQS tỉnh Gia Lai) họp.")]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('Ban Chỉ huy PTKV số 3', 'Ban Chỉ huy Phòng thủ khu vực 3'),
+     ('BCH PTKV 4 - Chư Prông', 'Ban Chỉ huy Phòng thủ khu vực 4 – Chư Prông')]
+    """
+    from .scope import defence_zones  # the one parser of zone names; scope reads units, not back
+
+    return [
+        DefenceZone(text[z.start:z.end], z.start, z.end, z.number, z.name)
+        for z in defence_zones(text)
+        if _COMMAND_START.match(text, z.start)
+    ]
+
+
 _PLURAL_BEFORE = ("các ", "Các ", "CÁC ", "những ", "Những ", "mọi ", "Mọi ")
 _MEMBERSHIP = ("Ủy viên ", "ủy viên ", "Thành viên ", "thành viên ")
 _COORDINATED_LEVEL = re.compile(
     r"(?:,| và| hoặc|/) ?(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố)(?!\w)", re.IGNORECASE
 )
+_WHOLE_TIER = re.compile(
+    r"(?: \([A-ZĐ]{2,9}\))? (?:các cấp|cấp (?:xã|phường|huyện|quận|tỉnh|thành phố|cơ sở|trên|dưới))(?!\w)",
+    re.IGNORECASE,
+)
+_FORMER = re.compile(r" ?\(cũ\)| cũ(?!\w)")
 _PLURAL_AFTER = re.compile(
     r" (?:các|những) (?:xã|phường|thị trấn|huyện|quận|thị xã|tỉnh|thành phố|đơn vị|địa phương"
-    r"|cơ quan|ban|ngành|trường|doanh nghiệp|tổ chức)(?!\w)",
+    r"|cơ quan|ban|ngành|trường|doanh nghiệp|tổ chức)(?!\w)"
+    # "Hội đồng NVQS 14 xã, thị trấn", "Chi bộ Quân sự 18 xã": one body in each of them
+    r"| \d{1,3} (?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|tỉnh|thành phố|đơn vị|địa phương)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -393,19 +493,24 @@ def _title_place(name: str) -> str:
 
 
 def _place_after(
-    text: str, pos: int, places: dict[int, Place], word: LevelWord | None
+    text: str, pos: int, places: dict[int, Place], word: LevelWord | None, zones: frozenset[int] = frozenset()
 ) -> tuple[int, str] | None:
     """(end, canonical name) of the place written at ``pos``, if one is."""
     fact = places.get(pos)
     if fact is not None:
         return fact.end, fact.name or _title_place(fact.text)
     pats = patterns()
+    named = pats.level.match(text, pos - 1) if pos and text[pos - 1] == " " else None
+    if named:
+        city = _find(level_words(), named.group("level"))
+        if city is not None and city.place:  # "Thành ủy TPHCM"
+            return named.end(), city.place
     if word is not None and word.numbered:
         number = pats.numbered_place.match(text, pos)
         if number:
             return number.end(), number.group()
     m = pats.place.match(text, pos)
-    if m is None or pats.head.match(text, pos):
+    if m is None or pats.head.match(text, pos) or pos in zones:  # "Đảng bộ Ban Chỉ huy PTKV 4"
         return None
     run = _person_cut(m.group())
     if not run:
@@ -413,7 +518,9 @@ def _place_after(
     return pos + len(run), _title_place(run)
 
 
-def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> _Atom | None:
+def _atom(
+    text: str, m: re.Match[str], places: dict[int, Place], zones: frozenset[int] = frozenset()
+) -> _Atom | None:
     entry = _find(head_lookup(), m.group())
     if entry is None:
         return None
@@ -437,8 +544,8 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> _Atom | None
         else:
             if num.group("branch"):
                 parts.append(_find(branches(), num.group("branch")) or num.group("branch"))
-            parts.append(num.group("number"))
-            place = num.group("number")
+            parts.append(_arabic(num.group("number")))
+            place = parts[-1]
             end = num.end()
     elif entry.follows == "name":
         name = pats.name.match(text, end)
@@ -460,12 +567,14 @@ def _atom(text: str, m: re.Match[str], places: dict[int, Place]) -> _Atom | None
                 word = _find(level_words(), lvl.group("level"))
                 level = word.level
                 end = lvl.end()
-        if fact is not None and fact.end > end:
+        if word is not None and word.place:
+            found = end, word.place  # "UBND TP.HCM"
+        elif fact is not None and fact.end > end:
             found = fact.end, fact.name or _title_place(fact.text)
         elif text.startswith(" ", end):
-            found = _place_after(text, end + 1, places, word)
+            found = _place_after(text, end + 1, places, word, zones)
         elif word is not None and word.surface.endswith("."):
-            found = _place_after(text, end, places, word)  # "TX.Tân Châu"
+            found = _place_after(text, end, places, word, zones)  # "TX.Tân Châu"
         if found:
             end, place = found
         if entry.required and word is None and place is None:
@@ -495,20 +604,39 @@ def _command_by_level(canonical: str, level: str | None) -> str:
     return canonical
 
 
+_ZONE_ENTRY = HeadEntry(
+    surface=ZONE_COMMAND, canonical=ZONE_COMMAND, type="military_command", level="district",
+    follows="none", required=False, role="unit", not_after=(),
+)
+
+
+def _zone_atom(zone: DefenceZone) -> _Atom:
+    key = str(zone.number) if zone.number is not None else zone.name
+    return _Atom(zone.start, zone.end, _ZONE_ENTRY, zone.canonical, "district", None, ("district", "zone", key))
+
+
 def _atoms(text: str, places: dict[int, Place]) -> list[_Atom]:
-    found = []
+    """Heads and defence zones in order; no head is read inside a zone ("BCH" of "BCH PTKV 4")."""
+    zones = defence_zones_in(text)
+    starts = frozenset(z.start for z in zones)
+    found = [_zone_atom(z) for z in zones]
     head = patterns().head
     pos = 0
     while True:
         m = head.search(text, pos)
         if m is None:
-            return found
-        atom = _atom(text, m, places)
+            break
+        inside = next((z for z in zones if z.start <= m.start() < z.end), None)
+        if inside is not None:
+            pos = inside.end
+            continue
+        atom = _atom(text, m, places, starts)
         if atom is None:
             pos = m.end()
         else:
             found.append(atom)
             pos = atom.end
+    return sorted(found, key=lambda a: a.start)
 
 
 def _chains(text: str, atoms: list[_Atom]) -> list[list[_Atom]]:
@@ -530,25 +658,46 @@ def _chains(text: str, atoms: list[_Atom]) -> list[list[_Atom]]:
 
 def _unit(text: str, chain: list[_Atom]) -> Unit | None:
     roles = [a.entry.role for a in chain]
-    if roles[0] == "parent" or "unit" not in roles and "parent" not in roles:
-        return None  # a department without its body, or a parent named alone
+    if roles[0] == "parent" and "unit" not in roles[1:] or "unit" not in roles and "parent" not in roles:
+        return None  # a department without its body, or a parent named alone ("Đảng bộ" alone)
     start, end = chain[0].start, chain[-1].end
     if text.endswith(_PLURAL_BEFORE, 0, start) or _PLURAL_AFTER.match(text, end):
         return None
     _, word, place = chain[-1].detail
     if word and not place and _COORDINATED_LEVEL.match(text, end):
         return None  # "Hội đồng NVQS xã, phường": one body in each commune, not a unit
+    if not place and _WHOLE_TIER.match(text, end):
+        return None  # "Ban CHQS cấp xã", "HĐND các cấp": every body of a tier, not one
+    canonical = " ".join(a.canonical for a in chain)
+    former = _FORMER.match(text, end)
+    if former:  # "Ban CHQS huyện Đắk Đoa (cũ)": the former unit, by its former name
+        end = former.end()
+        canonical += " (cũ)"
     own = next((a for a in chain if a.entry.role != "sub"), chain[0])
     return Unit(
         text=text[start:end],
         start=start,
         end=end,
-        rule="unit_heads" if len(chain) == 1 else "unit_heads.joined",
-        canonical=" ".join(a.canonical for a in chain),
+        rule=("defence_zone" if own.entry is _ZONE_ENTRY else "unit_heads")
+        + ("" if len(chain) == 1 else ".joined"),
+        canonical=canonical,
         type=own.entry.type,
         level=next((a.level for a in chain if a.level), None),
         place=next((a.place for a in chain if a.place), None),
+        parent=_parent_in_chain(chain),
     )
+
+
+def _parent_in_chain(chain: list[_Atom]) -> str | None:
+    """The body a joined name belongs to: what follows its first head ("Ban Thường vụ Tỉnh ủy X"
+    -> "Tỉnh ủy X"); for one head, the command a Party body of the military belongs to
+    ("Đảng ủy Quân sự xã" -> "Ban Chỉ huy Quân sự xã")."""
+    if len(chain) > 1:
+        return " ".join(a.canonical for a in chain[1:])
+    atom = chain[0]
+    if atom.entry.belongs_to and atom.canonical.startswith(atom.entry.canonical):
+        return _command_by_level(atom.entry.belongs_to + atom.canonical[len(atom.entry.canonical):], atom.level)
+    return None
 
 
 _Signature = tuple[tuple[str, str | None, str | None, str | None], ...]
@@ -561,7 +710,70 @@ def _mentions(text: str, places: Sequence[Any]) -> list[tuple[Unit, _Signature]]
         unit = _unit(text, chain)
         if unit is not None:
             found.append((unit, tuple((a.entry.canonical, *a.detail) for a in chain)))
+    for i in range(len(found) - 1):
+        unit, signature = found[i]
+        after, after_signature = found[i + 1]
+        if _link(text, unit, signature, after):
+            # "Đảng ủy, Bộ CHQS tỉnh" is the "Đảng ủy Quân sự tỉnh" written elsewhere
+            head = _party_of(signature[0][0], after_signature[0][0])
+            found[i] = unit, ((head, *after_signature[0][1:]),)
     return found
+
+
+_IN_BRACKETS = re.compile(r" ?\($")
+_BELONGS = re.compile(r" (?:thuộc|trực thuộc)(?: về)? $")
+_OF = re.compile(r" của $")
+_AND = re.compile(r"(?:,| ?[-–]| và) $")
+_COMMANDS = ("military_command", "border_guard", "military_unit")
+_PARTY_BODIES = ("Đảng ủy", "Đảng bộ", "Chi bộ")
+
+
+def _link(text: str, unit: Unit, signature: _Signature, after: Unit) -> bool:
+    """Give ``unit`` the unit written right after it as its parent where the words between say
+    it belongs there: brackets, "thuộc", "của" after a Party body; and read a bare "Đảng ủy"
+    coordinated with a command above the commune as that command's Party committee (True when
+    it became one)."""
+    between = text[unit.end:after.start]
+    bare = len(signature) == 1 and signature[0][1:] == (None, None, None)
+    if (
+        _IN_BRACKETS.fullmatch(between) and text.startswith(")", after.end)
+        or _BELONGS.fullmatch(between)
+        or _OF.fullmatch(between) and unit.type == "party_committee"
+    ):
+        if len(signature) == 1:  # a joined name's parent is already its own rest
+            unit.parent = after.canonical
+        if ZONE_COMMAND in unit.canonical and after.level == "province" and after.place:
+            unit.place = after.place  # "BCH PTKV 4 - Chư Prông (Bộ CHQS tỉnh Gia Lai)"
+        if bare and unit.type == "party_committee" and after.type in _COMMANDS:
+            # "Chi bộ Quân sự của Ban CHQS xã X": the cell of that command, where it is.
+            _become_party_of(unit, after)
+            return True
+        return False
+    if (
+        bare and unit.canonical in _PARTY_BODIES and _AND.fullmatch(between)
+        and after.type in _COMMANDS and after.level != "commune"
+    ):
+        # "Đảng ủy, Ban Chỉ huy PTKV 2", "Đảng ủy - Bộ CHQS tỉnh": the command's Party committee.
+        unit.parent = after.canonical
+        _become_party_of(unit, after)
+        return True
+    return False
+
+
+def _become_party_of(unit: Unit, command: Unit) -> None:
+    unit.canonical = _party_of(unit.canonical, command.canonical)
+    unit.level = command.level
+    unit.place = command.place
+
+
+def _party_of(body: str, command: str) -> str:
+    """The name of a command's Party body: "Đảng ủy" of "Bộ Chỉ huy Quân sự tỉnh X" is "Đảng ủy
+    Quân sự tỉnh X"; of another command, the body then the command's name."""
+    for head in ("Bộ Chỉ huy Quân sự", "Ban Chỉ huy Quân sự"):
+        if command.startswith(head):
+            base = body[: -len(" Quân sự")] if body.endswith(" Quân sự") else body
+            return f"{base} Quân sự{command[len(head):]}"
+    return f"{body} {command}"
 
 
 def find_units(text: str, places: Sequence[Any] = ()) -> list[Unit]:
@@ -636,45 +848,84 @@ def _scope_place(level: str, word: str | None, scope: Scope) -> tuple[str, str] 
     return None
 
 
+def _scope_zone(scope: Scope) -> DefenceZone | None:
+    """The defence zone the article's scope is, if it is one."""
+    if scope.defence_zone is None and scope.defence_zone_number is None:
+        return None
+    return DefenceZone("", 0, 0, scope.defence_zone_number, scope.defence_zone)
+
+
+def _no_districts(scope: Scope) -> bool:
+    """The scope is read on the 2025 map or is a defence zone: there is no district to fill in
+    ("Ban CHQS huyện" in such an article is a former command, named without its place)."""
+    return _scope_zone(scope) is not None or scope.era == "2025" and not scope.district_type
+
+
 def _complete(unit: Unit, scope: Scope) -> None:
-    if unit.place or not unit.canonical:
+    if unit.place or not unit.canonical or unit.canonical.endswith("(cũ)"):
+        return
+    if ZONE_COMMAND in unit.canonical:  # a zone, or a body of one: in the province
+        unit.place = scope.province
         return
     m = _canonical_tail().search(unit.canonical)
     if m is None:
         return
     tail = m.group("tail")
-    words = {lw.canonical: lw for lw in level_words().values()}
+    words = {lw.canonical: lw for lw in reversed(level_words().values()) if not lw.place}
     if tail in words:
         level = unit.level or words[tail].level
         if tail == "thành phố" and scope.district_type != "thành phố" and scope.province in central_cities():
             level = "province"
+        if level == "district" and _no_districts(scope):
+            return
         found = _scope_place(level, tail, scope)
         if not found:
             return
+        before = unit.canonical
         if found[1].isdigit():  # "Quận 1", "Phường 3": the number is the name
             unit.canonical = f"{unit.canonical[: -len(tail)]}{tail[:1].upper()}{tail[1:]}"
-        unit.canonical = f"{unit.canonical} {found[1]}"
+        suffix = f" {found[1]}"
     else:
         entry = _entry_by_canonical()[tail]
         level = unit.level or entry.level
         if level is None and scope.level in ("district", "commune", "province"):
             level = scope.level  # a bare "UBND", "Đảng ủy" is the article's own
-        if level is None:
+        zone = _scope_zone(scope)
+        if level == "district" and zone is not None and unit.canonical in _PARTY_BODIES:
+            # a bare "Đảng ủy" in a defence zone's article is the zone command's
+            unit.parent = zone.canonical
+            unit.canonical = _party_of(unit.canonical, zone.canonical)
+            unit.level, unit.place = level, scope.province
+            return
+        if level is None or level == "district" and _no_districts(scope):
             return
         found = _scope_place(level, None, scope)
         if not found:
             return
-        if entry.follows == "level_place":
-            unit.canonical = f"{unit.canonical} {found[0]} {found[1]}"
-        else:
-            unit.canonical = f"{unit.canonical} {found[1]}"
+        before = unit.canonical
+        suffix = f" {found[0]} {found[1]}" if entry.follows == "level_place" else f" {found[1]}"
     unit.place = found[1]
     unit.level = level
-    unit.canonical = _command_by_level(unit.canonical, level)
+    unit.canonical = _command_by_level(unit.canonical + suffix, level)
+    if unit.parent and before.endswith(unit.parent):
+        # the rest of a joined name is completed with it: "Ban Thường vụ Đảng ủy" + "xã X"
+        unit.parent = _command_by_level(unit.parent + suffix, level)
+
+
+def _completed_name(name: str, scope: Scope) -> str:
+    """A canonical name completed from the scope like a unit written so ("Ban Chỉ huy Quân sự
+    xã" -> "Ban Chỉ huy Quân sự xã Tân Lập"); as it is when it is not one unit's name."""
+    mentions = _mentions(name, ())
+    if len(mentions) != 1 or mentions[0][0].text != name:
+        return name
+    unit = mentions[0][0]
+    _complete(unit, scope)
+    return unit.canonical
 
 
 def fill_place(units: list[Unit], scope: Scope) -> None:
-    """Give units written without a place the place of the article's scope, in place.
+    """Give units written without a place the place of the article's scope, in place; a
+    parent named by another mention is completed the same way.
 
     >>> u = find_units("Ban CHQS huyện tổ chức hội nghị.")[0]
     >>> fill_place([u], Scope(level="district", province="Bắc Kạn", district="Ba Bể", district_type="huyện"))
@@ -682,7 +933,10 @@ def fill_place(units: list[Unit], scope: Scope) -> None:
     ('Ban Chỉ huy Quân sự huyện Ba Bể', 'Ba Bể')
     """
     for unit in units:
+        before = unit.parent
         _complete(unit, scope)
+        if unit.parent and unit.parent == before:
+            unit.parent = _completed_name(unit.parent, scope)
 
 
 def assign_person_units(persons: Sequence[Person], scope: Scope) -> None:
