@@ -288,6 +288,8 @@ def _coordinated(text: str, mentions: list[Mention], end: int, levels, types) ->
 def _near(a: AdminUnit, b: AdminUnit) -> bool:
     if a.era != b.era:
         return False
+    if a.level == b.level == "district":  # "các huyện Khoái Châu, Yên Mỹ": one province
+        return a.province_code == b.province_code
     if a.district_code and b.district_code:
         return a.district_code == b.district_code
     return a.province_code == b.province_code
@@ -683,7 +685,8 @@ def _label(u: AdminUnit) -> str:
 
 def mentions(doc: Analysis, era: Optional[Era] = None) -> list[Mention]:
     """Every place mention of ``doc``, resolved on the map of ``era`` (decided here when None)."""
-    found = list({(m.start, m.end): m for m in _scan(doc.text)}.values())
+    # One mention per span, the first found: a typed or coordinated reading before a bare one.
+    found = list({(m.start, m.end): m for m in reversed(_scan(doc.text))}.values())
     found.sort(key=lambda m: m.start)
     resolve(doc, found, era)
     return [m for m in found if m.candidates]

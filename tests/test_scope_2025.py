@@ -1,0 +1,319 @@
+"""Scope on both maps (issues 15 and 16): era, defence zones, actor vs venue, former units,
+report-year conventions and a count's own year. Every sentence here is written for these tests;
+the gold floors at the end read ../shared and are marked ``gold``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qpdp_nlp import extract
+from qpdp_nlp.extractors import places, scope
+from qpdp_nlp.records import Count
+from qpdp_nlp.text import analyse
+
+from conftest import CORPUS
+
+
+def decide(text: str, url: str | None = None, published: str | None = None) -> scope.ScopeResult:
+    doc = analyse(text, meta={"url": url, "published": published})
+    era = places.article_era(doc)
+    return scope.extract(doc, places.extract(doc, era), (), era)
+
+
+# --- which map ------------------------------------------------------------------------------------
+
+ERAS = [
+    # text, published, era, evidence
+    ("Xã Yên Lập tổ chức hội nghị quân sự.", "2025-10-02", "2025", "published"),
+    ("Xã Yên Lập tổ chức hội nghị quân sự.", "2024-10", "legacy", "published"),
+    (" date 2025-09-14 Xã Yên Lập tổ chức hội nghị quân sự.", None, "2025", "dateline"),
+    ("Cập nhật lúc : 03/02/2024 08:15\nXã Yên Lập tổ chức hội nghị quân sự.", None, "legacy", "dateline"),
+    # A site's clock with a two-digit year is not the article's date.
+    ("Thứ hai, 2-3-26 07:10:11\n\nSau sáp nhập, xã Yên Lập họp.", None, "2025", "text:two_level"),
+    ("Thực hiện chính quyền địa phương hai cấp, phường Tân An họp bàn.", None, "2025", "text:two_level"),
+    ("Ban Chỉ huy Phòng thủ khu vực 5 họp giao ban tháng.", None, "2025", "text:defence_zone"),
+    ("Lực lượng dân quân xã Tân Lập, huyện Sóc Sơn (cũ) dọn bùn.", None, "2025", "text:former"),
+    # A district written with its type word is the old system.
+    ("UBND huyện Ba Bể tổ chức hội nghị.", "2025-11-20", "legacy", "text:district"),
+    ("Dân quân tham gia huấn luyện.", None, "legacy", "default"),
+]
+
+
+@pytest.mark.parametrize("text, published, era, evidence", ERAS)
+def test_article_era(text, published, era, evidence):
+    found = places.article_era(analyse(text, meta={"published": published}))
+    assert (found.era, found.evidence) == (era, evidence)
+
+
+def test_scope_records_its_era_and_places_theirs():
+    result = decide("Xã Yên Lập tổng kết công tác quân sự năm 2025.", published="2025-12-01")
+    assert (result.scope.era, result.scope.era_evidence) == ("2025", "published")
+    doc = analyse("UBND xã Minh Đức, huyện Ứng Hòa tổ chức diễn tập.")
+    (commune,) = [p for p in places.extract(doc) if p.name == "Minh Đức"]
+    assert commune.era == "legacy" and commune.code_2025 is not None
+
+
+# --- defence zones ---------------------------------------------------------------------------------
+
+ZONE_NAMES = [
+    ("Ban Chỉ huy Phòng thủ khu vực 2 – Thống Nhất tổng kết.", (2, "Thống Nhất")),
+    ("Ban Chỉ huy Phòng thủ khu vực số 3 - Bảo Lâm ra quân.", (3, "Bảo Lâm")),
+    ("Đoàn công tác của Ban CHPTKV2 đến thăm.", (2, None)),
+    ("BCH PTKV 4 - Chư Prông tổ chức hội nghị.", (4, "Chư Prông")),
+    ("Ban Chỉ huy phòng thủ khu vực (PTKV) 6-An Nhơn Đông huấn luyện.", (6, "An Nhơn Đông")),
+    ("Ban Chỉ huy Phòng thủ khu vực 1, Hoài Nhơn Nam giao quân.", (1, "Hoài Nhơn Nam")),
+    ("Ban Chỉ huy Phòng thủ khu vực 3 Kỳ Anh giao quân.", (3, "Kỳ Anh")),
+    ("Chỉ huy trưởng Ban Chỉ huy PTKV 3 Thượng tá Lê Văn Nam phát biểu.", (3, None)),
+    # Not a zone command: the defence-zone concept, a year.
+    ("Diễn tập khu vực phòng thủ huyện năm 2023.", None),
+    ("Xây dựng khu vực phòng thủ 2024 vững chắc.", None),
+]
+
+
+@pytest.mark.parametrize("text, expected", ZONE_NAMES)
+def test_defence_zone_in(text, expected):
+    assert scope.defence_zone_in(text) == expected
+
+
+ZONE_SCOPES = [
+    # text, url, published, district, province, number, successor_of
+    (
+        "Ban Chỉ huy Phòng thủ khu vực 4 – Vĩnh Yên tổ chức hội nghị hiệp đồng giao nhận quân\n\n"
+        "Chiều 5/2, Ban Chỉ huy Phòng thủ khu vực 4 – Vĩnh Yên tổ chức hội nghị hiệp đồng.",
+        "https://baophutho.vn/tin-1.html",
+        "2026-02-05",
+        "Vĩnh Yên",
+        "Phú Thọ",  # the merged province, never the legacy Vĩnh Phúc
+        4,
+        "Vĩnh Yên",
+    ),
+    (
+        "Sáng 14/8, Ban Chỉ huy PTKV 3 - Bảo Lâm (Bộ CHQS tỉnh Lâm Đồng) tổ chức huấn luyện dân quân. "
+        "Tham gia có 120 chiến sĩ.",
+        None,
+        "2025-08-14",
+        "Bảo Lâm",
+        "Lâm Đồng",
+        3,
+        "Bảo Lâm",
+    ),
+    (
+        # A ward portal reporting the zone's ceremony for nine wards: the zone is the scope.
+        "Sáng 4/3, tại phường Tam Đảo, Ban Chỉ huy phòng thủ khu vực 2 - Hưng Hà tổ chức lễ giao "
+        "nhận quân cho công dân của chín xã, phường.",
+        "https://tamdao.hungyen.gov.vn/tin",
+        "2026-03",
+        "Hưng Hà",
+        "Hưng Yên",
+        2,
+        "Hưng Hà",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, url, published, district, province, number, successor", ZONE_SCOPES)
+def test_zone_scope(text, url, published, district, province, number, successor):
+    s = decide(text, url, published).scope
+    assert (s.level, s.district, s.district_type, s.province) == ("district", district, None, province)
+    assert (s.defence_zone, s.defence_zone_number, s.successor_of) == (district, number, successor)
+    assert s.successor_of_code is not None and s.rule.startswith("zone")
+
+
+def test_zone_named_once_in_the_body_does_not_narrow_a_province_story():
+    text = (
+        "Hơn 5.000 thanh niên Gia Lai lên đường nhập ngũ\n\n"
+        "Sáng 4/3, tỉnh Gia Lai tổ chức lễ giao nhận quân tại 12 điểm. Không khí phấn khởi.\n\n"
+        "Tại điểm của Ban Chỉ huy Phòng thủ khu vực 6 - An Nhơn Đông, 300 thanh niên nhập ngũ."
+    )
+    s = decide(text, published="2026-03-04").scope
+    assert (s.level, s.province, s.district) == ("province", "Gia Lai", None)
+
+
+# --- actor, venue, former unit, several districts --------------------------------------------------
+
+SCOPES = [
+    # text, url, published, level, province, district, commune
+    (  # a commune of a merged province acts
+        "Xã Lương Sơn tổng kết công tác quân sự địa phương năm 2025\n\n"
+        "Sáng 2/12, UBND xã Lương Sơn tổ chức hội nghị tổng kết công tác quân sự.",
+        "https://baophutho.vn/x.html",
+        "2025-12-02",
+        "commune",
+        "Phú Thọ",
+        None,
+        "Lương Sơn",
+    ),
+    (  # the ward is only the venue of the province's ceremony
+        "Sáng 4/3, tại điểm giao, nhận quân phường Nam Định, tỉnh Ninh Bình tổ chức lễ giao nhận "
+        "quân năm 2026. Toàn tỉnh có gần 6.000 thanh niên nhập ngũ.",
+        None,
+        "2026-03-04",
+        "province",
+        "Ninh Bình",
+        None,
+        None,
+    ),
+    (  # a former district is history: the new commune acts
+        "Sáng 11/10, bộ đội giúp dân xã Trung Giã (huyện Sóc Sơn cũ, Hà Nội) dọn bùn sau lũ. "
+        "UBND xã Trung Giã huy động 200 dân quân.",
+        None,
+        "2025-10-11",
+        "commune",
+        "Hà Nội",
+        None,
+        "Trung Giã",
+    ),
+    (  # two districts side by side in the title: the province
+        "Các huyện Khoái Châu, Yên Mỹ tổ chức khám tuyển\n\n"
+        "Ngày 3/12, các huyện Khoái Châu và Yên Mỹ tổ chức khám tuyển nghĩa vụ quân sự.",
+        None,
+        "2018-12",
+        "province",
+        "Hưng Yên",
+        None,
+        None,
+    ),
+    (  # a nationwide lead with a province named only as an example in the body
+        "Sáng 4/3, thanh niên trên phạm vi cả nước lên đường nhập ngũ. Lễ giao nhận quân diễn ra "
+        "trang trọng ở nhiều địa phương.\n\nTại tỉnh Cao Bằng, 900 thanh niên lên đường.",
+        None,
+        "2026-03-04",
+        "national",
+        None,
+        None,
+        None,
+    ),
+    (  # after the reform no legacy district is a scope
+        "Dân quân giúp dân sau lũ\n\nSáng 12/10, lực lượng dân quân tỉnh Thái Nguyên giúp người dân "
+        "huyện Đại Từ cũ khắc phục hậu quả lũ.",
+        None,
+        "2025-10-12",
+        "province",
+        "Thái Nguyên",
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("text, url, published, level, province, district, commune", SCOPES)
+def test_scope_cases(text, url, published, level, province, district, commune):
+    s = decide(text, url, published).scope
+    assert (s.level, s.province, s.district, s.commune) == (level, province, district, commune)
+    assert 0.0 < s.confidence <= 1.0
+
+
+def test_commune_of_a_merged_province_has_its_2025_code():
+    s = decide(
+        "UBND xã Lương Sơn tổ chức hội nghị tổng kết công tác quân sự.", "https://baophutho.vn/x",
+        "2025-12-02",
+    ).scope
+    assert s.commune == "Lương Sơn" and s.commune_code_2025 == s.commune_code is not None
+    assert s.province_2025 == "Phú Thọ" and s.province_2025_code is not None
+
+
+# --- report year -------------------------------------------------------------------------------------
+
+YEARS = [
+    # text, published, year, rule
+    ("Huyện Yên Lạc tổng kết công tác quốc phòng năm 2023\n\nSáng 8/1, huyện tổng kết năm 2023.",
+     "2024-01-08", 2023, "text"),
+    ("Sơ kết 5 năm thực hiện Luật Dân quân tự vệ giai đoạn 2019 – 2024\n\nSáng 2/6, huyện sơ kết.",
+     "2024-06", None, "period"),
+    # Screening in late 2025 for the 2026 intake.
+    ("Xã Tân An khám sơ tuyển nghĩa vụ quân sự năm 2026\n\nNgày 20/10, xã khám sơ tuyển cho 80 công dân.",
+     "2025-10-20", 2026, "text"),
+    # No year written: an event reported as it happens has its publication year.
+    ("Bộ đội giúp dân dọn bùn\n\nChiều 11/10, dân quân xã Tân An giúp dân dọn bùn.",
+     "2025-10-11", 2025, "published"),
+    ("Bộ đội giúp dân dọn bùn\n\nChiều 11/10, dân quân xã Tân An giúp dân dọn bùn.", None, None, "none"),
+    # A launch of next year's work that reviews this year: the results' year.
+    ("Triển khai nhiệm vụ quốc phòng năm 2021\n\nNgày 29/12/2020, huyện tổ chức hội nghị tổng kết "
+     "công tác quốc phòng năm 2020, triển khai nhiệm vụ năm 2021.", "2020-12", 2020, "text"),
+]
+
+
+@pytest.mark.parametrize("text, published, year, rule", YEARS)
+def test_report_year_conventions(text, published, year, rule):
+    got, got_rule, confidence = scope.decide_report_year(analyse(text, meta={"published": published}))
+    assert (got, got_rule) == (year, rule)
+    assert 0.0 < confidence <= 1.0
+
+
+COUNT_YEARS = [
+    # sentence, count text, report year, the count's year
+    ("Năm 2022 huyện giao 120 thanh niên, năm 2023 giao 135 thanh niên.", "120", 2023, 2022),
+    ("Năm 2022 huyện giao 120 thanh niên, năm 2023 giao 135 thanh niên.", "135", 2023, None),
+    ("Huyện giao 140 thanh niên nhập ngũ năm 2024.", "140", 2025, 2024),
+    ("Năm 2025, huyện giao 150 thanh niên.", "150", 2025, None),
+    # A document's year is not the count's.
+    ("Thực hiện Kế hoạch số 12/KH-UBND năm 2023, huyện mở 5 lớp bồi dưỡng.", "5", 2024, None),
+    ("Huyện khen thưởng 12 tập thể.", "12", 2024, None),
+]
+
+
+@pytest.mark.parametrize("text, number, report_year, year", COUNT_YEARS)
+def test_count_years(text, number, report_year, year):
+    doc = analyse(text)
+    start = text.index(" " + number + " ") + 1
+    count = Count(text=number, start=start, end=start + len(number))
+    scope.count_years(doc, [count], report_year)
+    assert count.year == year
+
+
+def test_pipeline_fills_year_rule_and_count_years():
+    rec = extract("Năm 2022 huyện Ba Bể giao 120 thanh niên, năm 2023 giao 135 thanh niên.",
+                  published="2024-01-10")
+    assert rec.report_year_rule == "text" and rec.report_year_confidence is not None
+    years = {c.value: c.year for c in rec.counts}
+    assert years.get(120) == (2022 if rec.report_year != 2022 else None)
+
+
+# --- gold floors -------------------------------------------------------------------------------------
+
+SCOPE_DIR = CORPUS / "scope"
+# Measured on d58c0cb (labels: all 150; post-reform: published >= 2025-07-01); floor = measured
+# minus max(0.01, 1/n). Below the issue's targets (province 0.95, district 0.90, level 0.85) on
+# the labels: see the closing note of this work.
+LABEL_FLOORS = {"province": 0.92, "district": 0.87, "level": 0.78, "report_year": 0.92}
+POST_REFORM_FLOORS = {"province": 0.93, "level": 0.82, "report_year": 0.94}
+
+
+def _label_items() -> list[dict]:
+    items = []
+    for path in sorted(SCOPE_DIR.glob("*.jsonl")):
+        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for path in sorted((CORPUS / "dev2").glob("r*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        gold["text"] = Path(str(path)[:-5] + ".txt").read_text(encoding="utf-8")
+        items.append(gold)
+    return items
+
+
+def _accuracy(items: list[dict]) -> dict[str, float]:
+    right = {"province": 0, "district": 0, "level": 0, "report_year": 0}
+    for item in items:
+        rec = extract(item["text"], url=item.get("url"), published=item.get("published"),
+                      title=item.get("title"))
+        gold = item["scope"]
+        right["province"] += (gold.get("province") or None) == rec.scope.province
+        right["district"] += (gold.get("district") or None) == rec.scope.district
+        right["level"] += gold.get("level") == rec.scope.level.replace("_", "-")
+        right["report_year"] += item.get("report_year") == rec.report_year
+    return {k: v / len(items) for k, v in right.items()}
+
+
+@pytest.mark.gold
+@pytest.mark.skipif(not SCOPE_DIR.is_dir(), reason=f"scope labels not found at {SCOPE_DIR}")
+def test_scope_label_floors():
+    items = _label_items()
+    labels = [i for i in items if str(i.get("id", "")).startswith(("S", "T"))]
+    assert len(labels) == 150
+    got = _accuracy(labels)
+    assert all(got[k] >= floor for k, floor in LABEL_FLOORS.items()), got
+    post = [i for i in items if (i.get("published") or "") >= "2025-07"]
+    got_post = _accuracy(post)
+    assert all(got_post[k] >= floor for k, floor in POST_REFORM_FLOORS.items()), got_post
