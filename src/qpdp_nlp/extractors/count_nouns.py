@@ -82,8 +82,26 @@ def tables() -> _Tables:
 COORDINATOR = re.compile(r"(?:,| và| hoặc) ", re.IGNORECASE)
 
 
+# Words that stand before a counted noun and make one noun with it: "128 lượt cán bộ", "2.300 lượt
+# thanh niên", "5 nữ tân binh", "12 cụm xã, phường". Alone ("hơn 300 lượt") they are the unit.
+_PREFIX = re.compile(r" (lượt|nữ|nam|cụm)(?= [^\W\d_])", re.IGNORECASE)
+
+
 def noun_after(text: str, pos: int) -> tuple[str, int] | None:
-    """The counted noun right after ``pos`` (with coordinated nouns of its group), and its end."""
+    """The counted noun right after ``pos`` (with coordinated nouns of its group), and its end.
+
+    >>> noun_after("128 lượt cán bộ, chiến sĩ tham gia", 3), noun_after("5 nữ tân binh", 1)
+    (('lượt cán bộ, chiến sĩ', 25), ('nữ tân binh', 13))
+    """
+    prefix = _PREFIX.match(text, pos)
+    if prefix is not None:
+        inner = _noun_at(text, prefix.end(1))
+        if inner is not None:
+            return text[prefix.start(1):inner[1]], inner[1]
+    return _noun_at(text, pos)
+
+
+def _noun_at(text: str, pos: int) -> tuple[str, int] | None:
     t = tables()
     m = t.noun_re.match(text, pos) or t.glued_noun_re.match(text, pos)
     if m is None:

@@ -55,6 +55,10 @@ _CLOCK_BEFORE = frozenset(("lúc", "vào", "từ", "đến", "tới", "khoảng"
 _YEAR_AFTER = re.compile(r" năm (?:19|20)\d\d(?!\d)", re.IGNORECASE)
 # "(18 và 19/12)", "ngày 21, 22-5": the first day of a pair of dates
 _DAY_BEFORE_DATE = re.compile(r"\s*(?:và|,|-|–|đến|tới)\s*\d{1,2}[/.-]\d{1,2}(?!\d)", re.IGNORECASE)
+# "226 công dân (chính thức 215, dự phòng 11)": the parts of a call-up, their noun before the number
+_PART_BEFORE = re.compile(r"(?:[(,;:]|gồm|trong đó) ?(chính thức|dự phòng) $", re.IGNORECASE)
+# "chính quyền (địa phương) hai cấp / 2 cấp": the name of the two-level system, not a count
+_LEVELS_BEFORE = re.compile(r"chính quyền (?:địa phương )?(?:các )?$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r" tuổi(?![^\W_])", re.IGNORECASE)
 _RATING_AFTER = re.compile(r" sao(?![^\W_])", re.IGNORECASE)
 # "N trong số M sản phẩm": the unit is the noun after M
@@ -171,6 +175,10 @@ def _reject_by_following(text: str, number: Number, unit: str | None) -> bool:
             return True
     if _YEAR_AFTER.match(text, end):
         return True
+    if unit is not None and fold(unit) == "cấp" and _LEVELS_BEFORE.search(
+        text, max(0, number.start - 30), number.start
+    ):
+        return True
     return unit is None and not number.is_percent and _DAY_BEFORE_DATE.match(text, end) is not None
 
 
@@ -276,6 +284,9 @@ def _read(doc: _Words, number: Number):
         noun_start = _words_before(doc, number.start, 1)[-1].start
         return _Candidate(number, noun_start, end, text[noun_start:number.start].strip(), qualifier,
                           "noun_before")
+    part = _PART_BEFORE.search(text, max(0, number.start - 20), number.start)
+    if part is not None and qualifier is None:
+        return _Candidate(number, part.start(1), end, part.group(1), None, "noun_before")
     each = _EACH.search(text, max(0, number.start - 30), number.start)
     if each is not None and fold(each.group(1).strip()) in t.noun_group:
         return _Candidate(number, start, end, None, qualifier, "each")
@@ -324,6 +335,8 @@ def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
         return (len(between) <= 60 and "\n" not in between and ". " not in between
                 and _LIST_GAP.match(between) is not None)
 
+    names = {k for k in range(len(found)) if _numbered_names(text, found, k)}
+    found = [c for k, c in enumerate(found) if k not in names]
     out: list[_Candidate] = []
     for k, cand in enumerate(found):
         if not cand.needs_list:
@@ -337,6 +350,36 @@ def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
         if after_count or starts_list:
             out.append(cand)
     return out
+
+
+_NAME_BEFORE = re.compile(r"((?:[^\W\d_]+ )*?[^\W\d_]+) $")
+
+
+def _name_before(text: str, start: int) -> str:
+    """The capitalised words right before ``start`` ("A Lưới" in "A Lưới 2")."""
+    m = _NAME_BEFORE.search(text, max(0, start - 30), start)
+    if m is None:
+        return ""
+    words = m.group(1).split()
+    name: list[str] = []
+    for w in reversed(words):
+        if not w[:1].isupper():
+            break
+        name.insert(0, w)
+    return " ".join(name)
+
+
+def _numbered_names(text: str, found: list[_Candidate], k: int) -> bool:
+    """"A Lưới 1, A Lưới 2": one name with different numbers on a list are numbered units (the
+    communes of a split district, wards "Phường 1, Phường 2"), not a list of counts."""
+    name = _name_before(text, found[k].start)
+    if not name:
+        return False
+    for j in (k - 1, k + 1):
+        if (0 <= j < len(found) and (found[j].needs_list or found[k].needs_list)
+                and _name_before(text, found[j].start) == name):
+            return True
+    return False
 
 
 def candidates(doc: Analysis) -> list[_Candidate]:
