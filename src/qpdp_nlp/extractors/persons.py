@@ -29,6 +29,7 @@ said most.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,7 @@ from typing import Optional
 from ..records import Person
 from ..lexicons import read_rows
 from ..text import Analysis
+from .units import defence_zones_in
 
 # --- data --------------------------------------------------------------------------------------
 
@@ -57,6 +59,7 @@ class Lexicon:
     org_firsts: dict[str, list[tuple[str, ...]]]
     org_capitalised_only: frozenset[tuple[str, ...]]
     surnames: frozenset[str]
+    namesake_words: frozenset[tuple[str, ...]]  # "trường", "THCS", "phường", "đường" …
 
 
 def _firsts(seqs) -> dict[str, list[tuple[str, ...]]]:
@@ -89,13 +92,15 @@ def lexicon() -> Lexicon:
         org_firsts=_firsts(_key(r[0]) for r in org_words),
         org_capitalised_only=frozenset(_key(r[0]) for r in org_words if r[1] == "yes"),
         surnames=frozenset(r[0] for r in _table("persons_surnames.tsv")),
+        namesake_words=frozenset(_key(r[0]) for r in _table("persons_namesake_words.tsv")),
     )
 
 
 # --- tokens ------------------------------------------------------------------------------------
 
 # Syllables (with &, / joining acronyms like "GDQP&AN", "đ/c"), numbers, and single punctuation.
-_TOKEN = re.compile(r"\w+(?:[&/]\w+)*|[^\w\s]")
+# A capital and an apostrophe open a syllable of Central Highlands names ("K' Văn Thảo", "Niê K'đăm").
+_TOKEN = re.compile(r"(?<!\w)[A-ZĐ][a-z]?['’]\w*|\w+(?:[&/]\w+)*|[^\w\s]")
 _ACRONYM_PART = re.compile(r"^[^\W_a-zà-ỹđ]+$")  # no lower-case letter: "QP", "AN", "2"
 
 
@@ -147,7 +152,9 @@ def tokenize(text: str) -> list[Tok]:
 
 
 def _is_cap(t: str) -> bool:
-    """A capitalised syllable: "Nguyễn", "A" (not "UBND", not "huyện", not "2023")."""
+    """A capitalised syllable: "Nguyễn", "A", "K'", "K'đăm" (not "UBND", not "huyện", not "2023")."""
+    if "'" in t or "’" in t:
+        t = t.replace("'", "").replace("’", "")
     return t.isalpha() and t[0].isupper() and (len(t) == 1 or t[1:].islower())
 
 
@@ -163,6 +170,7 @@ SPEECH_VERBS = (("chia", "sẻ"), ("cho", "biết"), ("nói",), ("tâm", "sự")
 # Heads of bodies whose name goes on with an office word ("Bộ Tư lệnh", "Ban Chỉ huy").
 BODY_HEADS = {"bộ", "ban", "cục", "phòng", "hội", "đoàn"}
 # Words after which a capitalised run names a place, not a person ("huyện Ba Bể").
+COMMUNE_WORDS = {"xã", "phường", "trấn", "khu"}  # "thị xã" is a district: see after_commune_word
 PLACE_WORDS = {"tỉnh", "huyện", "xã", "quận", "phường", "thị", "trấn", "phố", "tp", "ấp", "thôn", "bản", "xóm"}
 
 
@@ -179,6 +187,9 @@ class _Scanner:
         }
         self.texts, self.starts, self.ends = token_lists(text)
         self.lows = [t.casefold() for t in self.texts]
+        # Defence-zone commands are bodies written whole, their number and name included
+        # ("Chỉ huy trưởng Ban Chỉ huy Phòng thủ khu vực 3 - Kỳ Anh").
+        self.zone_end = {z.start: z.end for z in defence_zones_in(text)} if "hu vực" in text or "PTKV" in text else {}
         self.lex = lexicon()
         self.n = len(self.texts)
 
@@ -271,6 +282,11 @@ class _Scanner:
             t = self.texts[j]
             if t == "(" and j + 2 < self.n and _is_acronym(self.texts[j + 1]) and self.texts[j + 2] == ")":
                 j += 3
+                continue
+            zone_end = self.zone_end.get(self.starts[j])
+            if zone_end is not None:
+                while j < self.n and self.starts[j] < zone_end:
+                    j += 1
                 continue
             if not t[0].isalnum():
                 break
@@ -366,12 +382,21 @@ class _Scanner:
         run after a body is far more often a place ("Tỉnh ủy Hà Tĩnh") than a person.
         """
         n = run_end - run_start
+        namesake = self.after_namesake_word(run_start)
+        for k in range(n - 2, 1, -1):
+            # The longest head that is a province or district leaves the name, whatever its
+            # syllables ("Lâm Đồng" + "Y Thanh Hà Niê K'đăm").
+            if n - k <= 5 and _is_place_name(" ".join(self.texts[run_start:run_start + k])):
+                return run_start + k
         candidates = []
         for k in range(0, n - 1):
             tail = n - k
             if not 2 <= tail <= 4 or self.texts[run_start + k] not in self.lex.surnames:
                 continue
-            if k == 0 and (n < 3 or _is_place_name(" ".join(self.texts[run_start:run_end]))):
+            whole = " ".join(self.texts[run_start:run_end])
+            if k == 0 and (n < 3 or namesake or _is_place_name(whole, commune=self.after_commune_word(run_start))):
+                continue  # "Hiệu trưởng Trường THCS Lê Quý Đôn": the school's name, not its head's
+            if namesake and k < 2:
                 continue
             candidates.append(k)
         if not candidates:
@@ -379,6 +404,16 @@ class _Scanner:
         # Place names are mostly two syllables: prefer the split that leaves two for the place.
         best = min(candidates, key=lambda k: (0 if k == 2 else 1 if k == 0 else 2, k))
         return run_start + best
+
+    def after_commune_word(self, i: int) -> bool:
+        return i > 0 and self.lows[i - 1] in COMMUNE_WORDS and not (i > 1 and self.lows[i - 2] == "thị")
+
+    def after_namesake_word(self, i: int) -> bool:
+        """Token ``i`` follows a word after which names are namesakes ("THCS", "phường", "đường")."""
+        return any(
+            i >= len(seq) and tuple(self.lows[i - len(seq):i]) == seq
+            for seq in self.lex.namesake_words
+        )
 
     # spans -----------------------------------------------------------------------------------
     def span(self, i: int, j: int) -> tuple[int, int]:
@@ -442,8 +477,17 @@ def _mentions(sc: _Scanner) -> list[_Mention]:
             if sc.rank_at(i + h):
                 i += h
                 continue
-            n = sc.name_at(i + h)
+            k = i + h + 1 if i + h < sc.n and sc.texts[i + h] == ":" else i + h  # "Đồng chí: X"
+            n = sc.name_at(k)
+            if not n and sc.lex.honorifics[tuple(sc.lows[i:i + h])] == "official":
+                # "đồng chí Bun Thó Lào - Bí thư Huyện ủy": a name without a Vietnamese family
+                # name is taken when an office follows it.
+                n = sc.name_at(k, need_surname=False, max_len=4)
+                after = k + n
+                if n and not (after + 1 < sc.n and sc.texts[after] in SEPARATORS and sc.title_at(after + 1)):
+                    n = 0
             if n:
+                h = k - i
                 j = i + h + n
                 position, resume = _position_after_name(sc, j)
                 s, e = sc.span(i + h, j)
@@ -464,6 +508,11 @@ def _mentions(sc: _Scanner) -> list[_Mention]:
             # Skip over the whole title chain so its body is not read as a name.
             pos = sc.position_after(i)
             if pos:
+                m = _title_dash_name(sc, pos)
+                if m is not None:
+                    out.append(m)
+                    i = sc.n if m.end >= len(sc.text) else _token_at(sc, m.end)
+                    continue
                 covered_until = pos[1]
             i += 1
             continue
@@ -488,14 +537,15 @@ def _mentions(sc: _Scanner) -> list[_Mention]:
     return out
 
 
-def _is_place_name(name: str) -> bool:
-    """A province or district name in the gazetteer ("Hồ Chí Minh", "Trần Văn Thời"): such a run
-    after a title's body is the place, not a person."""
+def _is_place_name(name: str, *, commune: bool = False) -> bool:
+    """A province or district name in the gazetteer ("Hồ Chí Minh", "Trần Văn Thời"), or after a
+    commune's level word a commune or ward name ("phường Trần Hưng Đạo"): such a run after a
+    title's body is the place, not a person."""
     try:
         from ..gazetteer import lookup
     except ImportError:  # the gazetteer is optional here
         return False
-    return bool(lookup(name, "province") or lookup(name, "district"))
+    return bool(lookup(name, "province") or lookup(name, "district") or commune and lookup(name, "commune"))
 
 
 def _after_place_word(sc: _Scanner, i: int) -> bool:
@@ -521,6 +571,27 @@ def _title_then_name(sc: _Scanner, i: int) -> Optional[tuple[_Mention, int]]:
         s, e = sc.span(name_start, seg[1])
         return _Mention(sc.text[s:e], s, e, None, position, "title_name"), seg[1]
     return None
+
+
+def _title_dash_name(sc: _Scanner, pos: tuple[int, int]) -> Optional[_Mention]:
+    """"Chủ tịch UBND xã, Chủ tịch Hội đồng NVQS xã – Nguyễn Thị Lan chủ trì": the office chain,
+    a dash, then the name of its holder (who has no position of his own after it)."""
+    k = pos[1]
+    if k + 1 >= sc.n or sc.texts[k] not in ("-", "–", "—"):
+        return None
+    n = sc.name_at(k + 1, max_len=4)
+    if not n:
+        return None
+    j = k + 1 + n
+    if j < sc.n and sc.texts[j] in SEPARATORS and sc.title_at(j + 1) or _after_place_word(sc, k + 1):
+        return None
+    s, e = sc.span(k + 1, j)
+    return _Mention(sc.text[s:e], s, e, None, sc.span_text(*pos), "title_dash_name")
+
+
+def _token_at(sc: _Scanner, offset: int) -> int:
+    """Index of the first token that starts at or after ``offset``."""
+    return bisect.bisect_left(sc.starts, offset)
 
 
 def _merge(mentions: list[_Mention]) -> list[Person]:
