@@ -7,9 +7,11 @@
    call, which imports numpy anyway), median of 3 runs; budget < 0.5 s;
 2. run time: classification per article against the rest of the extraction (underthesea words,
    every extractor, finish) on the dev + seed gold articles; budget < 5 %;
-3. quality: grouped cross-validated is_defense precision/recall/F1 and topic macro-F1 on the
-   leads, and topic accuracy of the model alone, the topic rules alone and rules-first (what the
-   pipeline does) on the leads (out-of-fold) and on the dev gold.
+3. quality, out of fold with folds grouped by source site (the registered domain of the page's
+   URL; near-duplicates across sites joined), on every real labelled page of ``shared/corpus``
+   (leads, dev, dev2, seed, scope labels) and on each apart: is_defense precision/recall/F1 and
+   topic accuracy/macro-F1 of the model, and topic accuracy of the model alone, the topic rules
+   alone and rules-first (what the pipeline does).
 """
 
 from __future__ import annotations
@@ -94,37 +96,32 @@ def rule_topic(pipe: Pipeline, text: str) -> str | None:
     return scope.rule_topic(pipe.analyse(text))
 
 
-def topic_policies(pipe: Pipeline, shared: Path) -> dict[str, dict[str, float]]:
-    """Topic accuracy (and macro-F1 on leads) of model / rules / rules-first."""
+def topic_policies(pipe: Pipeline, shared: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """Topic accuracy and macro-F1 of model / rules / rules-first (the pipeline), out of fold with
+    folds grouped by source site, on every real example and on each origin apart. The rules read the
+    example's whole text (a lead, or a whole gold article)."""
     from sklearn.metrics import f1_score
 
     def score(gold, predicted):
         acc = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
         return {"accuracy": round(acc, 4), "macro_f1": round(float(f1_score(gold, predicted, average="macro")), 4)}
 
-    out: dict[str, dict[str, float]] = {}
-    examples = classify.load_leads(shared) + classify.load_extra()
+    examples = classify.load_real(shared) + classify.load_extra()
     with threadpool_limits(limits=1):
-        leads, predictions, _ = classify.out_of_fold(examples)
-    rules = [rule_topic(pipe, e.text) for e in leads]
-    gold = [e.topic if e.is_defense else classify.NOT_DEFENSE for e in leads]
-    out["leads_model"] = score(gold, [p.topic for p in predictions])
-    out["leads_rules"] = score(gold, [r or "none" for r in rules])
-    out["leads_rules_first"] = score(gold, [classify.combine_topic(p, r) for p, r in zip(predictions, rules)])
-
-    dev = gold_articles(shared)
-    gold, model, rules, combined = [], [], [], []
-    for _, text, topic in dev:
-        doc = pipe.analyse(text)
-        prediction = classify.predict(doc.text, title=doc.title)
-        rule = scope.rule_topic(doc)
-        gold.append(topic)
-        model.append(prediction.topic)
-        rules.append(rule or "none")
-        combined.append(classify.combine_topic(prediction, rule))
-    out["dev_model"] = score(gold, model)
-    out["dev_rules"] = score(gold, rules)
-    out["dev_rules_first"] = score(gold, combined)
+        real, predictions, _ = classify.out_of_fold(examples)
+    rules = [rule_topic(pipe, e.text) for e in real]
+    policies = {
+        "model": [p.topic for p in predictions],
+        "rules": [r or "none" for r in rules],
+        "rules_first": [classify.combine_topic(p, r) for p, r in zip(predictions, rules)],
+    }
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for origin in ("all", *classify.REAL_ORIGINS):
+        keep = [i for i, e in enumerate(real) if origin in ("all", e.origin)]
+        if len(keep) < 2:
+            continue
+        gold = [real[i].topic if real[i].is_defense else classify.NOT_DEFENSE for i in keep]
+        out[origin] = {name: score(gold, [answers[i] for i in keep]) for name, answers in policies.items()}
     return out
 
 
@@ -141,7 +138,7 @@ def main() -> None:
         results["run_time"] = run_time(pipe, texts)
         with threadpool_limits(limits=1):
             results["cross_validated"] = classify.cross_validate(
-                classify.load_leads(args.shared) + classify.load_extra()
+                classify.load_real(args.shared) + classify.load_extra()
             )
         results["topic_policies"] = topic_policies(pipe, args.shared)
     else:

@@ -1,7 +1,7 @@
 """Relevance and topic classifiers: features, the shipped models, the rebuild, the floors.
 
-Example sentences here are written for the tests; the leads and gold articles are only read from
-../shared at run time.
+Example sentences here are written for the tests; the leads, gold articles and scope labels are
+only read from ../shared at run time.
 """
 
 from __future__ import annotations
@@ -26,10 +26,15 @@ needs_leads = pytest.mark.skipif(
     reason=f"leads corpus not found at {LEADS} (it lives in ../shared beside the checkout; set QPDP_SHARED)",
 )
 
-# Floors from the issue ("Done when"); never lowered silently.
+# Floors from the issues ("Done when"); never lowered silently. The CV floors are out of fold with
+# folds grouped by source site (issue 15): pooled over every real page, and on dev2 and the scope
+# labels apart (the pages nearest to what the pipeline will meet).
 CV_IS_DEFENSE_F1 = 0.95
 CV_TOPIC_MACRO_F1 = 0.75
-DEV_IS_DEFENSE_ACCURACY = 0.95
+CV_IS_DEFENSE_ACCURACY_BY_ORIGIN = {"dev": 0.97, "dev2": 0.95, "scope": 0.95}
+# The shipped pipeline on dev + seed (trained on them, so this guards against regressions only):
+# relevance was 1.000 before the gold joined the training data and must stay there.
+DEV_IS_DEFENSE_ACCURACY = 1.0
 DEV_TOPIC_ACCURACY = 0.85
 
 
@@ -74,6 +79,45 @@ def test_lead_of(text, title, starts_with, max_len):
     assert len(lead) <= max_len
 
 
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("https://baonghean.vn/khen-thuong-213330.html", "baonghean.vn"),
+        ("https://www.qdnd.vn/quoc-phong-an-ninh/x", "qdnd.vn"),
+        ("http://vietnamnet.vn./xuc-dong.html", "vietnamnet.vn"),  # trailing dot of a fully qualified name
+        ("https://infonet.vietnamnet.vn/doi-song/x", "vietnamnet.vn"),  # a section of one publisher
+        ("http://baothainguyen.org.vn/trang-in-260345.html", "baothainguyen.org.vn"),
+        ("https://chauphu.angiang.gov.vn/wps/portal", "angiang.gov.vn"),  # the province's portal family
+        ("https://BAOLAMDONG.VN:443/a", "baolamdong.vn"),
+        ("http://bchqs.blogspot.com/2020/x.html", "blogspot.com"),
+        ("baogialai.com.vn/tin", "baogialai.com.vn"),  # no scheme
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_source_site(url, site):
+    assert classify.source_site(url) == site
+
+
+def _example(ident, site, text):
+    return classify.Example(ident, text, True, "review", "leads", site)
+
+
+def test_site_groups_keep_a_site_and_its_reposts_together():
+    story = "Sáng 15/2, huyện Tân Lạc tổ chức lễ giao nhận quân năm 2024 cho 150 tân binh lên đường nhập ngũ."
+    examples = [
+        _example("a", "baohoabinh.vn", story),
+        _example("b", "baohoabinh.vn", "Huyện tổ chức diễn tập khu vực phòng thủ năm nay."),
+        _example("c", "vietnamnet.vn", story.replace("Sáng 15/2, ", "")),  # the same story reposted
+        _example("d", "qdnd.vn", "Khai giảng lớp bồi dưỡng kiến thức quốc phòng và an ninh."),
+        _example("e", "", "Ngành nông nghiệp triển khai tiêm phòng cho đàn gia súc."),
+        _example("f", "", "Sở Y tế tổ chức tiêm vắc xin phòng bệnh sởi cho trẻ em."),
+    ]
+    groups = classify.site_groups(examples)
+    assert groups[0] == groups[1] == groups[2]
+    assert len({groups[0], groups[3], groups[4], groups[5]}) == 4
+
+
 def test_near_duplicates_share_a_group():
     story = "Sáng 15/2, huyện Tân Lạc tổ chức lễ giao nhận quân năm 2024 cho 150 tân binh lên đường nhập ngũ."
     repost = story.replace("150", "151").replace("Sáng 15/2, ", "")
@@ -110,13 +154,24 @@ def test_extra_training_data_loads():
 
 
 @needs_leads
-def test_extra_training_data_is_not_copied_from_the_leads():
-    leads = classify.load_leads(SHARED)
+def test_extra_training_data_is_not_copied_from_the_real_pages():
+    real = classify.load_real(SHARED)
     extra = classify.load_extra()
-    groups = classify.near_duplicate_groups([e.text for e in leads + extra])
-    lead_groups = set(groups[: len(leads)])
-    copied = [e.id for e, g in zip(extra, groups[len(leads):]) if g in lead_groups]
-    assert not copied, f"extra examples too close to a lead: {copied}"
+    groups = classify.near_duplicate_groups([classify.lead_of(e.text) for e in real + extra])
+    real_groups = set(groups[: len(real)])
+    copied = [e.id for e, g in zip(extra, groups[len(real):]) if g in real_groups]
+    assert not copied, f"extra examples too close to a real page: {copied}"
+
+
+@needs_leads
+def test_real_pages_are_read_with_their_site():
+    real = classify.load_real(SHARED)
+    origins = {e.origin for e in real}
+    assert {"leads", "dev", "dev2", "scope"} <= origins
+    for e in real:
+        assert e.text.strip() and (e.topic in classify.DEFENSE_TOPICS) == e.is_defense, e.id
+    # every page but the seed article has a URL, hence a site to group by
+    assert sum(not e.site for e in real) <= 1
 
 
 # Sentences written for these tests: clear cases every decent model must get right.
@@ -140,6 +195,38 @@ def test_clear_cases(text, is_defense, topic):
     assert (prediction.defense_probability >= 0.5) is is_defense
 
 
+# Storm, flood, landslide and fire response by the local armed forces (militia, Ban CHQS, border
+# guards, defence-zone commands, the army) is defence work (issue 15, point 6; the scope labels'
+# convention: other-defense); the same disaster handled by the police, the Red Cross or the civil
+# authorities is not. Sentences written for this test, none of them in the training data.
+@pytest.mark.parametrize(
+    ("text", "is_defense", "topic"),
+    [
+        ("Dân quân các thôn giúp bà con gặt lúa chạy lũ\nTrước khi nước lên, Ban Chỉ huy Quân sự xã cử "
+         "hai tiểu đội dân quân xuống đồng giúp các hộ gặt nhanh diện tích lúa chín.", True, "other-defense"),
+        ("Cán bộ, chiến sĩ Ban Chỉ huy Quân sự huyện giúp dân khắc phục hậu quả cơn bão\nLực lượng vũ trang "
+         "huyện dựng lại mái nhà bị gió lốc làm tốc, dọn cây đổ chắn ngang đường liên xã.", True, "other-defense"),
+        ("Đồn Biên phòng giúp ngư dân neo đậu tàu thuyền tránh bão\nChiến sĩ biên phòng kiểm đếm tàu cá, "
+         "hướng dẫn bà con gia cố lồng bè và sơ tán khỏi khu vực nguy hiểm ven biển.", True, "other-defense"),
+        ("Bộ Chỉ huy Quân sự tỉnh điều xuồng, xe lội nước cứu dân vùng rốn lũ\nHàng trăm bộ đội, dân quân "
+         "đưa người già, trẻ em ở các xóm bị nước bao vây đến điểm sơ tán an toàn.", True, "other-defense"),
+        ("Ban Chỉ huy Phòng thủ khu vực 3 hỗ trợ nhân dân sau sạt lở đất\nLực lượng thường trực của Ban "
+         "cùng dân quân các xã thông tuyến đường bị đất đá vùi lấp, giúp các hộ di dời tài sản.", True,
+         "other-defense"),
+        ("Công an huyện giúp dân khắc phục hậu quả lũ\nCán bộ, chiến sĩ Công an huyện và Cảnh sát cơ động "
+         "dọn bùn đất, bảo đảm an ninh trật tự tại các khu dân cư bị ngập.", False, "not-defense"),
+        ("Hội Chữ thập đỏ huyện thăm hỏi các gia đình bị thiệt hại do lũ quét\nĐoàn trao gạo, mì tôm và "
+         "tiền hỗ trợ cho các hộ có nhà bị cuốn trôi.", False, "not-defense"),
+        ("Tỉnh thống kê thiệt hại sau đợt mưa lớn\nMưa lớn làm ngập hơn 500 nhà dân, cuốn trôi nhiều gia "
+         "súc, gia cầm và làm hư hỏng các tuyến đường giao thông nông thôn.", False, "not-defense"),
+    ],
+)
+def test_disaster_relief_by_the_armed_forces_is_defense(text, is_defense, topic):
+    prediction = classify.predict(text)
+    assert prediction.is_defense is is_defense, prediction
+    assert prediction.topic == topic, prediction
+
+
 @pytest.mark.parametrize("text", ["", "   ", "12345", "!!! ??? ...", "a" * 5000])
 def test_naughty_inputs_do_not_crash(text):
     prediction = classify.predict(text)
@@ -148,17 +235,19 @@ def test_naughty_inputs_do_not_crash(text):
 
 
 @pytest.mark.parametrize(
-    ("model_topic", "is_defense", "rule_topic", "expected"),
+    ("model_topic", "is_defense", "topic_probability", "rule_topic", "expected"),
     [
-        ("recruitment", True, "enlistment", "enlistment"),  # a specific rule topic wins
-        ("recruitment", True, "other-defense", "recruitment"),  # a generic one does not
-        ("recruitment", True, None, "recruitment"),
-        ("recruitment", True, "not-defense", "recruitment"),
-        ("not-defense", False, "exercise", "not-defense"),  # relevance decides
+        ("recruitment", True, 0.40, "enlistment", "enlistment"),  # a specific rule topic wins over an unsure model
+        ("recruitment", True, 0.80, "enlistment", "recruitment"),  # not over a sure one
+        ("recruitment", True, classify.RULE_WINS_BELOW, "enlistment", "recruitment"),
+        ("recruitment", True, 0.40, "other-defense", "recruitment"),  # a generic rule topic never wins
+        ("recruitment", True, 0.40, None, "recruitment"),
+        ("recruitment", True, 0.40, "not-defense", "recruitment"),
+        ("not-defense", False, 0.40, "exercise", "not-defense"),  # relevance decides
     ],
 )
-def test_combine_topic(model_topic, is_defense, rule_topic, expected):
-    prediction = classify.Prediction(is_defense, 0.9 if is_defense else 0.1, model_topic, None, 0.8)
+def test_combine_topic(model_topic, is_defense, topic_probability, rule_topic, expected):
+    prediction = classify.Prediction(is_defense, 0.9 if is_defense else 0.1, model_topic, None, topic_probability)
     assert classify.combine_topic(prediction, rule_topic) == expected
 
 
@@ -227,9 +316,16 @@ def test_rebuild_predicts_like_the_shipped_model(rebuilt):
 
 def test_cross_validated_floors(rebuilt):
     _, metrics = rebuilt
-    assert metrics["near_duplicate_groups"] <= metrics["leads"]
+    assert metrics["groups"] <= metrics["sites"] + 1 <= metrics["examples"]  # the seed has no URL
     assert metrics["is_defense"]["f1"] >= CV_IS_DEFENSE_F1, metrics
     assert metrics["topic_macro_f1"] >= CV_TOPIC_MACRO_F1, metrics
+
+
+@pytest.mark.parametrize(("origin", "floor"), sorted(CV_IS_DEFENSE_ACCURACY_BY_ORIGIN.items()))
+def test_cross_validated_floors_by_origin(rebuilt, origin, floor):
+    _, metrics = rebuilt
+    scored = metrics["by_origin"][origin]
+    assert scored["is_defense"]["accuracy"] >= floor, (origin, scored)
 
 
 @pytest.mark.gold
