@@ -252,6 +252,7 @@ COUNT_YEARS = [
     # A document's year is not the count's.
     ("Thực hiện Kế hoạch số 12/KH-UBND năm 2023, huyện mở 5 lớp bồi dưỡng.", "5", 2024, None),
     ("Huyện khen thưởng 12 tập thể.", "12", 2024, None),
+    ("Tỉnh được giao 1.000 chỉ tiêu, tăng 50 chỉ tiêu so với năm 2024.", "50", 2025, None),
 ]
 
 

@@ -759,8 +759,8 @@ def count_years(doc: Analysis, counts: Sequence[Count], report_year: Optional[in
             if after is None:
                 tail = re.match(r"[ ][^\d,.;:\n]{1,25}?[ ](?=[Nn]ăm[ ])", text[c.end : c.end + 40])
                 after = _NAMED_YEAR.match(text, c.end + tail.end()) if tail else None
-            if after is not None:
-                year = int(after.group("year"))
+            if after is not None and not _NOT_REPORTED.search(text[c.start : after.start()].lower() + "năm "):
+                year = int(after.group("year"))  # not "tăng 50 chỉ tiêu so với năm 2024"
         c.year = year if year is not None and year != report_year else None
 
 
