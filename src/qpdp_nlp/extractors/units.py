@@ -806,7 +806,9 @@ def extract(doc: Analysis, places: Sequence[Place] = ()) -> list[Unit]:
     """
     kept: list[tuple[Unit, _Signature]] = []
     for unit, signature in _mentions(doc.text, places):
-        if not any(_same_unit(signature, earlier) for _, earlier in kept):
+        # the same words again are the same unit, even where an earlier "Đảng ủy" was read as a
+        # command's Party committee and a later one is left bare
+        if not any(_same_unit(signature, earlier) or unit.text == seen.text for seen, earlier in kept):
             kept.append((unit, signature))
     return [unit for unit, _ in kept]
 
