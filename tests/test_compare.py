@@ -85,8 +85,12 @@ DEDUP_CASES = [
     ("unknown relevance (no classifier) is kept",
      [article("a1", counts=[("150 công dân", 150, "enlisted")], is_defense=None)], (150, False, 1)),
     ("additive counts of one article are summed",
-     [article("a1", counts=[("120 công dân", 120, "enlisted"), ("30 công dân", 30, "enlisted")])],
+     [article("a1", counts=[("120 chiến sĩ", 120, "militia"), ("30 chiến sĩ", 30, "militia")])],
      (150, False, 1)),
+    ("one enlistment report gives one total: its smaller figures are within it, not added",
+     [article("a1", counts=[("120 công dân", 120, "enlisted"), ("9 đảng viên", 9, "enlisted"),
+                            ("30 công dân", 30, "enlisted")])],
+     (120, False, 1)),
     ("a value repeated in one article (headline and body) counts once",
      [article("a1", counts=[("150 công dân", 150, "enlisted"), ("150 công dân", 150, "enlisted")])],
      (150, False, 1)),
@@ -111,14 +115,14 @@ DEDUP_CASES = [
                     counts=[Count(text="80", start=5, end=7, value=80, indicator="enlisted")])],
      (150, False, 1)),
     ("summed in one article, the same total elsewhere agrees",
-     [article("a1", counts=[("120 công dân", 120, "enlisted"), ("30 công dân", 30, "enlisted")]),
-      article("a2", counts=[("150 công dân", 150, "enlisted")])], (150, False, 2)),
+     [article("a1", counts=[("120 chiến sĩ", 120, "militia"), ("30 chiến sĩ", 30, "militia")]),
+      article("a2", counts=[("150 chiến sĩ", 150, "militia")])], (150, False, 2)),
 ]
 
 
 @pytest.mark.parametrize("name, records, expected", DEDUP_CASES, ids=[c[0] for c in DEDUP_CASES])
 def test_dedup_rule(name, records, expected):
-    row = cell(run(*records))
+    row = cell(run(*records), indicator=records[0].counts[0].indicator)
     value, conflict, n_articles = expected
     assert (None if pd.isna(row["value"]) else row["value"]) == value
     assert bool(row["conflict"]) is conflict
@@ -268,7 +272,7 @@ def test_unknown_indicator_is_refused():
 # --- provenance ------------------------------------------------------------------------------
 
 def test_provenance_points_into_the_article_text():
-    records = [article("a1", counts=[("120 công dân", 120, "enlisted"), ("30 công dân", 30, "enlisted")]),
+    records = [article("a1", counts=[("150 công dân", 150, "enlisted"), ("30 đảng viên", 30, "enlisted")]),
                article("a2", counts=[("150 công dân", 150, "enlisted"), ("6 tập thể", 6, "awards_collective")]),
                article("a3", counts=[("150 công dân", 150, "enlisted")], duplicate_of="a2")]
     texts = {r.article_id: r.text for r in records}
@@ -279,7 +283,9 @@ def test_provenance_points_into_the_article_text():
         assert texts[row.article_id][row.start:row.end] == row.text
     row = cell(result)
     assert row["articles"] == "a1, a2"
-    assert row["spans"] == "a1[11:23] «120 công dân»; a1[45:56] «30 công dân»; a2[11:23] «150 công dân»"
+    assert row["spans"] == "a1[11:23] «150 công dân»; a2[11:23] «150 công dân»"
+    subset = prov[prov["text"] == "30 đảng viên"].iloc[0]  # within the total: kept as provenance, not used
+    assert not subset["used"] and "subset" in subset["note"]
 
 
 def test_format_number_is_vietnamese():

@@ -24,6 +24,10 @@ De-duplication rule (applied in this order):
    one article (headline and body) is counted once, and a part of a total is not added to it: a
    part given after its total ("giao 142 công dân nhập ngũ, trong đó có 21 đảng viên":
    ``part_of_total`` in the dataset), or parts that add up exactly to a count of the article.
+   An indicator that a report gives as one total (``in_one_article`` = ``largest`` in
+   ``data/compare_labels.tsv``: citizens enlisted, registered) takes the article's largest figure:
+   its smaller ones are subsets or breakdowns of it (party members, graduates, volunteers, the
+   recruits for the police), listed in the provenance and never added.
    A percentage (``is_percent``, or a percent indicator such as ``enlistment_target_pct``) is
    never summed: the first value in the text is taken, and different values in one article are
    listed as a conflict (``within_article``).
@@ -408,7 +412,9 @@ def _article_places(articles: pd.DataFrame, by: str, era: str | None, provinces,
         if provinces is not None and not ({_fold(row.province), _fold(row.province_2025)} & provinces):
             continue
         year = article_year(row.report_year, row.published)
-        own_era = article_era(row.era, row.published, year, row.defence_zone)
+        # a defence-zone command exists only on the 2025 map, whatever else the scope says
+        own_era = "2025" if native["level"] == "zone" else article_era(row.era, row.published, year,
+                                                                        row.defence_zone)
         place = _on_map(native, row, own_era, by, era, successors, notes)
         if place is None:
             continue
@@ -603,6 +609,12 @@ def _one_article(key: tuple, article_id: str, rows: list[dict[str, Any]]) -> _Ar
             for row in others:
                 row.update(used=False, note="part of the total given after it")
             taken = [total]
+    if not percent and len(taken) > 1 and in_one_article(key[-2]) == "largest":
+        total = max(taken, key=lambda t: t["value"])  # one report, one total: the rest are within it
+        for row in taken:
+            if row is not total:
+                row.update(used=False, note="a smaller figure of the same report: a subset or breakdown of its total")
+        taken = [total]
     if not percent and len(taken) > 1:
         for row in taken:
             row["note"] = "summed"
@@ -936,7 +948,7 @@ def _shown_cells(result: Comparison) -> pd.DataFrame:
         "articles": cells["n_articles"],
     })
     if result.min_confidence is not None or cells["confidence"].notna().any():
-        columns["confidence"] = [format_number(round(float(v), 2)) if not pd.isna(v) else "?"
+        columns["confidence"] = [format_number(round(float(v), 2)) if not pd.isna(v) else "—"
                                  for v in cells["confidence"]]
     notes = [_note(row) for row in cells.itertuples()]
     if any(notes):
@@ -969,8 +981,12 @@ def _confidence_lines(result: Comparison) -> list[str]:
         return []
     below = int(result.cells["below_min_confidence"].fillna(False).sum())
     unknown = int(result.cells["confidence"].isna().sum())
-    return ["", f"Confidence: ? = below {format_number(result.min_confidence)} ({below} cells, kept and marked); "
-                f"{unknown} cells of unknown confidence (no count behind them has one)."]
+    return ["", f"Confidence: ? = below {format_number(result.min_confidence)} ({_cells_word(below)}, kept and "
+                f"marked); {_cells_word(unknown)} of unknown confidence (no count behind them has one)."]
+
+
+def _cells_word(n: int) -> str:
+    return f"{n} cell" + ("" if n == 1 else "s")
 
 
 def _render_table(result: Comparison) -> str:
@@ -1059,6 +1075,23 @@ def indicator_labels() -> dict[str, tuple[str, str]]:
     """indicator → (Vietnamese label, its main measure), from ``data/compare_labels.tsv``."""
     return {row["indicator"]: (row["label"].strip(), row["measure"].strip())
             for row in read_table("compare_labels.tsv", pad=True)}
+
+
+@lru_cache(maxsize=1)
+def _combine_rules() -> dict[str, str]:
+    return {row["indicator"]: (row["in_one_article"].strip() or "sum")
+            for row in read_table("compare_labels.tsv", pad=True)}
+
+
+def in_one_article(indicator: str) -> str:
+    """How one article's counts of an indicator combine (``data/compare_labels.tsv``): ``sum``
+    (components: 212 cán bộ and 64 người có uy tín trained) or ``largest`` (an enlistment report gives
+    one total; its smaller figures — 27 đảng viên, 22 công dân for the police — are within it).
+
+    >>> in_one_article("enlisted"), in_one_article("militia"), in_one_article("drones")
+    ('largest', 'sum', 'sum')
+    """
+    return _combine_rules().get(indicator, "sum")
 
 
 @lru_cache(maxsize=1)

@@ -235,10 +235,11 @@ def _lines(cells: pd.DataFrame, by: str, title: str, measure: str, years: list[i
                             xytext=(0, 6), textcoords="offset points", ha="center", fontsize=8,
                             color=colour or "#555555")
     ax.set_xticks([int(y) for y in years], [str(int(y)) for y in years])
+    ax.set_xlim(int(years[0]) - 0.5, int(years[-1]) + 0.5)  # every year shown, drawn or not
     if int(years[0]) <= REFORM_YEAR < int(years[-1]):
         ax.axvline(REFORM_X, color="#b22222", linestyle="--", linewidth=1.2)
-        ax.annotate(REFORM_LABEL, (REFORM_X, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -4),
-                    textcoords="offset points", va="top", ha="left", fontsize=8, color="#b22222")
+        ax.annotate(REFORM_LABEL, (REFORM_X, 1.0), xycoords=("data", "axes fraction"), xytext=(-4, -4),
+                    textcoords="offset points", va="top", ha="right", fontsize=8, color="#b22222")
     ax.set_xlabel("Năm")
     ax.set_ylabel(_axis_label(measure))
     ax.yaxis.set_major_formatter(_number_formatter(measure))
