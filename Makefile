@@ -20,6 +20,12 @@ demo: $(STAMP)
 	$(BIN)/qpdp extract corpora/samples --out out/demo --format parquet
 	$(BIN)/qpdp compare out/demo --indicator enlisted --indicator enlistment_target_pct \
 		--plot out/demo/enlisted.png --map out/demo/enlisted-map.png
+	@echo "--- across the reform of 1 July 2025: Thái Nguyên (with the former Bắc Kạn) on the 2025 map"
+	$(BIN)/qpdp compare out/demo --by province --era 2025 --province "Thái Nguyên" --indicator enlisted \
+		--min-confidence 0.5 --plot out/demo/thai-nguyen-2025.png
+	@echo "--- legacy districts continued by the defence zones that bear their names (approximate)"
+	$(BIN)/qpdp compare out/demo --by zone --era 2025 --indicator enlisted --min-confidence 0.5 \
+		--plot out/demo/zones.png
 	@echo "dataset: out/demo (Parquet parts; qpdp compare out/demo -h for more)"
 
 test: $(STAMP)
