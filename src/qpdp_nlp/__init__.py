@@ -9,7 +9,76 @@
 __version__ = "0.1.0"
 
 from .records import ArticleRecord, Count, Document, Person, Place, Scope, Unit  # noqa: E402
-from .pipeline import Pipeline, extract, extract_many  # noqa: E402
+from .pipeline import Pipeline, extract  # noqa: E402
+from .pipeline import extract_many as _extract_many  # noqa: E402
+
+
+def extract_many(items, *, progress=None):
+    """Extract from many articles lazily, in order (:func:`qpdp_nlp.pipeline.extract_many`).
+
+    Each item is a text, a dict with ``text`` (and optional ``source``, ``title``, ``url``,
+    ``published``, ``meta``), or an ``Article`` of :mod:`qpdp_nlp.ingest.sources`. ``progress``:
+    a ``tqdm.auto`` bar (a widget in Jupyter) with the total when ``items`` has a length; None
+    shows it in a notebook or on a terminal, False never.
+
+    >>> [r.persons[0].name for r in extract_many(["Thượng tá Nguyễn Quang Long phát biểu."], progress=False)]
+    ['Nguyễn Quang Long']
+    """
+    records = _extract_many(items)
+    if progress is None:
+        import sys
+
+        from .ingest.batch import in_notebook
+
+        progress = in_notebook() or getattr(sys.stderr, "isatty", lambda: False)()
+    if not progress:
+        return records
+    from tqdm.auto import tqdm
+
+    total = len(items) if hasattr(items, "__len__") else None
+    return iter(tqdm(records, total=total, desc="qpdp", unit=" articles", mininterval=0.2))
+
+
+def info() -> dict:
+    """What this installation extracts with: package, pipeline, data and model versions, the
+    gazetteer edition, underthesea and spaCy (for bug reports and the provenance of a dataset,
+    whose ``pipeline_version`` column names the same pipeline).
+
+    >>> facts = info()
+    >>> facts["pipeline_version"].startswith(facts["qpdp_nlp"] + "+")
+    True
+    """
+    import hashlib
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+    from importlib.resources import files
+
+    from .pipeline import PIPELINE_VERSION, data_fingerprint
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    root = files("qpdp_nlp")
+    models = {}
+    for entry in sorted(root.joinpath("models").iterdir(), key=lambda e: e.name):
+        if entry.is_file() and entry.name.endswith(".json"):
+            models[entry.name[:-5]] = hashlib.sha256(entry.read_bytes()).hexdigest()[:8]
+    data_files = [e for e in root.joinpath("data").iterdir() if e.is_file()]
+    return {
+        "qpdp_nlp": __version__,
+        "pipeline_version": PIPELINE_VERSION,
+        "data": f"{data_fingerprint()} (SHA-256 of data/ ({len(data_files)} tables) and models/)",
+        "models": models,
+        "gazetteer": f"vietnamadminunits {installed('vietnamadminunits')}",
+        "maps": "legacy (63 provinces, before 1 July 2025) and 2025 (34 provinces, defence zones)",
+        "underthesea": installed("underthesea"),
+        "spacy": installed("spacy"),
+        "python": platform.python_version(),
+    }
+
 
 __all__ = [
     "__version__",
@@ -23,4 +92,5 @@ __all__ = [
     "Pipeline",
     "extract",
     "extract_many",
+    "info",
 ]

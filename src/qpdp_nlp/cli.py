@@ -2,11 +2,13 @@
 
 Exit codes (``qpdp_nlp.ingest.batch.EXIT_*``, docs/batch.md):
 
-0  all went well
-1  some inputs failed (each has an errors row and one line on stderr)
-2  usage error (click's own)
-3  the output could not be written: disk full, read-only or missing folder, ``--out`` not a folder
-4  ``--out`` is locked by another run (after ``--wait-lock`` seconds)
+0    all went well (acknowledged errors aside)
+1    some inputs failed (each has an errors row and one line on stderr)
+2    usage error: a bad option, an input path that does not exist, field options that fit no
+     record of a source
+3    the output could not be written: disk full, read-only or missing folder, ``--out`` not a folder
+4    ``--out`` is locked by another run (after ``--wait-lock`` seconds)
+130  interrupted by SIGINT (Ctrl-C); 143: by SIGTERM. The parts committed before stay; rerun to continue
 
 Error lines are ``qpdp: <source>: <reason>``, always one line: newlines, control characters and
 terminal escapes in names are shown escaped (``\\n``, ``\\x1b``), as are bytes of a file name that
@@ -15,14 +17,16 @@ are not UTF-8 (``\\xff``).
 
 from __future__ import annotations
 
+import glob
 import json
+import os
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from . import __version__
 from .atomic import atomic_open
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -44,16 +48,70 @@ def atomic_output(path: str | None, mode: str = "w"):
         yield fh
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="qpdp")
+class QpdpGroup(click.Group):
+    """The command group: Ctrl-C anywhere ends with exit 130 and one line, not click's
+    "Aborted!" and exit 1 (the code of "some inputs failed")."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _warn("interrupted by SIGINT")
+            sys.exit(128 + signal.SIGINT)
+
+
+def _version_message() -> str:
+    from . import info
+
+    facts = info()
+    return (f"qpdp {facts['qpdp_nlp']} (pipeline {facts['pipeline_version']}, underthesea "
+            f"{facts['underthesea']}, gazetteer {facts['gazetteer']}); 'qpdp info' says more")
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_message())
+        ctx.exit()
+
+
+@click.group(cls=QpdpGroup, context_settings=CONTEXT_SETTINGS)
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version of the package, the pipeline, underthesea and the gazetteer, and exit.")
 def cli() -> None:
     """Structured facts from Vietnamese local-defence news.
 
     \b
     Example:
       qpdp extract corpora/samples -o facts.jsonl
+      zcat dump.jsonl.gz | qpdp extract - --text-field body --out dataset
       qpdp eval ../shared/corpus/dev ../shared/corpus/seed
+      qpdp info
     """
+
+
+@cli.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as one JSON object.")
+def info_cmd(as_json: bool) -> None:
+    """Print what this installation extracts with: the package, pipeline, data and model
+    versions, the gazetteer edition and the underthesea and spaCy versions (say them in a bug
+    report; a dataset's pipeline_version column names the same pipeline).
+
+    \b
+    Example:
+      qpdp info
+      qpdp info --json
+    """
+    from . import info
+
+    facts = info()
+    if as_json:
+        click.echo(json.dumps(facts, ensure_ascii=False, indent=2))
+        return
+    width = max(len(k) for k in facts)
+    for key, value in facts.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        click.echo(f"{key.ljust(width)}  {value}")
 
 
 @cli.command()
@@ -91,32 +149,66 @@ def cli() -> None:
               help="With --out: wait this long for another run's lock on DIR, then exit 4.")
 @click.option("--timeout-per-article", type=click.FloatRange(min=0, min_open=True), default=None,
               metavar="SECONDS", help="Give up an article's extraction after this long (an errors row).")
+@click.option("--format-in", "format_in", type=click.Choice(["auto", "jsonl", "csv", "warc", "html", "text"]),
+              default="auto", show_default=True,
+              help="What stdin holds when its first bytes cannot tell (CSV); gzip/zstd is always detected.")
+@click.option("--csv-delimiter", default=None, metavar="CHAR",
+              help="CSV field delimiter (default: sniffed from the first lines: , ; tab |).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Read only the first N articles (a dry run on a sample).")
+@click.option("--max-errors", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Stop reading after more than N errors (acknowledged ones aside); exit 1.")
+@click.option("--acknowledged-errors", "ack_file", default=None, metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False),
+              help="Known bad inputs, one source pattern a line (optionally a code): still listed, "
+                   "no longer exit 1.")
+@click.option("--progress/--no-progress", "progress", default=None,
+              help="Force the progress display on or off (default: on a terminal, unless --quiet).")
 def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: str | None, fmt: str | None,
             workers: int | None, batch_size: int, engine: str, scheduler: str | None, force: bool,
             quiet: bool, log_json: bool, max_chars: int, text_field: str, id_field: str, title_field: str,
             date_field: str, url_field: str, only_defense: bool, min_defense_probability: float | None,
-            no_dedup: bool, wait_lock: float, timeout_per_article: float | None) -> None:
+            no_dedup: bool, wait_lock: float, timeout_per_article: float | None, format_in: str,
+            csv_delimiter: str | None, limit: int | None, max_errors: int | None, ack_file: str | None,
+            progress: bool | None) -> None:
     """Extract facts from articles: .txt/.md, .html, .warc(.gz), .jsonl(.gz)/.json, .csv,
     .parquet files, folders (recursive), globs, or - for stdin.
 
     Without --out: one JSON object per article (JSON Lines) on stdout or in -o FILE. With --out
     DIR: the dataset as Parquet parts (and CSV, DuckDB or JSON Lines with --format), with a
-    manifest so that a rerun extracts only new articles and a killed run loses nothing. A bad
-    input gives an errors row and one line on stderr; the others are still extracted, and the
-    exit code is 1. Exit 3: the output could not be written (disk full, read-only); exit 4:
-    another run holds --out (a lock; --wait-lock waits for it). See docs/batch.md.
+    manifest so that a rerun extracts only new articles and a killed run loses nothing. stdin
+    is streamed record by record, gzip or zstd decompressed. A bad input gives an errors row
+    and one line on stderr; the others are still extracted, and the exit code is 1. Exit 2: a
+    usage error (an input path that does not exist, field options that fit no record: the keys
+    found are listed). Exit 3: the output could not be written (disk full, read-only); exit 4:
+    another run holds --out (a lock; --wait-lock waits for it); 130/143: interrupted by
+    SIGINT/SIGTERM, the parts committed stay (rerun to continue). See docs/batch.md.
 
     \b
     Example:
       qpdp extract corpora/samples -o facts.jsonl
       cat article.txt | qpdp extract -
-      qpdp extract archive/ --out dataset --format duckdb --workers 2
+      zcat dump.jsonl.gz | qpdp extract - --text-field body --date-field pub_date --out dataset
+      qpdp extract export.csv --csv-delimiter ';' --limit 20 -o sample.jsonl
+      qpdp extract archive/ --out dataset --format duckdb --workers 2 --max-errors 100
       qpdp extract dump.jsonl.gz --text-field body --out dataset --engine dask --scheduler tcp://sched:8786
     """
-    from .ingest.batch import EXIT_CANNOT_WRITE, OutputError, RunOptions, run
+    from .errors import FieldMappingError
+    from .ingest.batch import EXIT_CANNOT_WRITE, EXIT_USAGE, OutputError, RunInterrupted, RunOptions, \
+        read_acknowledged, run
     from .ingest.names import shown
     from .ingest.sources import Fields, ReadOptions
 
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p) and not glob.has_magic(p)]
+    if missing:
+        raise click.BadParameter(f"no such file or folder: {', '.join(shown(p) for p in missing)}",
+                                 param_hint="PATHS")
+    if paths.count("-") > 1:
+        raise click.BadParameter("'-' (stdin) given more than once", param_hint="PATHS")
+    if csv_delimiter in ("\\t", "tab", "TAB"):
+        csv_delimiter = "\t"
+    if csv_delimiter is not None and len(csv_delimiter) != 1:
+        raise click.BadParameter("give one character, e.g. ';' or '\\t'", param_hint="--csv-delimiter")
     if out_dir is None and fmt not in (None, "jsonl"):
         raise click.UsageError("--format needs --out DIR (without it the output is JSON Lines)")
     if out_dir is not None and output is not None:
@@ -127,15 +219,22 @@ def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: 
         out=Path(out_dir) if out_dir else None, fmt=fmt or "parquet", workers=workers, batch_size=batch_size,
         engine=engine, scheduler=scheduler, force=force, quiet=quiet, log_json=log_json,
         read=ReadOptions(fields=Fields(text=text_field, id=id_field or None, title=title_field or None,
-                                       date=date_field or None, url=url_field or None), max_chars=max_chars),
+                                       date=date_field or None, url=url_field or None), max_chars=max_chars,
+                         stdin_format=format_in, csv_delimiter=csv_delimiter),
         only_defense=only_defense, min_defense_probability=min_defense_probability, with_text=not no_text,
-        dedup=not no_dedup, wait_lock=wait_lock, timeout_per_article=timeout_per_article)
+        dedup=not no_dedup, wait_lock=wait_lock, timeout_per_article=timeout_per_article, limit=limit,
+        max_errors=max_errors, acknowledged=read_acknowledged(ack_file) if ack_file else (), progress=progress)
     try:
         if out_dir is None:
             with atomic_output(output) as out:
                 summary = run(paths, options, output=out)
         else:
             summary = run(paths, options)
+    except FieldMappingError as exc:
+        _warn(shown(str(exc)))
+        sys.exit(EXIT_USAGE)
+    except RunInterrupted as exc:
+        sys.exit(exc.exit_code)  # the run has said what it committed
     except OutputError as exc:
         _warn(shown(str(exc)))
         sys.exit(exc.exit_code)

@@ -39,6 +39,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -66,6 +67,8 @@ EXIT_INPUT_ERRORS = 1  # some inputs failed: each has an errors row and a line
 EXIT_USAGE = 2  # click's own
 EXIT_CANNOT_WRITE = 3  # the output could not be written (disk full, read-only, not a folder)
 EXIT_LOCKED = 4  # another run holds the output folder
+EXIT_SIGINT = 130  # 128 + SIGINT: interrupted (Ctrl-C); what was committed stays
+EXIT_SIGTERM = 143  # 128 + SIGTERM: stopped by a scheduler or `kill`; what was committed stays
 
 
 class OutputError(QpdpError):
@@ -82,6 +85,26 @@ class OutputLocked(OutputError):
 
 class ArticleTimeout(Exception):
     """An article's extraction went over ``--timeout-per-article``."""
+
+
+class _Signalled(BaseException):
+    """SIGTERM arrived (raised by the run's handler, like KeyboardInterrupt for SIGINT)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class RunInterrupted(QpdpError):
+    """The run was stopped by SIGINT or SIGTERM. The parts committed before stay (``committed``
+    articles); the part in progress is dropped and redone by the next run. ``exit_code`` is
+    128 + the signal's number (130, 143), as a shell reports a process killed by it."""
+
+    def __init__(self, signum: int, committed: int) -> None:
+        self.signum, self.committed = signum, committed
+        self.exit_code = 128 + signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}: {committed:,} articles committed; "
+                         "rerun to continue")
 RECORDS_DIR = "records"  # OUT/records/<part>.jsonl: full records, written for --format jsonl
 OUT_FORMATS = ("parquet", "csv", "duckdb", "jsonl")
 ENGINES = ("local", "dask")
@@ -111,25 +134,92 @@ class RunOptions:
     pipeline_version: Optional[str] = None  # None: the package's
     wait_lock: float = 0.0  # seconds to wait for another run's lock on ``out`` (0: fail at once)
     timeout_per_article: Optional[float] = None  # seconds of extraction per article (None: no limit)
+    limit: Optional[int] = None  # read only the first N articles (a dry run on a sample)
+    max_errors: Optional[int] = None  # stop reading after more than N errors (acknowledged ones aside)
+    acknowledged: tuple[str, ...] = ()  # known bad inputs: patterns of read_acknowledged()
+    # progress display: None shows it on a terminal (rich) or in a notebook (tqdm.auto) unless
+    # ``quiet``/``log_json``; True always (tqdm.auto where there is no terminal); False never
+    progress: Optional[bool] = None
 
 
 @dataclass
 class RunSummary:
-    articles: int = 0  # extracted in this run
+    articles: int = 0  # extracted in this run (committed)
     skipped: int = 0  # already in the manifest (or an exact copy of an article of this run)
-    errors: int = 0  # inputs that failed in this run
+    errors: int = 0  # inputs that failed in this run (acknowledged ones included)
     duplicates: int = 0  # near-duplicates marked in this run
     seconds: float = 0.0
+    read: int = 0  # articles read from the inputs
+    acknowledged: int = 0  # errors on inputs listed as known bad: reported, not failing the run
+    stopped: Optional[str] = None  # why reading stopped early ("--max-errors 5", "--limit 100")
 
     @property
     def exit_code(self) -> int:
-        return EXIT_INPUT_ERRORS if self.errors else EXIT_OK
+        return EXIT_INPUT_ERRORS if self.errors > self.acknowledged else EXIT_OK
 
     def to_dict(self) -> dict[str, Any]:
         rate = self.articles / self.seconds if self.seconds else 0.0
-        return {"articles": self.articles, "skipped": self.skipped, "errors": self.errors,
-                "duplicates": self.duplicates, "seconds": round(self.seconds, 3),
-                "articles_per_second": round(rate, 2)}
+        data = {"read": self.read, "articles": self.articles, "skipped": self.skipped, "errors": self.errors,
+                "acknowledged": self.acknowledged, "duplicates": self.duplicates,
+                "seconds": round(self.seconds, 3), "articles_per_second": round(rate, 2)}
+        if self.stopped:
+            data["stopped"] = self.stopped
+        return data
+
+    def line(self, target: Optional[str] = None) -> str:
+        """The closing line: ``2,000 read, 1,588 new, 412 already done, 3 errors → out/``.
+
+        >>> RunSummary(read=2000, articles=1588, skipped=412, errors=3).line("out/")
+        '2,000 read, 1,588 new, 412 already done, 3 errors → out/'
+        """
+        parts = [f"{self.read:,} read", f"{self.articles:,} new", f"{self.skipped:,} already done"]
+        errors = f"{self.errors:,} error{'s' if self.errors != 1 else ''}"
+        if self.acknowledged:
+            errors += f" ({self.acknowledged:,} acknowledged)"
+        parts.append(errors)
+        if self.duplicates:
+            parts.append(f"{self.duplicates:,} near-duplicates marked")
+        text = ", ".join(parts)
+        if target:
+            text += f" → {target}"
+        if self.stopped:
+            text += f"; stopped early ({self.stopped})"
+        return text
+
+
+def read_acknowledged(path: Union[str, Path]) -> tuple[str, ...]:
+    """The patterns of an acknowledged-errors file: one per line, a source as the error lines
+    and the ``errors`` table name it (``dumps/2019.jsonl:1234``), shell wildcards allowed
+    (``dumps/2019.jsonl:*``), optionally followed by whitespace and an error code (``E008``) to
+    acknowledge only that error; ``#`` starts a comment. An error that matches is still reported
+    and still gets its ``errors`` row, marked acknowledged, but no longer fails the run (exit 0)
+    nor counts towards ``--max-errors``."""
+    patterns = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+            if line:
+                patterns.append(line)
+    return tuple(patterns)
+
+
+def is_acknowledged(row: "ErrorRow", patterns: Iterable[str]) -> bool:
+    """Whether an error matches one of the acknowledged patterns (:func:`read_acknowledged`).
+
+    >>> is_acknowledged(ErrorRow("dumps/a.jsonl:7", "E008", "bad"), ["dumps/a.jsonl:*  E008"])
+    True
+    """
+    from fnmatch import fnmatchcase
+
+    source = stored(row.source)
+    for pattern in patterns:
+        match = re.fullmatch(r"(.*?)\s+(E\d{3})", pattern)
+        where, code = (match.group(1), match.group(2)) if match else (pattern, None)
+        if code and code != row.code:
+            continue
+        if fnmatchcase(source, where) or fnmatchcase(shown(row.source), where):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -155,9 +245,14 @@ class _Chunk:
 # --- worker side -----------------------------------------------------------------------------
 
 def _init_worker() -> None:
-    """Load the pipeline (underthesea's model, lexicons, classifiers) once per worker process."""
+    """Load the pipeline (underthesea's model, lexicons, classifiers) once per worker process.
+
+    Ctrl-C reaches the whole process group: workers ignore it, and the driver, which owns the
+    manifest, stops the run cleanly (and the workers with it)."""
     from ..pipeline import shared_pipeline
 
+    if threading.current_thread() is threading.main_thread():  # a Dask worker runs this in a thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     shared_pipeline()("Huyện Ba Bể tổ chức lễ giao nhận quân.")
 
 
@@ -203,6 +298,7 @@ def extract_chunk(articles: list[Article], with_signatures: bool = True,
             with time_budget(timeout) as enforced:
                 rec = pipe(art.text, source=art.source, title=art.title, url=art.url,
                            published=art.published, meta=art.meta)
+                _stamp(rec, art)
             if timeout and not enforced and time.monotonic() - started > timeout:
                 raise ArticleTimeout
         except ArticleTimeout:
@@ -215,6 +311,13 @@ def extract_chunk(articles: list[Article], with_signatures: bool = True,
             continue
         out.append((rec, signature(rec.text) if with_signatures else None, None))
     return out
+
+
+def _stamp(record, article: Article) -> None:
+    """What the source said and the pipeline does not read: the date as written, the outlet."""
+    for name in ("published_raw", "site"):
+        if hasattr(record, name) and article.meta.get(name):
+            setattr(record, name, article.meta[name])
 
 
 # --- executors: the same submit/result for in-process, processes and Dask ----------------------
@@ -288,27 +391,108 @@ def _executor(options: RunOptions):
 
 # --- reporting -------------------------------------------------------------------------------
 
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (IPython's ZMQ shell), without importing IPython."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class Progress:
+    """What a progress display shows, updated per chunk of articles (16) or every 0.2 s of
+    reading, whichever comes first: articles read, new, already done (skipped), errors, the
+    rate of new articles and the time left. The total is the input's bytes when the inputs are
+    files (the ETA is estimated from the share read), the ``--limit`` when there is one, and
+    unknown for a pipe (counts only)."""
+
+    def __init__(self, *, total_bytes: int = 0, limit: Optional[int] = None) -> None:
+        self.total_bytes, self.limit = total_bytes, limit
+        self.started = time.monotonic()
+        self.read = self.new = self.skipped = self.errors = self.acknowledged = 0
+        self.bytes = 0
+
+    @property
+    def total(self) -> Optional[int]:
+        return self.limit or self.total_bytes or None
+
+    @property
+    def position(self) -> int:
+        return self.read if self.limit else self.bytes if self.total_bytes else self.read
+
+    def rate(self) -> float:
+        return self.new / max(time.monotonic() - self.started, 1e-9)
+
+    def text(self) -> str:
+        errors = f"{self.errors:,} errors" + (f" ({self.acknowledged:,} acknowledged)" if self.acknowledged else "")
+        return (f"{self.read:,} read · {self.new:,} new · {self.skipped:,} already done · {errors} · "
+                f"{self.rate():.1f} articles/s")
+
+
+class _TqdmDisplay:
+    """``tqdm.auto``: a widget in a notebook, a text bar elsewhere."""
+
+    def __init__(self, progress: Progress, stream: IO[str]) -> None:
+        from tqdm.auto import tqdm
+
+        by_bytes = progress.total_bytes and not progress.limit
+        self.bar = tqdm(total=progress.total, unit="B" if by_bytes else " articles", unit_scale=bool(by_bytes),
+                        desc="qpdp extract", file=stream, mininterval=0.2, dynamic_ncols=True,
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} [{elapsed}<{remaining}]"
+                        if progress.total else "{desc}: {postfix} [{elapsed}]")
+
+    def show(self, progress: Progress) -> None:
+        self.bar.n = progress.position
+        self.bar.set_postfix_str(progress.text(), refresh=False)
+        self.bar.refresh()
+
+    def write(self, line: str) -> None:
+        self.bar.write(line, file=self.bar.fp)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+class _RichDisplay:
+    """rich on a terminal: one live line above which error lines scroll."""
+
+    def __init__(self, progress: Progress, stream: IO[str]) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeRemainingColumn
+
+        self.live = RichProgress(TextColumn("{task.fields[text]}"), BarColumn(), TimeRemainingColumn(),
+                                 console=Console(file=stream), transient=False)
+        self.task = self.live.add_task("extract", total=progress.total, text=progress.text())
+        self.live.start()
+
+    def show(self, progress: Progress) -> None:
+        self.live.update(self.task, completed=progress.position, text=progress.text())
+
+    def write(self, line: str) -> None:
+        self.live.console.print(line, markup=False, highlight=False)
+
+    def close(self) -> None:
+        self.live.stop()
+
+
 class Reporter:
-    """Error lines (``qpdp: <source>: <reason>``), a progress display on a terminal, or one JSON
-    object per event with ``log_json`` (for scheduled jobs)."""
+    """Error lines (``qpdp: <source>: <reason>``), a progress display (rich on a terminal,
+    ``tqdm.auto`` in a notebook or when asked), the closing summary line, or one JSON object per
+    event with ``log_json`` (for scheduled jobs)."""
 
     def __init__(self, options: RunOptions, stream: Optional[IO[str]] = None, total_bytes: int = 0) -> None:
         self.stream = stream or sys.stderr
         self.log_json = options.log_json
+        self.quiet = options.quiet
         self.started = time.monotonic()
-        self.progress = None
+        self.progress = Progress(total_bytes=total_bytes, limit=options.limit)
+        self.display = None
+        self._shown = 0.0
         isatty = getattr(self.stream, "isatty", lambda: False)()
-        if isatty and not options.quiet and not options.log_json:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.progress = Progress(
-                TextColumn("{task.fields[done]} articles"), TextColumn("{task.fields[rate]:.1f}/s"),
-                TextColumn("{task.fields[errors]} errors"), TextColumn("{task.fields[skipped]} skipped"),
-                BarColumn(), TimeRemainingColumn(), console=Console(file=self.stream), transient=False)
-            self.task = self.progress.add_task("extract", total=total_bytes or None, done=0, rate=0.0,
-                                               errors=0, skipped=0)
-            self.progress.start()
+        wanted = options.progress
+        if wanted is None:
+            wanted = not options.quiet and not options.log_json and (isatty or in_notebook())
+        if wanted and not options.log_json:
+            self.display = (_RichDisplay if isatty and not in_notebook() else _TqdmDisplay)(self.progress, self.stream)
 
     def event(self, name: str, **data: Any) -> None:
         if self.log_json:
@@ -316,27 +500,45 @@ class Reporter:
             self.stream.write(json.dumps(obj, ensure_ascii=False) + "\n")
             self.stream.flush()
 
-    def error(self, row: ErrorRow) -> None:
-        if self.log_json:
-            self.event("error", source=stored(row.source), code=row.code, reason=stored(row.reason))
-            return
-        line = f"qpdp: {shown(row.source)}: {shown(row.reason)}"  # one line, whatever the name holds
-        if self.progress is not None:
-            self.progress.console.print(line, markup=False, highlight=False)
+    def line(self, text: str) -> None:
+        """One line on stderr, above the progress display."""
+        if self.display is not None:
+            self.display.write(text)
         else:
-            self.stream.write(line + "\n")
+            self.stream.write(text + "\n")
             self.stream.flush()
 
+    def error(self, row: ErrorRow, acknowledged: bool = False) -> None:
+        if self.log_json:
+            extra = {"acknowledged": True} if acknowledged else {}
+            self.event("error", source=stored(row.source), code=row.code, reason=stored(row.reason), **extra)
+            return
+        # one line, whatever the name holds
+        self.line(f"qpdp: {shown(row.source)}: {shown(row.reason)}" + (" (acknowledged)" if acknowledged else ""))
+
+    def tick(self, force: bool = False) -> None:
+        """Redraw the display (at most every 0.2 s unless ``force``)."""
+        if self.display is None:
+            return
+        now = time.monotonic()
+        if force or now - self._shown >= 0.2:
+            self._shown = now
+            self.display.show(self.progress)
+
     def update(self, summary: RunSummary, bytes_read: int) -> None:
-        if self.progress is not None:
-            elapsed = max(time.monotonic() - self.started, 1e-9)
-            self.progress.update(self.task, completed=bytes_read, done=summary.articles,
-                                 rate=summary.articles / elapsed, errors=summary.errors,
-                                 skipped=summary.skipped)
+        self.progress.bytes = bytes_read
+        self.tick(force=True)
+
+    def summary_line(self, summary: RunSummary, target: Optional[str]) -> None:
+        """The closing line (not with ``quiet``; with ``log_json`` the ``end`` event says it)."""
+        if not self.quiet and not self.log_json:
+            self.line(f"qpdp: {summary.line(target)}")
 
     def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+        if self.display is not None:
+            self.tick(force=True)
+            self.display.close()
+            self.display = None
 
 
 # --- sinks: where committed records go ---------------------------------------------------------
@@ -420,7 +622,9 @@ class _Sink:
 
             def add_error(row: ErrorRow) -> None:
                 self.summary.errors += 1
-                self.reporter.error(row)
+                acknowledged = bool(self.options.acknowledged) and is_acknowledged(row, self.options.acknowledged)
+                self.summary.acknowledged += acknowledged
+                self.reporter.error(row, acknowledged)
                 key = (row.source, row.code)
                 if key not in part_errors and m.error_is_new(*key):
                     part_errors.add(key)
@@ -679,18 +883,41 @@ def _total_bytes(paths: Iterable[str]) -> int:
     return total
 
 
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM raises :class:`_Signalled` in the run (SIGINT raises KeyboardInterrupt already), so
+    that the run stops where Python is, rolls back the part in progress and reports. Only in the
+    main thread (signals cannot be handled elsewhere); the previous handler comes back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum, frame):
+        raise _Signalled(signum)
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: Optional[IO[str]] = None,
         stdin=None, stderr: Optional[IO[str]] = None) -> RunSummary:
     """Extract every article under ``paths`` (files, folders, globs, ``-``) as ``options`` says.
 
-    Returns the summary; its ``exit_code`` is 1 when some input failed. Bad inputs never stop the
-    run: each becomes an ``errors`` row and one line on ``stderr``. Raises :class:`OutputLocked`
-    when another run holds ``options.out``, and :class:`OutputError` when the output cannot be
-    written (disk full, read-only): the parts committed before stay, the rest is redone next time.
+    Returns the summary; its ``exit_code`` is 1 when some input failed (and was not acknowledged).
+    Bad inputs never stop the run: each becomes an ``errors`` row and one line on ``stderr``
+    (``max_errors`` stops the reading early instead). Raises :class:`OutputLocked` when another
+    run holds ``options.out``, :class:`OutputError` when the output cannot be written (disk full,
+    read-only), :class:`~qpdp_nlp.errors.FieldMappingError` when the field options fit no record
+    of a source, and :class:`RunInterrupted` on SIGINT/SIGTERM: in every case the parts
+    committed before stay, and the rest is redone next time.
     """
     options = options or RunOptions()
     try:
-        return _run(paths, options, output=output, stdin=stdin, stderr=stderr)
+        with _signals_raise():
+            return _run(paths, options, output=output, stdin=stdin, stderr=stderr)
     except OutputError:
         raise
     except (OSError, sqlite3.Error) as exc:
@@ -717,8 +944,12 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
     version = options.pipeline_version or PIPELINE_VERSION
     summary = RunSummary()
     started = time.monotonic()
+    err_stream = stderr or sys.stderr
+    wants_total = options.progress or (options.progress is None and not options.quiet and not options.log_json
+                                       and (getattr(err_stream, "isatty", lambda: False)() or in_notebook()))
     reporter = Reporter(options, stderr, total_bytes=_total_bytes(p for p in paths if p != "-")
-                        if (stderr or sys.stderr).isatty() else 0)
+                        if wants_total else 0)
+    progress = reporter.progress
     reporter.event("start", paths=paths, out=str(options.out) if options.out else None, version=version,
                    engine=options.engine, workers=options.workers or os.cpu_count())
     try:
@@ -728,9 +959,12 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
         raise
     executor = None
     bytes_read = [0]
+    interrupted: Optional[int] = None
     try:
         # Look ahead a little: worker processes are not worth starting for a few articles.
         items = _items(paths, options, stdin, bytes_read)
+        if options.limit is not None:
+            items = _limited(items, options.limit, summary)
         head: list = []
         n_head = 0
         for item in items:
@@ -749,12 +983,24 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
         part_outcomes: list[tuple[str, tuple]] = []
         part_errors: list[ErrorRow] = []
 
+        def count_error(row: ErrorRow) -> None:
+            progress.errors += 1
+            if options.acknowledged and is_acknowledged(row, options.acknowledged):
+                progress.acknowledged += 1
+
         def collect(block: bool) -> None:
             while pending and (block or len(pending) >= max_in_flight):
                 chunk, future = pending.popleft()
                 results = future.result() if future is not None else []
                 part_errors.extend(chunk.errors)
                 part_outcomes.extend(zip(chunk.ids, results))
+                for _, (_record, _sig, error) in zip(chunk.ids, results):
+                    if error is not None:
+                        count_error(error)
+                    else:
+                        progress.new += 1
+                progress.bytes = bytes_read[0]
+                reporter.tick(force=True)
                 while len(part_outcomes) >= options.batch_size:
                     flush(options.batch_size)
                 if len(part_errors) >= options.batch_size:  # an input of nothing but errors
@@ -780,18 +1026,28 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
             pending.append((chunk, future))
             collect(block=False)
 
+        def too_many_errors() -> bool:
+            return options.max_errors is not None and progress.errors - progress.acknowledged > options.max_errors
+
         chunk = _Chunk()
         for item in itertools.chain(head, items):
             if isinstance(item, InputError):
-                chunk.errors.append(ErrorRow.of(item))
+                row = ErrorRow.of(item)
+                chunk.errors.append(row)
+                count_error(row)
             else:
+                summary.read += 1
+                progress.read += 1
                 text = normalize(item.text)
                 if not text:
-                    chunk.errors.append(ErrorRow.of(InputError(item.source, "E001")))
+                    row = ErrorRow.of(InputError(item.source, "E001"))
+                    chunk.errors.append(row)
+                    count_error(row)
                 else:
                     aid = article_id(text)
                     if aid in in_flight or sink.is_done(aid):
                         summary.skipped += 1
+                        progress.skipped += 1
                     else:
                         in_flight[aid] = in_flight.get(aid, 0) + 1
                         chunk.articles.append(item)
@@ -799,18 +1055,70 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
             if len(chunk.articles) >= chunk_size or len(chunk.errors) >= chunk_size:
                 dispatch(chunk)
                 chunk = _Chunk()
+            else:
+                progress.bytes = bytes_read[0]
+                reporter.tick()
+            if too_many_errors():
+                summary.stopped = f"--max-errors {options.max_errors}"
+                break
         if chunk.articles or chunk.errors:
             dispatch(chunk)
         collect(block=True)
+        if too_many_errors() and not summary.stopped:
+            summary.stopped = f"--max-errors {options.max_errors}"
         if part_outcomes or part_errors:
             flush()
         sink.finish()
+    except KeyboardInterrupt:
+        interrupted = signal.SIGINT
+    except _Signalled as exc:
+        interrupted = exc.signum
     finally:
         if executor is not None:
-            executor.shutdown()
+            if interrupted is not None:
+                _abandon(executor)
+            else:
+                executor.shutdown()
         sink.close()
         reporter.update(summary, bytes_read[0])
         reporter.close()
     summary.seconds = time.monotonic() - started
+    target = (str(options.out) + os.sep) if options.out is not None else None
+    if interrupted is not None:
+        exc = RunInterrupted(interrupted, summary.articles)
+        reporter.event("interrupted", signal=signal.Signals(interrupted).name, **summary.to_dict(),
+                       exit_code=exc.exit_code)
+        if not reporter.log_json:
+            reporter.line(f"qpdp: {exc}")
+        raise exc
+    if summary.stopped and not reporter.log_json:
+        reporter.line(f"qpdp: stopped reading after {progress.errors - progress.acknowledged:,} errors "
+                      f"({summary.stopped}); what was read before is committed")
+    reporter.summary_line(summary, target)
     reporter.event("end", **summary.to_dict(), exit_code=summary.exit_code)
     return summary
+
+
+def _abandon(executor) -> None:
+    """Stop an executor at once after a signal: the chunks in flight are dropped (their articles
+    were not committed, so the next run does them)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    if isinstance(executor, ProcessPoolExecutor):
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+    else:
+        executor.shutdown()
+
+
+def _limited(items: Iterator, limit: int, summary: RunSummary) -> Iterator:
+    """The items until ``limit`` articles have been read (errors on the way pass through)."""
+    n = 0
+    for item in items:
+        if n >= limit:
+            summary.stopped = f"--limit {limit}"
+            return
+        yield item
+        n += isinstance(item, Article)

@@ -24,6 +24,7 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import functools
 import glob
 import gzip
 import io
@@ -40,15 +41,20 @@ from pathlib import Path
 from typing import Any, Optional, Union
 from urllib.parse import urlparse
 
-from ..errors import InputError
+from ..errors import FieldMappingError, InputError
 
 DEFAULT_MAX_CHARS = 2_000_000
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
-WARC_SUFFIXES = {".warc", ".warc.gz"}
-JSON_SUFFIXES = {".jsonl", ".jsonl.gz", ".json"}
-TABLE_SUFFIXES = {".csv", ".parquet"}
+WARC_SUFFIXES = {".warc", ".warc.gz", ".warc.zst"}
+JSON_SUFFIXES = {".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json"}
+TABLE_SUFFIXES = {".csv", ".csv.gz", ".csv.zst", ".parquet"}
+# A compressed file is read through its magic bytes, whatever its name says; these suffixes only
+# tell the walk which compressed files to pick up.
+COMPRESSED_SUFFIXES = (".gz", ".zst")
+# What ``--format-in`` may say a pipe holds (``auto``: sniffed from its first bytes).
+STDIN_FORMATS = ("auto", "jsonl", "csv", "warc", "html", "text")
 ALL_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | WARC_SUFFIXES | JSON_SUFFIXES | TABLE_SUFFIXES
 SUPPORTED = sorted(ALL_SUFFIXES)
 TEXT_SUFFIXES_SUPPORTED = TEXT_SUFFIXES  # kept for older callers
@@ -88,6 +94,8 @@ class Fields:
 class ReadOptions:
     fields: Fields = Fields()
     max_chars: int = DEFAULT_MAX_CHARS
+    stdin_format: str = "auto"  # what a pipe holds, when its first bytes cannot tell (--format-in)
+    csv_delimiter: Optional[str] = None  # None: sniffed from the first lines (--csv-delimiter)
     # bytes read so far, for a progress display: streaming readers add to ``progress[0]`` as
     # they read (the caller sets it to the file's size when the file is done)
     progress: Optional[list[int]] = field(default=None, compare=False)
@@ -125,6 +133,58 @@ def _open_binary(path: Path, options: ReadOptions):
     """``path`` opened for buffered binary reading, counted when a progress counter is given."""
     raw = open(path, "rb", buffering=0)
     return io.BufferedReader(_CountingRaw(raw, options.progress) if options.progress is not None else raw)
+
+
+# --- compression, by magic bytes ----------------------------------------------------------------
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+def peekable(stream) -> io.BufferedReader:
+    """``stream`` as something that can :meth:`peek` (a pipe's ``sys.stdin.buffer`` already can)."""
+    return stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+
+
+def compression_of(head: bytes) -> Optional[str]:
+    """``"gzip"``, ``"zstd"`` or None, from a stream's first bytes (never from its name).
+
+    >>> compression_of(gzip.compress(b"x")), compression_of(b"{}")
+    ('gzip', None)
+    """
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
+    return None
+
+
+def decompressed(stream) -> io.BufferedReader:
+    """A buffered binary stream of ``stream``'s content, decompressed when its magic bytes say
+    gzip (every member of a multi-member file) or Zstandard (every frame). Read as it goes:
+    nothing is held beyond the decompressor's window and one buffer, so a pipe of any length
+    streams. Closing the result does not close ``stream``."""
+    stream = peekable(stream)
+    kind = compression_of(stream.peek(4)[:4])
+    if kind == "gzip":
+        return io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"))
+    if kind == "zstd":
+        import zstandard
+
+        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True, closefd=False)
+        return io.BufferedReader(reader)
+    return stream
+
+
+_DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def _zstd_errors() -> tuple:
+    try:
+        import zstandard
+    except ImportError:  # pragma: no cover - a dependency
+        return ()
+    return (zstandard.ZstdError,)
 
 
 # --- encodings -------------------------------------------------------------------------------
@@ -266,42 +326,58 @@ def _site(url: Optional[str]) -> Optional[str]:
         return None
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
-_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# dateparser, set once: Vietnamese and English month names, numeric dates day first ("05/02/2024"
+# is 5 February), a day, a month and a year all required, and only absolute dates: a relative
+# "hôm qua" (yesterday) or a bare timestamp says nothing about an archived article.
+DATEPARSER_LANGUAGES = ["vi", "en"]
+DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"],
+                       "PARSERS": ["custom-formats", "absolute-time"]}
 
 
+@functools.lru_cache(maxsize=8192)
 def iso_date(value: Optional[str]) -> Optional[str]:
-    """A publication date as ``YYYY-MM-DD`` (from ISO 8601, with or without a time, or the
-    Vietnamese ``dd/mm/yyyy``); anything else is not a date and gives None, so no free text
-    (``=HYPERLINK(…)``) reaches the ``published`` column.
+    """A publication date as ``YYYY-MM-DD``, parsed once at ingestion: ISO 8601 (with or without
+    a time) by the standard library, everything else by dateparser, day first
+    ("Thứ Sáu, 22/12/2023 - 15:45", "ngày 25 tháng 10 năm 2013", "15/01/2024 09:00"). What is not
+    a date gives None, so no free text (``=HYPERLINK(…)``) reaches the ``published`` column.
+    Cached: a dump repeats its date strings.
 
     >>> iso_date("2024-02-15T08:30:00+07:00"), iso_date("15/2/2024"), iso_date("=1+2"), iso_date("2024-13-01")
     ('2024-02-15', '2024-02-15', None, None)
+    >>> iso_date("Thứ Sáu, 22/12/2023 - 15:45"), iso_date("ngày 25 tháng 10 năm 2013")
+    ('2023-12-22', '2013-10-25')
     """
-    if not value:
+    if not value or not value.strip():
         return None
     value = value.strip()
-    match = _ISO_DATE.fullmatch(value)
-    if match:
-        y, m, d = (int(g) for g in match.groups())
-    else:
-        match = _VN_DATE.fullmatch(value)
-        if not match:
+    if value[:4].isdigit() and value[4:5] == "-":  # ISO 8601: year first, never guessed
+        try:
+            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+        except ValueError:
             return None
-        d, m, y = (int(g) for g in match.groups())
-    try:
-        return dt.date(y, m, d).isoformat()
-    except ValueError:
+    if len(value) > 200 or not any(c.isdigit() for c in value):
         return None
+    import dateparser
+
+    try:
+        parsed = dateparser.parse(value, languages=DATEPARSER_LANGUAGES, settings=DATEPARSER_SETTINGS)
+    except Exception:  # dateparser raises assorted errors on odd strings
+        return None
+    return parsed.date().isoformat() if parsed is not None else None
 
 
 def _article(text: str, source: str, options: ReadOptions, **kw) -> Article:
+    """An :class:`Article`, its date parsed (:func:`iso_date`; the string as written kept in
+    ``meta["published_raw"]``) and its outlet in ``meta["site"]`` (the URL's host name)."""
     _check_size(text, source, options)
     if not text.strip():
         raise InputError(source, "E001")
     url = kw.get("url")
-    kw["published"] = iso_date(kw.get("published"))
+    raw_date = kw.get("published")
+    kw["published"] = iso_date(raw_date)
     meta = kw.pop("meta", None) or {}
+    if raw_date:
+        meta.setdefault("published_raw", raw_date)
     if url and "site" not in meta:
         meta["site"] = _site(url)
     return Article(text=text, source=source, meta=meta, **kw)
@@ -446,7 +522,7 @@ def _warc_record(record, name: str, options: ReadOptions) -> Iterator[SourceItem
         yield InputError(name, "E008", what="WARC record", detail=f"{type(exc).__name__}: {exc}")
 
 
-def read_warc_stream(stream, source: str, options: ReadOptions) -> Iterator[SourceItem]:
+def read_warc_stream(stream, source: str, options: ReadOptions, *, resync: bool = True) -> Iterator[SourceItem]:
     """Every HTML response of a WARC file; other records (requests, metadata, images) are skipped.
 
     A record that cannot be parsed (a broken header or gzip member, a Content-Length that runs
@@ -459,6 +535,8 @@ def read_warc_stream(stream, source: str, options: ReadOptions) -> Iterator[Sour
 
     number = 0
     try:
+        if not resync:
+            raise ValueError("a pipe cannot seek")
         origin = stream.tell()
         gzipped = stream.read(3) == _GZIP_MEMBER
         stream.seek(origin)
@@ -506,6 +584,13 @@ def read_warc_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator
         yield InputError(str(path), "E004", detail=exc.strerror or str(exc))
         return
     with stream:
+        if compression_of(stream.peek(4)[:4]) == "zstd":  # warcio reads gzip members itself
+            try:
+                with decompressed(stream) as plain:
+                    yield from read_warc_stream(plain, str(path), options, resync=False)
+            except _DECOMPRESS_ERRORS + _zstd_errors() as exc:
+                yield InputError(str(path), "E008", what="zstd stream", detail=str(exc) or type(exc).__name__)
+            return
         yield from read_warc_stream(stream, str(path), options)
 
 
@@ -515,6 +600,45 @@ def _text_value(value: Any) -> Optional[str]:
     if isinstance(value, float) and value != value:  # NaN from a CSV/Parquet null
         return None
     return str(value).strip() or None
+
+
+# How many records at the head of a JSON/CSV/Parquet source are looked at before the field
+# options are trusted: when none of them has the text field, the mapping is wrong for the whole
+# source (one usage error), not each record (a million errors).
+MAPPING_PROBE = 10
+
+
+class MappingCheck:
+    """Holds back the first records of one source until one of them has the text field.
+
+    ``check(obj)`` is called with each parsed record (a dict) before it becomes an article; it
+    returns True once the mapping is confirmed. :meth:`give_up` raises the usage error when
+    :data:`MAPPING_PROBE` records (or all the source has, if fewer) lacked the field.
+    """
+
+    def __init__(self, source: str, what: str, options: ReadOptions) -> None:
+        self.source, self.what, self.fields = source, what, options.fields
+        self.confirmed = False
+        self.misses = 0
+        self.keys: dict[str, None] = {}
+
+    def check(self, obj: Any) -> bool:
+        if self.confirmed or not isinstance(obj, dict):
+            return self.confirmed
+        if self.fields.text in obj:
+            self.confirmed = True
+            return True
+        self.misses += 1
+        self.keys.update(dict.fromkeys(str(k) for k in obj))
+        if self.misses >= MAPPING_PROBE:
+            self.give_up()
+        return False
+
+    def give_up(self) -> None:
+        """Raise :class:`FieldMappingError` if records were seen and none had the text field."""
+        if self.confirmed or not self.misses:
+            return
+        raise FieldMappingError(self.source, self.what, self.fields.text, list(self.keys), self.misses)
 
 
 def record_article(obj: Any, where: str, source: str, what: str, options: ReadOptions) -> Article:
@@ -559,50 +683,93 @@ def bounded_lines(stream, limit: int) -> Iterator[Optional[bytes]]:
             yield line
 
 
+class _HeldBack:
+    """The items of one source, held back until its :class:`MappingCheck` confirms the field
+    options (at most :data:`MAPPING_PROBE` records, and malformed lines up to a bound)."""
+
+    LIMIT = 1000
+
+    def __init__(self, check: MappingCheck) -> None:
+        self.check, self.items = check, []
+
+    def add(self, item: SourceItem) -> list[SourceItem]:
+        """What may be yielded now, in order."""
+        self.items.append(item)
+        if self.check.confirmed or len(self.items) >= self.LIMIT:
+            out, self.items = self.items, []
+            return out
+        return []
+
+    def end(self) -> list[SourceItem]:
+        self.check.give_up()
+        out, self.items = self.items, []
+        return out
+
+
+def _json_line_error(exc: json.JSONDecodeError, line: str) -> str:
+    """Where a JSON line breaks, in columns of the line itself (the line ending is not part of it,
+    so a line cut short is said to end early instead of breaking at "line 2 column 1")."""
+    where = f"{exc.msg} at column {exc.colno}"
+    if exc.pos >= len(line.rstrip()):
+        where += f", the end of the line ({len(line)} characters): cut short?"
+    return where
+
+
 def read_json_lines(lines: Iterable[Optional[bytes]], source: str,
                     options: ReadOptions) -> Iterator[SourceItem]:
-    """JSON Lines; ``lines`` from :func:`bounded_lines` (None: a line over the limit)."""
+    """JSON Lines; ``lines`` from :func:`bounded_lines` (None: a line over the limit).
+
+    The first records are checked against the field options (:class:`MappingCheck`): when none
+    has the text field, :class:`~qpdp_nlp.errors.FieldMappingError` is raised once.
+    """
     seen_any = False
+    held = _HeldBack(MappingCheck(source, "JSON line", options))
     for number, raw in enumerate(lines, 1):
         if raw is not None and not raw.strip():
             continue
         seen_any = True
         where = f":{number}"
         if raw is None or len(raw) > _line_limit(options):
-            yield InputError(f"{source}{where}", "E006", size=f"over {options.max_chars}",
-                             limit=options.max_chars)
+            yield from held.add(InputError(f"{source}{where}", "E006", size=f"over {options.max_chars}",
+                                           limit=options.max_chars))
             continue
         try:
-            obj = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
         except UnicodeDecodeError as exc:
-            yield InputError(f"{source}{where}", "E003",
-                             detail=f"invalid byte at offset {exc.start} of the line")
-            continue
-        except json.JSONDecodeError as exc:
-            yield InputError(f"{source}{where}", "E008", what="JSON line",
-                             detail=f"{exc.msg} at column {exc.colno}")
+            yield from held.add(InputError(f"{source}{where}", "E003",
+                                           detail=f"invalid byte at offset {exc.start} of the line"))
             continue
         try:
-            yield record_article(obj, where, source, "JSON line", options)
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield from held.add(InputError(f"{source}{where}", "E008", what="JSON line",
+                                           detail=_json_line_error(exc, line)))
+            continue
+        held.check.check(obj)
+        try:
+            item = record_article(obj, where, source, "JSON line", options)
         except InputError as err:
-            yield err
+            item = err
+        yield from held.add(item)
+    yield from held.end()
     if not seen_any:
         yield InputError(source, "E001")
 
 
 def read_jsonl_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    """A JSON Lines file, gzip- or zstd-compressed or not (told by its first bytes), streamed."""
     try:
         raw = _open_binary(path, options)
     except OSError as exc:
         yield InputError(str(path), "E004", detail=exc.strerror or str(exc))
         return
     with raw:  # GzipFile does not close the file it is given
-        stream = gzip.GzipFile(fileobj=raw, mode="rb") if path.name.lower().endswith(".gz") else raw
         try:
-            with stream:
+            with decompressed(raw) as stream:
                 yield from read_json_lines(bounded_lines(stream, _line_limit(options)), str(path), options)
-        except (OSError, EOFError, zlib.error) as exc:  # a broken .gz (BadGzipFile is an OSError)
-            yield InputError(str(path), "E008", what="gzip stream", detail=str(exc) or type(exc).__name__)
+        except _DECOMPRESS_ERRORS + _zstd_errors() as exc:  # a broken .gz (BadGzipFile is an OSError)
+            what = "zstd stream" if compression_of(raw.peek(4)[:4] if not raw.closed else b"") else "gzip stream"
+            yield InputError(str(path), "E008", what=what, detail=str(exc) or type(exc).__name__)
 
 
 def read_json_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
@@ -620,6 +787,11 @@ def read_json_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator
         return
     items = obj if isinstance(obj, list) else [obj]
     where = (lambda i: f":{i}") if isinstance(obj, list) else (lambda i: "")
+    check = MappingCheck(source, "JSON object", options)
+    for item in items[:MAPPING_PROBE]:
+        if check.check(item):
+            break
+    check.give_up()
     for i, item in enumerate(items, 1):
         try:
             yield record_article(item, where(i), source, "JSON object", options)
@@ -627,53 +799,106 @@ def read_json_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator
             yield err
 
 
+CSV_DELIMITERS = ",;\t|"
+
+
+def sniff_dialect(sample: str, delimiter: Optional[str] = None) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of ``sample`` (the first lines of a file): ``csv.Sniffer`` over the usual
+    delimiters (``,`` ``;`` tab ``|``: spreadsheets in Vietnamese locales export ``;``), else the
+    one that splits the header line into the most fields; ``delimiter`` forces it.
+
+    >>> sniff_dialect("id;text\\n1;Huyện Ba Bể\\n").delimiter
+    ';'
+    """
+    if delimiter:
+        class Forced(csv.excel):
+            pass
+
+        Forced.delimiter = delimiter
+        return Forced
+    header = sample.split("\n", 1)[0]
+    best = max(CSV_DELIMITERS, key=header.count)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
+        dialect.doublequote = True  # the Sniffer cannot tell; every exporter doubles quotes
+        if dialect.delimiter in header or not header.count(best):
+            return dialect
+        raise csv.Error("the sniffed delimiter is not in the header line")
+    except csv.Error:
+
+        class Counted(csv.excel):
+            pass
+
+        Counted.delimiter = best if header.count(best) else ","
+        return Counted
+
+
 def read_csv_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
-    """A CSV file with a header row; one article per row. A row whose field count differs from
-    the header's is malformed; a broken quote ends the file with an error."""
+    """A CSV file with a header row (gzip- or zstd-compressed or not); one article per row. The
+    delimiter and quoting are sniffed from the first lines (:func:`sniff_dialect`) unless
+    ``csv_delimiter`` is set. A row whose field count differs from the header's is malformed; a
+    broken quote ends the file with an error; a header without the text field is a usage error
+    (:class:`~qpdp_nlp.errors.FieldMappingError`)."""
     source = str(path)
-    csv.field_size_limit(max(options.max_chars * 4, 1 << 20))
     try:
         raw = _open_binary(path, options)
     except OSError as exc:
         yield InputError(source, "E004", detail=exc.strerror or str(exc))
         return
     with raw:
-        head = raw.peek(8192)[:8192]  # looked at, not consumed
-        if not head.strip():
-            yield InputError(source, "E001")
-            return
-        reason = looks_binary(head)
-        if reason:
-            yield InputError(source, "E002", detail=reason)
-            return
-        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        reader = csv.reader(_bounded_text_lines(stream, _line_limit(options)), strict=True)
-        number = 1
         try:
-            header = next(reader)
-            if options.fields.text not in header:
-                yield InputError(source, "E008", what="CSV header",
-                                 detail=f"no '{options.fields.text}' column (set --text-field)")
-                return
-            for number, row in enumerate(reader, 2):
-                if not row:
-                    continue
-                if len(row) != len(header):
-                    yield InputError(f"{source}:{number}", "E008", what="CSV row",
-                                     detail=f"{len(row)} fields, the header has {len(header)}")
-                    continue
-                try:
-                    yield record_article(dict(zip(header, row)), f":{number}", source, "CSV row", options)
-                except InputError as err:
-                    yield err
-        except UnicodeDecodeError as exc:
-            yield InputError(f"{source}:{number + 1}", "E003",
-                             detail=f"invalid byte 0x{exc.object[exc.start]:02x}")
-        except csv.Error as exc:
-            yield InputError(f"{source}:{number + 1}", "E008", what="CSV row", detail=str(exc))
-        except _LineTooLong:
-            yield InputError(f"{source}:{number + 1}", "E006", size=f"over {options.max_chars}",
-                             limit=options.max_chars)
+            with decompressed(raw) as stream:
+                yield from read_csv_stream(stream, source, options)
+        except _DECOMPRESS_ERRORS + _zstd_errors() as exc:
+            yield InputError(source, "E008", what="compressed stream", detail=str(exc) or type(exc).__name__)
+
+
+def read_csv_stream(raw, source: str, options: ReadOptions) -> Iterator[SourceItem]:
+    """The rows of a binary CSV stream (a file or a pipe) as articles; see :func:`read_csv_file`."""
+    csv.field_size_limit(max(options.max_chars * 4, 1 << 20))
+    raw = peekable(raw)
+    head = raw.peek(65536)[:65536]  # looked at, not consumed
+    if not head.strip():
+        yield InputError(source, "E001")
+        return
+    reason = looks_binary(head[:8192])
+    if reason:
+        yield InputError(source, "E002", detail=reason)
+        return
+    sample = head.decode("utf-8-sig", errors="replace")
+    if len(head) == 65536:  # the sample ends mid-line: whole lines only
+        sample = sample[: sample.rfind("\n") + 1] or sample
+    dialect = sniff_dialect(sample, options.csv_delimiter)
+    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    reader = csv.reader(_bounded_text_lines(stream, _line_limit(options)), dialect, strict=True)
+    number = 1
+    try:
+        header = next(reader)
+        if options.fields.text not in header:
+            raise FieldMappingError(source, "CSV header", options.fields.text, header, 1)
+        for number, row in enumerate(reader, 2):
+            if not row:
+                continue
+            if len(row) != len(header):
+                yield InputError(f"{source}:{number}", "E008", what="CSV row",
+                                 detail=f"{len(row)} fields, the header has {len(header)}")
+                continue
+            try:
+                yield record_article(dict(zip(header, row)), f":{number}", source, "CSV row", options)
+            except InputError as err:
+                yield err
+    except StopIteration:
+        yield InputError(source, "E001")
+    except UnicodeDecodeError as exc:
+        yield InputError(f"{source}:{number + 1}", "E003",
+                         detail=f"invalid byte 0x{exc.object[exc.start]:02x}")
+    except csv.Error as exc:
+        yield InputError(f"{source}:{number + 1}", "E008", what="CSV row", detail=str(exc))
+    except _LineTooLong:
+        yield InputError(f"{source}:{number + 1}", "E006", size=f"over {options.max_chars}",
+                         limit=options.max_chars)
+    finally:
+        stream.detach()  # the caller closes the binary stream
 
 
 class _LineTooLong(Exception):
@@ -709,9 +934,7 @@ def read_parquet_file(path: Path, options: ReadOptions = ReadOptions(), *,
     fields = options.fields
     names = set(pf.schema_arrow.names)
     if fields.text not in names:
-        yield InputError(source, "E008", what="Parquet schema",
-                         detail=f"no '{fields.text}' column (set --text-field)")
-        return
+        raise FieldMappingError(source, "Parquet schema", fields.text, list(pf.schema_arrow.names), 1)
     wanted = [c for c in (fields.text, fields.id, fields.title, fields.date, fields.url, "published", "link")
               if c and c in names]
     number = 0
@@ -736,20 +959,22 @@ READERS: dict[str, Callable[[Path, ReadOptions], Iterator[SourceItem]]] = {
     **{s: read_text_file for s in TEXT_SUFFIXES},
     **{s: read_html_file for s in HTML_SUFFIXES},
     **{s: read_warc_file for s in WARC_SUFFIXES},
-    ".jsonl": read_jsonl_file,
-    ".jsonl.gz": read_jsonl_file,
+    **{s: read_jsonl_file for s in JSON_SUFFIXES - {".json"}},
     ".json": read_json_file,
-    ".csv": read_csv_file,
+    **{s: read_csv_file for s in TABLE_SUFFIXES - {".parquet"}},
     ".parquet": read_parquet_file,
 }
 
 
 def suffix_of(path: Path) -> str:
-    """``.warc.gz``/``.jsonl.gz`` count as one suffix."""
+    """A compressed file's suffix counts as one with the suffix before it (``.jsonl.gz``,
+    ``.csv.zst``, ``.warc.gz``)."""
     name = path.name.lower()
-    for double in (".warc.gz", ".jsonl.gz"):
-        if name.endswith(double):
-            return double
+    for compressed in COMPRESSED_SUFFIXES:
+        if name.endswith(compressed):
+            inner = Path(name[: -len(compressed)]).suffix
+            if inner + compressed in ALL_SUFFIXES:
+                return inner + compressed
     return path.suffix.lower()
 
 
@@ -820,22 +1045,50 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Union[Path, str, InputError]]
         yield _not_regular(path) or path
 
 
-def read_stdin(stream=None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
-    """Standard input, its format sniffed: a WARC, an HTML page, JSON Lines or plain text."""
-    stream = stream if stream is not None else sys.stdin.buffer
-    data = stream.read(options.max_chars * 8 + 1)
-    if len(data) > options.max_chars * 8:
-        yield InputError("-", "E006", size=f"over {options.max_chars}", limit=options.max_chars)
-        return
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+def sniff_stdin(head: bytes) -> str:
+    """What a pipe holds, from its first (decompressed) bytes: ``warc``, ``html``, ``jsonl`` or
+    ``text`` (CSV cannot be told from text: say ``--format-in csv``).
+
+    >>> sniff_stdin(b'WARC/1.0'), sniff_stdin(b'  <!doctype html>'), sniff_stdin(b'{"text": ""}')
+    ('warc', 'html', 'jsonl')
+    """
+    head = head[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"WARC/"):
-        yield from read_warc_stream(io.BytesIO(data), "-", options)
-    elif head[:1] == b"<":
-        yield from read_html_bytes(data, "-", options)
-    elif head[:1] == b"{":
-        yield from read_json_lines(bounded_lines(io.BytesIO(data), _line_limit(options)), "-", options)
-    else:
-        yield from read_text_bytes(data, "-", options)
+        return "warc"
+    if head[:1] == b"<":
+        return "html"
+    if head[:1] == b"{":
+        return "jsonl"
+    return "text"
+
+
+def read_stdin(stream=None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+    """Standard input, streamed record by record: decompressed when its first bytes say gzip or
+    zstd, then read as ``options.stdin_format`` says, or as sniffed (:func:`sniff_stdin`). JSON
+    Lines, CSV and WARC are read one record at a time, so memory stays flat however long the pipe
+    is; an HTML page or a plain text is one article, read up to ``8 × max_chars`` bytes."""
+    stream = peekable(stream if stream is not None else sys.stdin.buffer)
+    try:
+        plain = decompressed(stream)
+        fmt = options.stdin_format
+        if fmt in (None, "auto"):
+            fmt = sniff_stdin(plain.peek(64)[:64])
+        if fmt == "jsonl":
+            yield from read_json_lines(bounded_lines(plain, _line_limit(options)), "-", options)
+        elif fmt == "csv":
+            yield from read_csv_stream(plain, "-", options)
+        elif fmt == "warc":
+            yield from read_warc_stream(plain, "-", options, resync=False)
+        else:
+            data = plain.read(options.max_chars * 8 + 1)
+            if len(data) > options.max_chars * 8:
+                yield InputError("-", "E006", size=f"over {options.max_chars}", limit=options.max_chars)
+            elif fmt == "html":
+                yield from read_html_bytes(data, "-", options)
+            else:
+                yield from read_text_bytes(data, "-", options)
+    except _DECOMPRESS_ERRORS + _zstd_errors() as exc:
+        yield InputError("-", "E008", what="compressed stream", detail=str(exc) or type(exc).__name__)
 
 
 def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
@@ -845,6 +1098,8 @@ def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Sour
     """
     try:
         yield from READERS[suffix_of(path)](path, options)
+    except FieldMappingError:
+        raise  # a usage error: the field options are wrong, not this file
     except Exception as exc:
         yield InputError(str(path), "E004", detail=f"{type(exc).__name__}: {exc}")
 
