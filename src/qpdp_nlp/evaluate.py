@@ -271,6 +271,7 @@ class Report:
     misses: list[dict[str, Any]] = field(default_factory=list)
     cell_loss: Counter[str] = field(default_factory=Counter)
     cell_fixable: Counter[str] = field(default_factory=Counter)  # non-TP gold cells fixed per WHAT_IF set
+    cell_confidence: list[tuple[Optional[float], bool]] = field(default_factory=list)  # (confidence, right)
     era: Optional[str] = None
     post_reform: Optional[Report] = None  # the article fields on items published >= REFORM_DATE
     contexts: Optional[ContextReport] = None
@@ -305,6 +306,7 @@ class Report:
             "label_articles": self.label_articles, "era": self.era, "scores": self.scores(),
             "cell_loss": {step: self.cell_loss[step] for step in LOSS_STEPS},
             "cell_what_if": self.what_if(),
+            "cell_confidence": confidence_ranking(self.cell_confidence),
         }
         if self.post_reform is not None:
             data["post_reform"] = {"articles": self.post_reform.articles,
@@ -342,6 +344,9 @@ class Report:
         rates = self.what_if()
         lines.append(f"what-if (cell recall {t.recall:.3f}): " + ", ".join(
             f"{name} right {rate:.3f}" for name, rate in rates.items()))
+        lines.append("confidence ≥ t: cells kept, their precision, share of right cells kept")
+        lines += [f"  t={t:<4} {r['kept']:5d}   P {r['precision']:.3f}   right kept {r['right_kept']:.3f}"
+                  for t, r in confidence_ranking(self.cell_confidence).items()]
         return lines
 
     def _post_reform_lines(self) -> list[str]:
@@ -797,7 +802,7 @@ def score_cells(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> Non
             _cell_fn(report, aid, g["text"], gc, None, ["missed"])
     for p in extra:
         if _is_pred_cell(rec, p):
-            _cell_fp(report, aid, p.text, None, predicted_cell(rec, p))
+            _cell_fp(report, aid, p, None, predicted_cell(rec, p))
     for g, p in pairs:
         _score_cell_pair(report, aid, gold, rec, g, p)
 
@@ -809,18 +814,20 @@ def _score_cell_pair(
     pc = predicted_cell(rec, p)
     if gc is None:
         if _is_pred_cell(rec, p):
-            _cell_fp(report, aid, g["text"], None, pc)
+            _cell_fp(report, aid, p, None, pc)
         return
     faults = gc.faults(pc)
     if not faults:  # equal cells; a predicted 'other' or a non-defence article would show as a fault
         if rec.is_defense:
             report.tally("cells").tp += 1
+            report.cell_confidence.append((p.confidence, True))
             return
     if not rec.is_defense:  # the count exists, but the article is dropped before any table
         faults = ["missed"]
     _cell_fn(report, aid, g["text"], gc, pc, faults)
     if _is_pred_cell(rec, p):
         report.tally("cells").fp += 1  # the same miss seen from the predicted side: not listed twice
+        report.cell_confidence.append((p.confidence, False))
 
 
 def _cell_fn(report: Report, aid: str, text: str, gc: Cell, pc: Optional[Cell], faults: list[str]) -> None:
@@ -836,10 +843,35 @@ def _cell_fn(report: Report, aid: str, text: str, gc: Cell, pc: Optional[Cell], 
                                      "pred": pc.to_dict() if pc else None, "step": faults[0]})
 
 
-def _cell_fp(report: Report, aid: str, text: str, gc: Optional[Cell], pc: Cell) -> None:
+def _cell_fp(report: Report, aid: str, p: Count, gc: Optional[Cell], pc: Cell) -> None:
     report.tally("cells").fp += 1
     report.cell_loss["spurious"] += 1
-    report.miss("cells", aid, "fp", {"text": text, "gold": gc, "pred": pc.to_dict(), "step": "spurious"})
+    report.cell_confidence.append((p.confidence, False))
+    report.miss("cells", aid, "fp", {"text": p.text, "gold": gc, "pred": pc.to_dict(), "step": "spurious"})
+
+
+CONFIDENCE_THRESHOLDS = (0.0, 0.3, 0.5, 0.7, 0.9)
+
+
+def confidence_ranking(cells: list[tuple[Optional[float], bool]]) -> dict[str, dict[str, float]]:
+    """Precision of the predicted cells an analyst keeps with ``--min-confidence t``, and the share
+    of the right cells kept, for a few thresholds: does confidence rank right cells above wrong
+    ones? A cell of unknown confidence is kept at every threshold (the comparison marks, never
+    drops, what it cannot rate).
+
+    >>> confidence_ranking([(0.9, True), (0.2, False), (None, True)])["0.5"]
+    {'kept': 2, 'precision': 1.0, 'right_kept': 1.0}
+    """
+    right_total = sum(right for _, right in cells)
+    out: dict[str, dict[str, float]] = {}
+    for t in CONFIDENCE_THRESHOLDS:
+        kept = [right for conf, right in cells if conf is None or conf >= t]
+        out[f"{t:g}"] = {
+            "kept": len(kept),
+            "precision": round(sum(kept) / len(kept), 4) if kept else 1.0,
+            "right_kept": round(sum(kept) / right_total, 4) if right_total else 1.0,
+        }
+    return out
 
 
 FACT_SCORERS = (score_persons, score_counts, score_documents, score_units, score_cells)
