@@ -130,7 +130,7 @@ _FACT_HEAD = (_s("article_id"), _i("index"), _s("text"), _i("start"), _i("end"),
 # THE declaration of the dataset's columns. Schemas, dtypes, writers and readers derive from it.
 TABLES: dict[str, tuple[Column, ...]] = {
     "articles": (
-        _s("article_id"), _s("source"), _s("title"), _s("url"), _s("published"),
+        _s("article_id"), _s("source"), _s("title"), _s("url"), _s("published"), _s("published_raw"), _s("site"),
         _c("level", LEVELS), _s("province"), _s("district"), _c("district_type", DISTRICT_TYPES),
         _s("commune"), _s("province_code"), _s("district_code"), _s("commune_code"),
         _f("lat"), _f("lon"), _s("province_2025"), _s("province_2025_code"), _s("commune_code_2025"),
@@ -172,7 +172,7 @@ _SCOPE_COLUMNS = (
     "defence_zone_number", "successor_of", "successor_of_code", "era", "era_evidence",
 )
 _ARTICLE_FIELDS = (
-    "source", "title", "url", "published", "report_year", "report_year_rule", "report_year_confidence", "topic", "subtopic", "is_defense",
+    "source", "title", "url", "published", "published_raw", "site", "report_year", "report_year_rule", "report_year_confidence", "topic", "subtopic", "is_defense",
     "defense_probability", "duplicate_of", "pipeline_version",
 )
 

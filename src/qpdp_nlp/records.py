@@ -225,8 +225,10 @@ class ArticleRecord:
     article_id: str
     source: Optional[str] = None
     title: Optional[str] = None
-    published: Optional[str] = None
+    published: Optional[str] = None  # ISO "YYYY-MM-DD", parsed once at ingestion
+    published_raw: Optional[str] = None  # the date as the source wrote it ("Thứ Sáu, 22/12/2023 - 15:45")
     url: Optional[str] = None
+    site: Optional[str] = None  # the outlet: the URL's host name (or the page's site name)
     text: str = ""
     original_text: Optional[str] = None
     scope: Scope = field(default_factory=Scope)

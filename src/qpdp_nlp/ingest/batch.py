@@ -436,13 +436,13 @@ class _TqdmDisplay:
 
         by_bytes = progress.total_bytes and not progress.limit
         self.bar = tqdm(total=progress.total, unit="B" if by_bytes else " articles", unit_scale=bool(by_bytes),
-                        desc="qpdp extract", file=stream, mininterval=0.2, dynamic_ncols=True,
-                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} [{elapsed}<{remaining}]"
-                        if progress.total else "{desc}: {postfix} [{elapsed}]")
+                        desc=progress.text(), file=stream, mininterval=0.2, dynamic_ncols=True,
+                        bar_format="{desc} {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]"
+                        if progress.total else "{desc} [{elapsed}]")
 
     def show(self, progress: Progress) -> None:
         self.bar.n = progress.position
-        self.bar.set_postfix_str(progress.text(), refresh=False)
+        self.bar.set_description_str(progress.text(), refresh=False)
         self.bar.refresh()
 
     def write(self, line: str) -> None:
