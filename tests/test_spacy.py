@@ -71,7 +71,7 @@ def test_entry_points_work_without_importing_the_package(tmp_path):
     assert out["tokenizer"] == "qpdp_nlp.spacy_ext"
     assert out["pipe_names"] == ["qpdp"]
     assert out["same_text"] is True
-    assert out["groups"] == sorted(spacy_ext.KINDS)
+    assert out["groups"] == sorted([*spacy_ext.KINDS, spacy_ext.ALL_SPANS_KEY])
     assert out["persons"] == [["Đại tá Lương Văn Khánh", "Đại tá", "Lương Văn Khánh"]]
 
 
@@ -307,7 +307,8 @@ def test_facts_over_the_same_characters_keep_their_own_fields():
         units=[Unit(text="Thanh Sơn", start=3, end=12, type="agency")],
     )
     doc = spacy_ext.doc_from_record(record)
-    assert [(s.label_, s._.qpdp["rule"]) for s in doc.spans["places"]] == [("xã", "coordinated"), ("huyện", "bare")]
+    assert [(s.label_, s._.qpdp_type, s._.qpdp["rule"]) for s in doc.spans["places"]] == [
+        ("PLACE", "xã", "coordinated"), ("PLACE", "huyện", "bare")]
     assert [(s._.qpdp_kind, s._.qpdp["type"]) for s in doc.spans["units"]] == [("units", "agency")]
     assert [type(s._.qpdp_fact).__name__ for s in doc.spans["places"]] == ["Place", "Place"]
 
@@ -329,3 +330,71 @@ def test_pipeline_and_docs_pickle(nlp, sample_docs):
     _, sample = sample_docs[0]
     copy = pickle.loads(pickle.dumps(sample))
     assert [s._.qpdp for s in copy.spans["counts"]] == [s._.qpdp for s in sample.spans["counts"]]
+
+
+# --- issue 17, point 6: doc.ents, one label vocabulary, displaCy spaced as written ------------------
+
+ENTS_TEXT = "Thực hiện Nghị quyết số 28-NQ/TW, Ban CHQS huyện Ba Bể (Bắc Kạn) tiễn 152 thanh niên nhập ngũ."
+
+
+def test_doc_ents_hold_the_facts_that_do_not_overlap(nlp):
+    doc = nlp(ENTS_TEXT)
+    ents = list(doc.ents)
+    assert ents, "doc.ents is empty: stock displaCy's entity view would draw nothing"
+    for a, b in zip(ents, ents[1:]):
+        assert a.end <= b.start
+    assert {e.label_ for e in ents} <= set(spacy_ext.LABELS.values())
+    texts = {e.text: e.label_ for e in ents}
+    assert texts["Nghị quyết số 28-NQ/TW"] == "DOCUMENT" and texts["152 thanh niên"] == "COUNT"
+    # the longest of overlapping facts wins: the unit, not the place inside it
+    assert any(e.label_ == "UNIT" and "Ba Bể" in e.text for e in ents)
+    # an entity is still its fact
+    (count,) = [e for e in ents if e.label_ == "COUNT"]
+    assert count._.qpdp["value"] == 152 and count._.qpdp_type == "enlisted"
+
+
+def test_one_label_vocabulary_for_spans_ents_and_tables(nlp):
+    from qpdp_nlp import dataset
+
+    doc = nlp(ENTS_TEXT)
+    labels = {s.label_ for kind in spacy_ext.KINDS for s in doc.spans[kind]} | {e.label_ for e in doc.ents}
+    assert labels <= set(spacy_ext.LABELS.values())  # before: PERSON, military_command, Nghị quyết, huyện …
+    assert set(spacy_ext.LABELS) == set(dataset.FACT_TABLES) == set(spacy_ext.KINDS)
+    assert [s.label_ for s in doc.spans["sc"]] == [s.label_ for s in sorted(
+        (s for kind in spacy_ext.KINDS for s in doc.spans[kind]), key=lambda s: (s.start, -s.end))]
+
+
+def test_stock_displacy_draws_both_styles(nlp):
+    from spacy import displacy
+
+    doc = nlp(ENTS_TEXT)
+    ent = displacy.render(doc, style="ent")
+    assert ent.count("<mark") == len(doc.ents) > 0 and "DOCUMENT" in ent
+    span = displacy.render(doc, style="span")  # the default spans_key "sc"
+    assert "PLACE" in span and "UNIT" in span
+
+
+def _visible(markup: str) -> str:
+    import re
+
+    without_labels = re.sub(r'<span style="background: [^"]*; z-index: 10;[^>]*>.*?</span>', "", markup, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", without_labels)).strip()
+
+
+def test_span_view_is_spaced_as_written(nlp):
+    from spacy import displacy
+
+    doc = nlp(ENTS_TEXT)
+    stock = _visible(displacy.render(doc, style="span", options={"spans_key": "documents"}))
+    assert "28 - NQ / TW" in stock  # displaCy's own view spaces out every token
+    for kind in ("documents", "places", "units", "counts"):
+        assert _visible(spacy_ext.span_view(doc, kind)) == ENTS_TEXT, kind
+    assert "28-NQ/TW," in _visible(spacy_ext.render(doc))
+
+
+def test_set_ents_can_be_turned_off(nlp):
+    assert nlp.config["components"]["qpdp"]["set_ents"] is True
+    quiet = spacy.blank("vi", config=CONFIG)
+    quiet.add_pipe("qpdp", config={"set_ents": False})
+    doc = quiet(ENTS_TEXT)
+    assert list(doc.ents) == [] and "sc" not in doc.spans and len(doc.spans["documents"]) == 1

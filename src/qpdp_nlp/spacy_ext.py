@@ -13,6 +13,17 @@ Nothing here extracts anything: the component runs the package's one pipeline
 >>> [(s.text, s._.qpdp["rank"]) for s in doc.spans["persons"]]
 [('Thượng tá Nguyễn Quang Long', 'Thượng tá')]
 
+Labels: one vocabulary, one label per kind of fact and so per table of the dataset
+(:data:`LABELS`: ``persons`` → ``PERSON``, ``units`` → ``UNIT``, ``counts`` → ``COUNT``,
+``documents`` → ``DOCUMENT``, ``places`` → ``PLACE``), the same in ``doc.spans``, ``doc.ents``
+and displaCy; what a fact is within its kind (``enlisted``, ``military_command``, ``Nghị quyết``,
+``huyện``) is its ``span._.qpdp_type``. The component also fills ``doc.ents`` (the facts that do
+not overlap, longest first: spaCy's ``filter_spans``) and ``doc.spans["sc"]`` (every fact), so
+stock ``displacy.render(doc, style="ent")`` and ``style="span"`` draw them:
+
+>>> [(e.text, e.label_) for e in doc.ents]
+[('Thượng tá Nguyễn Quang Long', 'PERSON'), ('Bộ CHQS tỉnh Bắc Kạn', 'UNIT')]
+
 Both are found by spaCy through entry points (``spacy_tokenizers`` and ``spacy_factories`` in
 ``pyproject.toml``), so the lines above work without ``import qpdp_nlp``.
 
@@ -46,10 +57,14 @@ TOKENIZER_NAME = "qpdp.underthesea_tokenizer.v1"
 FACTORY_NAME = "qpdp"
 KINDS = ("persons", "units", "counts", "documents", "places")
 
-# The field that best says what a fact is, shown as its span label; the kind's name otherwise.
-_LABEL_FIELD = {"persons": None, "units": "type", "counts": "indicator", "documents": "kind", "places": "type"}
-_KIND_LABEL = {"persons": "PERSON", "units": "UNIT", "counts": "COUNT", "documents": "DOCUMENT", "places": "PLACE"}
-# One colour per kind, so a label keeps its kind's colour whichever subtype it names.
+# THE label vocabulary: one label per kind of fact, i.e. per fact table of the dataset.
+LABELS = {"persons": "PERSON", "units": "UNIT", "counts": "COUNT", "documents": "DOCUMENT", "places": "PLACE"}
+KIND_OF_LABEL = {label: kind for kind, label in LABELS.items()}
+ALL_SPANS_KEY = "sc"  # displaCy's default spans_key: every fact, so the stock span view draws them
+# The field that says what a fact is within its kind (``span._.qpdp_type``).
+_TYPE_FIELD = {"persons": "rank", "units": "type", "counts": "indicator", "documents": "kind", "places": "type"}
+_KIND_LABEL = LABELS  # kept for older callers
+# One colour per kind (keyed by kind and by label).
 KIND_COLOURS = {
     "persons": "#f4a261",
     "units": "#8ecae6",
@@ -267,6 +282,7 @@ def _register_extensions() -> None:
     Span.set_extension("qpdp", getter=_span_fields, force=True)
     Span.set_extension("qpdp_kind", getter=_span_kind, force=True)
     Span.set_extension("qpdp_fact", getter=_span_fact, force=True)
+    Span.set_extension("qpdp_type", getter=_span_type, force=True)
     Doc.set_extension("qpdp", default=None, force=True)
     Doc.set_extension("qpdp_record", getter=_doc_record, force=True)
 
@@ -298,6 +314,16 @@ def _span_fields(span: Span) -> dict[str, Any] | None:
     return facts[index] if index < len(facts) else None
 
 
+def _span_type(span: Span) -> str | None:
+    """What the fact is within its kind: a count's indicator, a unit's or place's type, a
+    document's kind, a person's rank."""
+    fields, kind = span._.qpdp, span._.qpdp_kind
+    if fields is None:
+        return None
+    value = fields.get(_TYPE_FIELD.get(kind, ""))
+    return str(value) if value else None
+
+
 def _span_fact(span: Span) -> Fact | None:
     """The typed fact behind a span (``Person``, ``Count`` …)."""
     from .records import FACT_TYPES
@@ -314,12 +340,9 @@ def _doc_record(doc: Doc) -> ArticleRecord | None:
     return None if doc._.qpdp is None else ArticleRecord.from_dict(doc._.qpdp)
 
 
-def span_label(kind: str, fact: Fact) -> str:
-    """The label a fact's span gets: its subtype when it has one (``enlisted``,
-    ``military_command``), else the kind (``PERSON``)."""
-    field = _LABEL_FIELD.get(kind)
-    value = getattr(fact, field, None) if field else None
-    return str(value) if value else _KIND_LABEL.get(kind, kind.upper())
+def span_label(kind: str, fact: Fact | None = None) -> str:
+    """The label of a fact of ``kind``: one per kind (:data:`LABELS`), whatever its subtype."""
+    return LABELS.get(kind, kind.upper())
 
 
 def set_record_spans(
@@ -329,14 +352,20 @@ def set_record_spans(
     kinds: Sequence[str] = KINDS,
     spans_prefix: str = "",
     alignment_mode: str = "expand",
+    set_ents: bool = True,
 ) -> Doc:
-    """Fill ``doc.spans[prefix + kind]`` from ``record`` and put the record on ``doc._.qpdp``.
+    """Fill ``doc.spans[prefix + kind]`` from ``record`` and put the record on ``doc._.qpdp``;
+    with ``set_ents``, also ``doc.ents`` (the facts that do not overlap, longest first, by
+    spaCy's ``filter_spans``) and ``doc.spans[prefix + "sc"]`` (every fact).
 
     Facts point into ``record.text`` (normalised); they are mapped onto ``doc.text`` first. A fact
     that covers no token after mapping (it cannot happen for a fact with letters in it) is left
     out rather than given a wrong span.
     """
+    from spacy.util import filter_spans
+
     offsets = OffsetMap(doc.text, record.text)
+    every: list[Span] = []
     for kind in kinds:
         group = []
         for index, fact in enumerate(getattr(record, kind)):
@@ -347,7 +376,12 @@ def set_record_spans(
             label = span_label(kind, fact)
             group.append(Span(doc, snapped.start, snapped.end, label=label, span_id=f"{kind}#{index}"))
         doc.spans[spans_prefix + kind] = group
+        every.extend(group)
     doc._.qpdp = record.to_dict()
+    if set_ents:
+        every.sort(key=lambda s: (s.start, -s.end))
+        doc.spans[spans_prefix + ALL_SPANS_KEY] = every
+        doc.ents = filter_spans(every)
     return doc
 
 
@@ -366,6 +400,7 @@ class QpdpComponent:
         spans_prefix: str = "",
         alignment_mode: str = "expand",
         classify: bool = True,
+        set_ents: bool = True,
     ) -> None:
         unknown = set(kinds) - set(KINDS)
         if unknown:
@@ -375,6 +410,7 @@ class QpdpComponent:
         self.spans_prefix = spans_prefix
         self.alignment_mode = alignment_mode
         self.classify = classify
+        self.set_ents = set_ents
         self._pipeline: Pipeline | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -404,25 +440,30 @@ class QpdpComponent:
     def __call__(self, doc: Doc) -> Doc:
         record = self.extract(doc)
         return set_record_spans(
-            doc, record, kinds=self.kinds, spans_prefix=self.spans_prefix, alignment_mode=self.alignment_mode
+            doc, record, kinds=self.kinds, spans_prefix=self.spans_prefix, alignment_mode=self.alignment_mode,
+            set_ents=self.set_ents,
         )
 
 
 @Language.factory(
     FACTORY_NAME,
-    default_config={"kinds": list(KINDS), "spans_prefix": "", "alignment_mode": "expand", "classify": True},
+    default_config={"kinds": list(KINDS), "spans_prefix": "", "alignment_mode": "expand", "classify": True,
+                    "set_ents": True},
 )
 def make_qpdp_component(
-    nlp: Language, name: str, kinds: list[str], spans_prefix: str, alignment_mode: str, classify: bool
+    nlp: Language, name: str, kinds: list[str], spans_prefix: str, alignment_mode: str, classify: bool,
+    set_ents: bool = True,
 ) -> QpdpComponent:
     """``nlp.add_pipe("qpdp")``: facts in ``doc.spans["persons"|"units"|"counts"|"documents"|"places"]``,
     each span's fields in ``span._.qpdp``, the record in ``doc._.qpdp_record``.
 
-    Meta for the record (``source``, ``title``, ``url``, ``published``) may be put in
-    ``doc.user_data["qpdp_meta"]`` before the component runs.
+    ``set_ents`` (default) also fills ``doc.ents`` and ``doc.spans["sc"]``; turn it off to keep
+    the entities of another component. Meta for the record (``source``, ``title``, ``url``,
+    ``published``) may be put in ``doc.user_data["qpdp_meta"]`` before the component runs.
     """
     return QpdpComponent(
-        nlp, name, kinds=kinds, spans_prefix=spans_prefix, alignment_mode=alignment_mode, classify=classify
+        nlp, name, kinds=kinds, spans_prefix=spans_prefix, alignment_mode=alignment_mode, classify=classify,
+        set_ents=set_ents,
     )
 
 
@@ -450,13 +491,60 @@ def doc_from_record(record: ArticleRecord, *, kinds: Sequence[str] = KINDS) -> D
     return set_record_spans(_blank_nlp.make_doc(record.text), record, kinds=kinds)
 
 
-def label_colours(doc: Doc, *, kinds: Sequence[str] = KINDS, spans_prefix: str = "") -> dict[str, str]:
-    """displaCy ``colors``: every label in a group gets its kind's colour."""
-    colours: dict[str, str] = {}
-    for kind in kinds:
-        for span in doc.spans.get(spans_prefix + kind, []):
-            colours.setdefault(span.label_, KIND_COLOURS.get(kind, "#dddddd"))
-    return colours
+def label_colours(doc: Doc | None = None, *, kinds: Sequence[str] = KINDS, spans_prefix: str = "") -> dict[str, str]:
+    """displaCy ``colors``: each kind's label in its colour (pass it as ``options={"colors": …}``
+    to stock displaCy too)."""
+    return {LABELS[kind]: KIND_COLOURS.get(kind, "#dddddd") for kind in kinds}
+
+
+# displaCy's span view puts a space after every token ("28 - NQ / TW"). The view below marks each
+# token's end with a private-use character saying whether the text has a space there, renders
+# with templates that add no whitespace of their own, then puts back exactly the spaces written.
+_WS, _NO_WS, _TOKEN_END = "\ue001", "\ue002", "\ue003"
+_PLAIN_WS, _PLAIN_NO_WS = "\ue004", "\ue005"
+
+
+def _compact_templates() -> dict[str, str]:
+    from spacy.displacy.templates import TPL_SPAN, TPL_SPAN_SLICE, TPL_SPAN_START
+
+    def squeeze(template: str) -> str:
+        return "".join(line.strip() for line in template.strip().splitlines())
+
+    return {"span": squeeze(TPL_SPAN) + _TOKEN_END, "slice": squeeze(TPL_SPAN_SLICE),
+            "start": squeeze(TPL_SPAN_START)}
+
+
+def span_view(doc: Doc, spans_key: str, colours: dict[str, str] | None = None) -> str:
+    """displaCy's span view of ``doc.spans[spans_key]``, spaced as the text is written
+    ("28-NQ/TW", "Bắc Kạn,"), where stock displaCy spaces out every token."""
+    import re
+
+    from spacy import displacy
+
+    group = list(doc.spans.get(spans_key, []))
+    covered = set()
+    for span in group:
+        covered.update(range(span.start, span.end))
+    tokens = []
+    for token in doc:
+        if not token.text.strip():
+            tokens.append(token.text)
+            continue
+        in_span = token.i in covered
+        mark = (_WS if token.whitespace_ else _NO_WS) if in_span else (_PLAIN_WS if token.whitespace_ else _PLAIN_NO_WS)
+        tokens.append(token.text + mark)
+    parsed = {
+        "text": doc.text,
+        "tokens": tokens,
+        "spans": [{"start_token": s.start, "end_token": s.end, "label": s.label_, "kb_id": "", "kb_url": "#"}
+                  for s in group],
+        "title": None,
+    }
+    markup = displacy.render(parsed, style="span", manual=True, jupyter=False,
+                             options={"colors": colours or {}, "template": _compact_templates()})
+    markup = re.sub(f"([{_WS}{_NO_WS}])(.*?){_TOKEN_END}",
+                    lambda m: m.group(2) + (" " if m.group(1) == _WS else ""), markup, flags=re.S)
+    return markup.replace(_PLAIN_WS + " ", " ").replace(_PLAIN_NO_WS + " ", "")
 
 
 def render(
@@ -468,8 +556,9 @@ def render(
     jupyter: bool = False,
 ) -> str | None:
     """displaCy HTML of the facts: ``style="span"`` draws one view per kind (spans may overlap:
-    a person's span contains a unit's); ``style="ent"`` draws all kinds in one view, keeping
-    the longest of overlapping spans.
+    a person's span contains a unit's), spaced as the text is written (:func:`span_view`);
+    ``style="ent"`` draws all kinds in one view, keeping the longest of overlapping spans
+    (``doc.ents`` as the component sets it). Labels are :data:`LABELS`.
 
     With ``jupyter=True`` the HTML is displayed in the notebook and ``None`` returned.
 
@@ -490,7 +579,7 @@ def render(
             key = spans_prefix + kind
             if key not in doc.spans:
                 continue
-            body = displacy.render(doc, style="span", options={"spans_key": key, "colors": colours}, jupyter=False)
+            body = span_view(doc, key, colours)
             parts.append(f"<h4>{html.escape(kind)} ({len(doc.spans[key])})</h4>\n{body}")
         markup = "\n".join(parts)
     elif style == "ent":
@@ -511,6 +600,7 @@ def render(
 __all__ = [
     "FACTORY_NAME",
     "KINDS",
+    "LABELS",
     "TOKENIZER_NAME",
     "OffsetMap",
     "QpdpComponent",
@@ -521,6 +611,7 @@ __all__ = [
     "make_qpdp_component",
     "render",
     "set_record_spans",
+    "span_view",
     "words_and_spaces",
 ]
 
