@@ -322,7 +322,9 @@ def url_places(url: Optional[str]) -> UrlPlaces:
         host = urlsplit(url if "//" in url else "//" + url).hostname or ""
     except ValueError:  # "http://[broken" and the like: a bad URL says nothing
         return out
-    labels = [label for label in host.lower().split(".") if label and label not in _HOST_NOISE]
+    # "portal-cumgar.vnptdaklak.vn": a hyphen joins labels of their own.
+    labels = [label for part in host.lower().split(".") for label in part.split("-")]
+    labels = [label for label in labels if label and label not in _HOST_NOISE]
     for label in reversed(labels):
         if not out.district:
             districts = _district_in_label(label, out.province, explicit=True)
@@ -340,7 +342,8 @@ def url_places(url: Optional[str]) -> UrlPlaces:
                 out.district = districts
                 continue
         if (out.district or out.province) and not out.commune:
-            communes = gz.by_ascii(label, "commune")
+            # "thanhbinh1.tphaiduong…": a digit after a commune's name tells namesakes apart.
+            communes = gz.by_ascii(label, "commune") or gz.by_ascii(label.rstrip("0123456789"), "commune")
             if out.district:
                 codes = {d.code for d in out.district}
                 communes = [c for c in communes if c.district_code in codes]
@@ -361,6 +364,8 @@ _HOST_DISTRICT_FORMS = (
     ("", "city", "thành phố"),
 )
 _HOST_OTHER_PREFIXES = ("bao", "hdnd", "ubnd")
+# A district's radio and television centre names its host after the district: "dailocrt.vn".
+_HOST_MEDIA_SUFFIXES = ("rt", "tv", "ttth")
 
 
 def _district_in_label(label: str, provinces: list[AdminUnit], *, explicit: bool) -> list[AdminUnit]:
@@ -373,9 +378,15 @@ def _district_in_label(label: str, provinces: list[AdminUnit], *, explicit: bool
             and (len(label) - len(pre) - len(suf) >= 3 or label[len(pre) : len(label) - len(suf)].isdigit())
         ]
     else:
-        forms = [(label, None)] + [
-            (label[len(p) :], None) for p in _HOST_OTHER_PREFIXES if label.startswith(p)
-        ]
+        forms = (
+            [(label, None)]
+            + [(label[len(p) :], None) for p in _HOST_OTHER_PREFIXES if label.startswith(p)]
+            + [
+                (label[: -len(x)], None)
+                for x in _HOST_MEDIA_SUFFIXES
+                if label.endswith(x) and len(label) > len(x) + 4
+            ]
+        )
     for key, unit_type in forms:
         districts = gz.by_ascii(key, "district")
         if provinces:
@@ -416,6 +427,125 @@ def _province_in_label(label: str) -> tuple[list[AdminUnit], Optional[str]]:
     return [], None
 
 
+# --- the URL's slug: the headline without diacritics ------------------------------------------
+
+_SLUG_TOKEN = re.compile(r"[a-z]+|\d+")
+# Tokens of a slug that end its words: a site's article id ("post258877", "ar937727", "a83733").
+_SLUG_ID = re.compile(r"^(?:[a-z]{1,4}\d{3,}|\d{5,})$")
+# Slug tokens before a name that type it, and those that make it a venue ("tai", "o").
+_SLUG_TYPES = {
+    "huyen": "district",
+    "quan": "district",
+    "tx": "district",
+    "tp": "district",
+    "thixa": "district",
+    "xa": "commune",
+    "phuong": "commune",
+    "thitran": "commune",
+}
+_SLUG_VENUE = frozenset({"tai", "o"})
+SLUG_MAX_WORDS = 4
+SLUG_ONE_WORD = 6  # a one-word name ("pleiku") only when this long: short ones occur by chance
+
+
+@dataclass(frozen=True)
+class SlugPlace:
+    """A unit the URL's slug names (the page's headline without diacritics): where it stands
+    among the slug's words, and whether a venue word ("tai", "o") comes right before it."""
+
+    unit: AdminUnit
+    position: int
+    venue: bool
+
+
+def _slug_words(url: Optional[str]) -> list[str]:
+    """The words of the longest hyphenated path segment of ``url``, the site's id dropped.
+
+    >>> _slug_words("https://baogialai.com.vn/chu-se-tong-gia-tri-san-xuat-dat-9959-ke-hoach-post258877.html")[:4]
+    ['chu', 'se', 'tong', 'gia']
+    """
+    if not url:
+        return []
+    try:
+        path = urlsplit(url if "//" in url else "//" + url).path
+    except ValueError:
+        return []
+    segments = [re.sub(r"\.[a-z]{2,5}$", "", seg.lower()) for seg in path.split("/")]
+    segments = [seg for seg in segments if seg.count("-") >= 3]
+    if not segments:
+        return []
+    words = [w for w in max(segments, key=len).split("-") if w]
+    while words and _SLUG_ID.match(words[-1]):
+        words.pop()
+    return words
+
+
+def slug_places(url: Optional[str], era: str) -> list[SlugPlace]:
+    """Provinces the slug names anywhere, and districts and communes of those provinces (or of
+    the domain's) that it names typed ("xa-duy-hoa"), at its start ("chu-se-tong-ket…") or after
+    "tai"/"o"/"va", each read on the map of ``era`` when that map has it. A name of one word
+    counts only when it is long ("pleiku"): short ones occur by chance.
+
+    >>> [(p.unit.name, p.venue) for p in slug_places("https://x.vn/dong-nai-ket-thuc-dien-tap-o-thong-nhat-1852311.htm", "legacy")]
+    [('Đồng Nai', False), ('Thống Nhất', True)]
+    """
+    words = _slug_words(url)
+    if not words:
+        return []
+
+    def in_era(units: list[AdminUnit]) -> list[AdminUnit]:
+        return [u for u in units if u.era == era] or units
+
+    found: list[SlugPlace] = []
+    taken: set[int] = set()
+    provinces = list(url_places(url).province)
+    for i in range(len(words)):
+        for n in range(SLUG_MAX_WORDS, 1, -1):
+            key = "".join(words[i : i + n])
+            units = in_era(gz.by_ascii(key, "province")) if len(words[i : i + n]) == n else []
+            if units and not taken & set(range(i, i + n)):
+                found.append(SlugPlace(units[0], i, i > 0 and words[i - 1] in _SLUG_VENUE))
+                taken |= set(range(i, i + n))
+                provinces.append(units[0])
+                break
+    if "tphcm" in words or "hcm" in words:
+        units = in_era(gz.by_ascii("hochiminh", "province"))
+        pos = words.index("tphcm" if "tphcm" in words else "hcm")
+        found.append(SlugPlace(units[0], pos, pos > 0 and words[pos - 1] in _SLUG_VENUE))
+        provinces.append(units[0])
+    if not provinces:
+        return found
+    for i in range(len(words)):
+        if i in taken:
+            continue
+        typed = _SLUG_TYPES.get(words[i - 1]) if i > 0 else None
+        if typed is None and i >= 2:
+            typed = _SLUG_TYPES.get(words[i - 2] + words[i - 1])
+        # Untyped: the slug's first words ("chu-se-tong-ket…") or a name after "tai"/"o"/"va".
+        if typed is None and i != 0 and words[i - 1] not in _SLUG_VENUE | {"va"}:
+            continue
+        for n in range(SLUG_MAX_WORDS, 0, -1):
+            if i + n > len(words) or taken & set(range(i, i + n)):
+                continue
+            key = "".join(words[i : i + n])
+            if n == 1 and len(key) < SLUG_ONE_WORD:
+                continue
+            units = []
+            for level in (typed,) if typed else ("district", "commune"):
+                units = in_era([u for u in gz.by_ascii(key, level) if _in_province(u, provinces)])
+                if units:
+                    break
+            if len({(u.level, u.name, u.province) for u in units}) == 1:
+                before = words[i - 2 : i] if typed else words[max(0, i - 1) : i]
+                venue = bool(_SLUG_VENUE & set(before)) or (
+                    "va" in before and bool(found) and found[-1].venue  # "tai-pleiku-va-mang-yang"
+                )
+                found.append(SlugPlace(units[0], i, venue))
+                taken |= set(range(i, i + n))
+                break
+    return sorted(found, key=lambda p: p.position)
+
+
 # --- resolution -------------------------------------------------------------------------------
 
 
@@ -424,7 +554,9 @@ _REFORM = (2025, 7)  # the two-level system from 1 July 2025
 # A former unit named as history, not as the place meant: "huyện Sóc Sơn cũ", "H.Đan Phượng (cũ)".
 _FORMER_AFTER = re.compile(r"[ ]?(?:\(cũ\)|cũ(?![^\W_]))")
 # "Phòng thủ khu vực N": the defence-zone commands exist only in the two-level system.
-_ZONE_CUE = re.compile(r"(?i:phòng thủ khu vực|khu vực phòng thủ)[ ]?(?:\(PTKV\)[ ]?)?(?:số[ ]?)?\d|PTKV[ ]?\d")
+_ZONE_CUE = re.compile(
+    r"(?i:phòng thủ khu vực|khu vực phòng thủ)[ ]?(?:\(PTKV\)[ ]?)?(?:số[ ]?)?\d|PTKV[ ]?\d"
+)
 
 
 @dataclass(frozen=True)

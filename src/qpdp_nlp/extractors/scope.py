@@ -71,9 +71,7 @@ _NATIONWIDE = re.compile(
     re.IGNORECASE,
 )
 # Words right before a place that make it a venue ("tại xã X", "ở phường Y", "về huyện Z").
-_VENUE_BEFORE = re.compile(
-    r"(?:^|[ (])(?:tại|ở|đến|về|trên địa bàn)[ ](?:[^ .;:]+[ ]){0,5}$", re.IGNORECASE
-)
+_VENUE_BEFORE = re.compile(r"(?:^|[ (])(?:tại|ở|đến|về|trên địa bàn)[ ](?:[^ .;:]+[ ]){0,5}$", re.IGNORECASE)
 # A place that opens its clause is its subject ("Xã Lương Sơn tổng kết …", "Sáng 4/3, phường X …").
 _SUBJECT_BEFORE = re.compile(
     r"(?:^|[.;:\n]|^\W*)[ ]*(?:(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm nay|Vừa qua|Trong năm|Năm)[^,.;:\n]{0,24},[ ]*)?"
@@ -220,6 +218,18 @@ def _merge_zones(from_units: list[ZoneMention], from_text: list[ZoneMention]) ->
     return sorted(from_units + extra, key=lambda z: z.start)
 
 
+_ZONE_VENUE = re.compile(r"(?:^|[ (])(?:tại|ở)[ ][^.;,\n]{0,40}$", re.IGNORECASE)
+# A defence zone in a URL's slug: "…-ban-chi-huy-phong-thu-khu-vuc-3-mai-son", "…-ptkv-2-…".
+_SLUG_ZONE = re.compile(r"(?:phong thu khu vuc|ptkv) ?(\d{1,2})\b")
+
+
+def _clause_before(text: str, start: int, reach: int = 60) -> str:
+    """The words before ``start`` back to the last sentence or clause break within ``reach``."""
+    before = text[max(0, start - reach) : start]
+    cut = max(before.rfind("."), before.rfind(";"), before.rfind("\n"))
+    return before[cut + 1 :]
+
+
 @dataclass
 class _ZoneTally:
     number: int
@@ -229,11 +239,15 @@ class _ZoneTally:
     in_lead: bool = False
 
 
-def _tally_zones(doc: Analysis, zones: list[ZoneMention], title_end: int, lead_end: int) -> Optional[_ZoneTally]:
+def _tally_zones(
+    doc: Analysis, zones: list[ZoneMention], title_end: int, lead_end: int
+) -> Optional[_ZoneTally]:
     """The zone the article is most about, with where it is named; names found once complete the
     mentions of the same number written without one."""
     by_number: dict[int, _ZoneTally] = {}
-    bullets = [(m.start(), doc.text.find("\n", m.start())) for m in _BULLET_LINE.finditer(doc.text, 0, lead_end)]
+    bullets = [
+        (m.start(), doc.text.find("\n", m.start())) for m in _BULLET_LINE.finditer(doc.text, 0, lead_end)
+    ]
     for z in zones:
         if any(a <= z.start < (b if b >= 0 else len(doc.text)) for a, b in bullets):
             continue  # a link to another article
@@ -241,7 +255,15 @@ def _tally_zones(doc: Analysis, zones: list[ZoneMention], title_end: int, lead_e
         t.name = t.name or z.name
         t.mentions.append(z)
         t.in_title |= z.start < title_end
-        t.in_lead |= title_end <= z.start < lead_end
+        # "tại điểm giao nhận quân số 7: Ban Chỉ huy PTKV 3": a venue of a wider event.
+        t.in_lead |= title_end <= z.start < lead_end and not _ZONE_VENUE.search(
+            _clause_before(doc.text, z.start)
+        )
+    if title_end == 0:
+        slug = " ".join(places_mod._slug_words(doc.meta.get("url")))
+        for m in _SLUG_ZONE.finditer(slug):
+            if int(m.group(1)) in by_number:
+                by_number[int(m.group(1))].in_title = True
     named = [t for t in by_number.values() if t.name]
     if not named:
         return None
@@ -260,6 +282,8 @@ class _Tally:
     in_title: bool = False
     in_lead: bool = False
     actor_in_head: bool = False  # named in the title or lead other than as a venue
+    head_role: float = 0.0  # the strongest role of its mentions in the title or lead (0: none)
+    from_slug: bool = False  # named by the URL's slug (the headline when the text has none)
     places: list = field(default_factory=list)
 
 
@@ -284,6 +308,27 @@ def _unit_of(place: Place) -> Optional[gz.AdminUnit]:
             return u
     # A former province name ("Thừa Thiên Huế"): the unit of the same code and 2025 province.
     return next((u for u in units if u.province_2025 == place.province_2025), None)
+
+
+def _credit(tallies: dict, unit: gz.AdminUnit, w: float) -> "_Tally":
+    """Add ``w`` to the unit's tally, and half of it to its district's and province's: a commune
+    named speaks for its district and province too, a district for its province."""
+    t = tallies[(unit.level, unit.province, unit.name if unit.level != "province" else "")]
+    t.score += w
+    t.unit = unit
+    if unit.level == "commune" and unit.district:
+        d = tallies[("district", unit.province, unit.district)]
+        d.score += w / 2
+        if d.unit is None:
+            d.unit = next(
+                (u for u in gz.lookup(unit.district, "district") if u.code == unit.district_code), None
+            )
+    if unit.level != "province":
+        pv = tallies[("province", unit.province, "")]
+        pv.score += w / 2
+        if pv.unit is None:
+            pv.unit = next((u for u in gz.lookup(unit.province, "province") if u.era == unit.era), None)
+    return t
 
 
 def _role(doc: Analysis, p: Place) -> float:
@@ -337,30 +382,26 @@ def decide_scope(
         if role == 0.0:
             continue
         w = _weight(p.start, title_end, lead_end) * role
-        key = (unit.level, unit.province, unit.name if unit.level != "province" else "")
-        t = tallies[key]
-        t.score += w
+        t = _credit(tallies, unit, w)
         t.first = min(t.first, p.start)
-        t.unit = unit
         t.places.append(p)
         t.in_title |= p.start < title_end
         t.in_lead |= title_end <= p.start < lead_end
         t.actor_in_head |= p.start < lead_end and role > 1.0
+        t.head_role = max(t.head_role, role if p.start < lead_end else 0.0)
         if p.type:
             t.written_types[p.type] += 1
-        # A commune named speaks for its district and province too, a district for its province.
-        if unit.level == "commune" and unit.district:
-            d = tallies[("district", unit.province, unit.district)]
-            d.score += w / 2
-            if d.unit is None:
-                d.unit = next(
-                    (u for u in gz.lookup(unit.district, "district") if u.code == unit.district_code), None
-                )
-        if unit.level != "province":
-            pv = tallies[("province", unit.province, "")]
-            pv.score += w / 2
-            if pv.unit is None:
-                pv.unit = next((u for u in gz.lookup(unit.province, "province") if u.era == unit.era), None)
+    if title_end == 0:
+        # No headline in the text: the URL's slug is the headline without its diacritics.
+        for sp in places_mod.slug_places(doc.meta.get("url"), era.era):
+            if two_level and sp.unit.level == "district" and sp.unit.era == "legacy":
+                continue
+            role = VENUE_FACTOR if sp.venue else SUBJECT_FACTOR if sp.position == 0 else 1.0
+            t = _credit(tallies, sp.unit, TITLE_WEIGHT * role)
+            t.first = min(t.first, -1)
+            t.in_title = t.from_slug = True
+            t.actor_in_head |= role > 1.0
+            t.head_role = max(t.head_role, role)
     url_units = []
     url_era = "2025" if two_level else "legacy"
     url_communes = [u for u in url.commune if u.era == url_era] or url.commune
@@ -376,8 +417,11 @@ def decide_scope(
             named = [
                 t.unit
                 for (lv, _, _), t in tallies.items()
-                if lv == "province" and t.unit and t.unit.era == "legacy"
-                and t.unit.province_2025 == url_province.province_2025 and t.places
+                if lv == "province"
+                and t.unit
+                and t.unit.era == "legacy"
+                and t.unit.province_2025 == url_province.province_2025
+                and t.places
             ]
             if named and url_province.name not in {u.name for u in named}:
                 url_province = max(named, key=lambda u: tallies[("province", u.name, "")].score)
@@ -420,14 +464,25 @@ def decide_scope(
         or "district" in url_levels
         or top_district.score >= 2 * BODY_WEIGHT
     )
-    title_places = any(t.in_title and t.places for t in tallies.values())
+    title_places = any(t.in_title and (t.places or t.from_slug) for t in tallies.values())
+    # A province heading the title ("Gia Lai: …", a provincial paper's habit) leaves the unit
+    # that acts in the lead to decide; a commune or district in the title does not.
+    title_below = any(
+        t.in_title and (t.places or t.from_slug) and t.unit.level != "province"
+        for t in tallies.values()
+        if t.unit
+    )
     if zone is not None and (
-        zone.in_title or (zone.in_lead and not title_places) or (len(zone.mentions) >= 2 and not title_places)
+        zone.in_title or (zone.in_lead and not title_below) or (len(zone.mentions) >= 2 and not title_places)
     ):
         _fill_zone(scope, zone, top_province, url_units)
         scope.rule = "zone:" + ("title" if zone.in_title else "lead" if zone.in_lead else "body")
         return scope
-    actors_in_head = [t for t in tallies.values() if t.unit and (t.actor_in_head or (t.in_title and t.places))]
+    actors_in_head = [
+        t
+        for t in tallies.values()
+        if t.unit and (t.actor_in_head or (t.in_title and (t.places or t.from_slug)))
+    ]
     if _NATIONWIDE.search(head) and not actors_in_head:
         scope.level, scope.rule = "national", "national:lead"
         return scope
@@ -466,7 +521,9 @@ def decide_scope(
         scope.level, scope.rule = "district", "district:" + _evidence(top_district, url_units)
     elif top_province is not None:
         scope.level = "province"
-        scope.rule = "province:" + ("districts" if several and district_named else _evidence(top_province, url_units))
+        scope.rule = "province:" + (
+            "districts" if several and district_named else _evidence(top_province, url_units)
+        )
         _fill_province(scope, top_province.unit)
     elif _NATIONAL.search(head):
         scope.level, scope.rule = "national", "national:lead"
@@ -483,8 +540,12 @@ def _several_districts(tallies: dict, top: Optional[_Tally]) -> bool:
     peers = [
         t
         for (lv, pv, _), t in tallies.items()
-        if lv == "district" and pv == top.unit.province and t.unit is not None and t is not top
-        and (t.in_title or t.in_lead) and t.score >= top.score / 2
+        if lv == "district"
+        and pv == top.unit.province
+        and t.unit is not None
+        and t is not top
+        and (t.in_title or t.in_lead)
+        and t.score >= top.score / 2
         and (t.unit.code is None or t.unit.code != top.unit.code)
     ]
     return bool(peers)
@@ -524,7 +585,7 @@ def _fill_province(scope: Scope, u: gz.AdminUnit) -> None:
 def _evidence(t: _Tally, url_units: list[gz.AdminUnit]) -> str:
     """Where the deciding unit was found, for the record's ``rule``."""
     if t.in_title:
-        return "title"
+        return "slug" if t.from_slug and not t.places else "title"
     if any(u is t.unit for u in url_units):
         return "url"
     return "lead" if t.in_lead else "body"
@@ -582,15 +643,33 @@ def _fill_commune(scope: Scope, u: gz.AdminUnit) -> None:
 # towards the rule kind's rate where a rule decided few items: the confidence of a scope. In-sample
 # (the rules were written reading these items), so optimistic; bench/scope_cv.py gives site folds.
 _RULE_CONFIDENCE = {
-    "zone:title": 0.95, "zone:lead": 0.9, "zone:body": 0.85,
-    "commune:title": 0.93, "commune:url": 0.87, "commune:lead": 0.83, "commune:body": 0.7,
-    "district:title": 0.95, "district:url": 0.9, "district:lead": 0.85, "district:body": 0.3,
-    "province:title": 0.95, "province:lead": 0.9, "province:url": 0.65, "province:body": 0.3,
+    "zone:title": 0.95,
+    "zone:lead": 0.9,
+    "zone:body": 0.85,
+    "commune:title": 0.93,
+    "commune:url": 0.87,
+    "commune:lead": 0.83,
+    "commune:body": 0.7,
+    "district:title": 0.95,
+    "district:url": 0.9,
+    "district:lead": 0.85,
+    "district:body": 0.3,
+    "province:title": 0.95,
+    "province:lead": 0.9,
+    "province:url": 0.65,
+    "province:body": 0.3,
     "province:districts": 0.8,
-    "national:lead": 0.75, "military_region:lead": 0.85,
+    "national:lead": 0.75,
+    "military_region:lead": 0.85,
 }
-_KIND_CONFIDENCE = {"zone": 0.9, "commune": 0.85, "district": 0.85, "province": 0.75, "national": 0.75,
-                    "military_region": 0.8}
+_KIND_CONFIDENCE = {
+    "zone": 0.9,
+    "commune": 0.85,
+    "district": 0.85,
+    "province": 0.75,
+    "national": 0.75,
+    "military_region": 0.8,
+}
 
 
 def scope_confidence(scope: Scope) -> float:

@@ -1,0 +1,150 @@
+"""Scope rules that follow the language and the page (issue 15 section 3, issue 16): the source's
+host and the URL's slug as evidence, venues that do not narrow a scope, abbreviated type words,
+names echoed bare, unnamed bodies of a level, roundups. Every sentence and URL here is written for
+these tests (made-up sites and stories); none is taken from the gold corpora."""
+
+from __future__ import annotations
+
+import pytest
+
+from qpdp_nlp.extractors import places, scope
+from qpdp_nlp.text import analyse
+
+
+def decide(text: str, url: str | None = None, published: str | None = None, title: str | None = None):
+    doc = analyse(text, title=title, meta={"url": url, "published": published})
+    era = places.article_era(doc)
+    return scope.extract(doc, places.extract(doc, era), (), era)
+
+
+def triple(result) -> tuple:
+    s = result.scope
+    return (s.level, s.province, s.district, s.commune)
+
+
+# --- the host: labels joined by hyphens, a digit after a name, a media centre's suffix ----------
+
+HOSTS = [
+    # url, provinces, districts, communes
+    ("http://portal-chuprong.vnptgialai.vn/tin", {"Gia Lai"}, {"Chư Prông"}, set()),
+    ("http://tanan2.tphoian.quangnam.gov.vn/tin", {"Quảng Nam"}, {"Hội An"}, {"Tân An"}),
+    ("http://chodonrt.vn/tin", set(), {"Chợ Đồn"}, set()),
+    ("http://yendungtv.vn/tin", set(), {"Yên Dũng"}, set()),
+    # negative: a short label with a media suffix is not a district
+    ("http://vtv.vn/tin", set(), set(), set()),
+]
+
+
+@pytest.mark.parametrize("url, provinces, districts, communes", HOSTS)
+def test_host_labels(url, provinces, districts, communes):
+    got = places.url_places(url)
+    assert {u.name for u in got.province} == provinces
+    assert {u.name for u in got.district} == districts
+    assert {u.name for u in got.commune} == communes
+
+
+# --- the slug: the headline without diacritics ------------------------------------------------------
+
+SLUGS = [
+    # url, era, [(level, name, venue)]
+    (
+        "https://baobacgiang.vn/yen-dung-ra-quan-huan-luyen-dan-quan-post12345.html",
+        "legacy",
+        [("district", "Yên Dũng", False)],
+    ),
+    (
+        "https://tin.vn/thai-nguyen-tong-ket-cong-tac-quan-su-tai-xa-phu-binh-185250912.htm",
+        "2025",
+        [("province", "Thái Nguyên", False), ("commune", "Phú Bình", True)],
+    ),
+    (
+        "https://baoquangnam.vn/hoi-nghi-giao-quan-tai-tam-ky-va-nui-thanh-a12345.html",
+        "legacy",
+        [("district", "Tam Kỳ", True), ("district", "Núi Thành", True)],
+    ),
+    (
+        "https://tin.vn/thanh-nien-tphcm-len-duong-nhap-ngu-104355.html",
+        "legacy",
+        [("province", "Hồ Chí Minh", False)],
+    ),
+    # negatives: no province to read names in; a short path; no URL at all
+    ("https://tin.vn/yen-dung-ra-quan-huan-luyen-dan-quan-post12345.html", "legacy", []),
+    ("https://baobacgiang.vn/tin/12345", "legacy", []),
+    (None, "legacy", []),
+]
+
+
+@pytest.mark.parametrize("url, era, expected", SLUGS)
+def test_slug_places(url, era, expected):
+    assert [(p.unit.level, p.unit.name, p.venue) for p in places.slug_places(url, era)] == expected
+
+
+def test_slug_words_drop_the_site_id():
+    assert places._slug_words("https://x.vn/a/ba-be-tong-ket-nam-2024-post998877.html") == [
+        "ba",
+        "be",
+        "tong",
+        "ket",
+        "nam",
+        "2024",
+    ]
+
+
+SLUG_SCOPES = [
+    # text (no headline), url, published, (level, province, district, commune)
+    (
+        "Sáng 2/12, huyện tổ chức hội nghị tổng kết công tác quân sự, quốc phòng địa phương năm 2023.",
+        "https://baobacgiang.vn/yen-dung-tong-ket-cong-tac-quoc-phong-post12345.html",
+        "2023-12",
+        ("district", "Bắc Giang", "Yên Dũng", None),
+    ),
+    (
+        # A province heading the slug while a national body speaks in the lead: still the province.
+        "Theo Bộ Công an, trên cả nước đã triệt phá nhiều đường dây; tại thành phố, công an đã bắt 5 đối tượng.",
+        "https://tin.vn/ha-noi-triet-pha-duong-day-ma-tuy-185251006.htm",
+        "2025-10-06",
+        ("province", "Hà Nội", None, None),
+    ),
+    (
+        # Two districts side by side in the slug: the province is the smallest common unit.
+        "Trong hai ngày 3 và 4/1, hai địa phương tổ chức hội nghị hiệp đồng giao, nhận quân năm 2024.",
+        "https://baoquangnam.vn/hoi-nghi-giao-quan-tai-tam-ky-va-nui-thanh-a12345.html",
+        "2024-01",
+        ("province", "Quảng Nam", None, None),
+    ),
+]
+
+
+@pytest.mark.parametrize("text, url, published, expected", SLUG_SCOPES)
+def test_slug_is_the_headline_when_the_text_has_none(text, url, published, expected):
+    assert triple(decide(text, url, published)) == expected
+
+
+def test_slug_is_not_read_when_the_text_has_a_headline():
+    text = "Ba Bể tổng kết công tác quân sự\n\nNăm 2023, huyện Ba Bể hoàn thành chỉ tiêu giao quân."
+    r = decide(text, "https://baobackan.vn/cho-don-tong-ket-post1.html", "2023-12")
+    assert triple(r)[:3] == ("district", "Bắc Kạn", "Ba Bể")
+
+
+# --- defence zones: a venue of a wider event; acting under a province-prefixed headline -------------
+
+
+def test_zone_as_a_venue_of_a_province_event_does_not_narrow_it():
+    text = (
+        "Sáng 5/3, tỉnh Thái Nguyên tổ chức lễ giao nhận quân năm 2026 tại 9 điểm.\n\n"
+        "Lãnh đạo tỉnh dự lễ tại điểm số 2: Ban Chỉ huy Phòng thủ khu vực 2 - Chợ Đồn, nơi 300 "
+        "công dân lên đường nhập ngũ."
+    )
+    r = decide(
+        text, "https://tin.vn/hon-3000-thanh-nien-thai-nguyen-len-duong-nhap-ngu-1722603.htm", "2026-03-05"
+    )
+    assert triple(r)[:2] == ("province", "Thái Nguyên")
+
+
+def test_zone_acting_in_the_lead_under_a_province_prefixed_slug():
+    text = (
+        "Sáng 12/8, Ban Chỉ huy Phòng thủ khu vực 2 - Chợ Đồn (Bộ Chỉ huy Quân sự tỉnh Thái Nguyên) "
+        "khai mạc lớp tập huấn cán bộ năm 2025."
+    )
+    r = decide(text, "https://baothainguyen.vn/thai-nguyen-tap-huan-can-bo-quan-su-post5633.html", "2025-08")
+    assert r.scope.level == "district" and r.scope.defence_zone == "Chợ Đồn"
