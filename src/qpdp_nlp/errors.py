@@ -39,7 +39,7 @@ class ModelMissing(QpdpError):
 class InputError(QpdpError):
     """One input could not be turned into an article; the batch goes on with the rest."""
 
-    def __init__(self, source: str, code: str, **detail):
+    def __init__(self, source: str, code: str, **detail: object):
         self.source = source
         self.code = code
         self.reason = getattr(Errors, code).format(**detail)

@@ -93,7 +93,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .errors import Errors, QpdpError
-from .records import INDICATORS, ArticleRecord, Count
+from .records import INDICATORS, ArticleRecord, Count, Document
 from .text import normalize
 
 PRF_FIELDS = ("persons_ranked", "persons_names", "counts", "counts_value", "documents", "units", "cells")
@@ -577,7 +577,10 @@ def _match(
     return pairs, missed, extra
 
 
-def _prf(report: Report, name: str, aid: str, pairs, missed, extra, show: Callable[[Any], Any]) -> None:
+def _prf(
+    report: Report, name: str, aid: str, pairs: list[tuple[Any, Any]], missed: list[Any], extra: list[Any],
+    show: Callable[[Any], Any],
+) -> None:
     t = report.tally(name)
     t.tp += len(pairs)
     t.fn += len(missed)
@@ -597,16 +600,17 @@ def _acc(report: Report, name: str, aid: str, right: bool, detail: Any) -> None:
         report.miss(name, aid, "wrong", detail)
 
 
-def _gold_defense(gold: dict) -> bool:
+def _gold_defense(gold: dict[str, Any]) -> bool:
     """A label page says ``is_defense``; fact gold says it through its topic."""
-    if isinstance(gold.get("is_defense"), bool):
-        return gold["is_defense"]
+    said = gold.get("is_defense")
+    if isinstance(said, bool):
+        return said
     return gold.get("topic") != "not-defense"
 
 
 # --- per-field scorers -------------------------------------------------------------------------
 
-def score_persons(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> None:
+def score_persons(report: Report, aid: str, gold: dict[str, Any], rec: ArticleRecord) -> None:
     gold_ranked = [dict(g, name=_n(g["name"]), position=_n(g.get("position"))) for g in gold.get("ranks") or []]
     pred_ranked = [p for p in rec.persons if p.rank]
     pairs, missed, extra = _match(
@@ -634,7 +638,7 @@ def score_persons(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> N
              {"name": g, "gold": gold_pos[g], "pred": pred_pos})
 
 
-def gold_counts(gold: dict, text: str) -> list[dict[str, Any]]:
+def gold_counts(gold: dict[str, Any], text: str) -> list[dict[str, Any]]:
     """The gold counts, normalised, each with its ``_span`` in ``text`` (or None), in text order."""
     counts = [dict(g, text=_n(g["text"]), unit=_n(g.get("unit"))) for g in gold.get("counts") or []]
     for g, span in zip(counts, locate(text, [g["text"] for g in counts])):
@@ -649,7 +653,9 @@ def count_value_match(g: dict[str, Any], p: Count) -> bool:
     return at and _same_value(g.get("value"), p.value)
 
 
-def pair_counts(gold: dict, rec: ArticleRecord):
+def pair_counts(
+    gold: dict[str, Any], rec: ArticleRecord
+) -> tuple[list[tuple[dict[str, Any], Count]], list[dict[str, Any]], list[Count]]:
     """Gold and predicted counts paired by :func:`count_value_match`: (pairs, missed gold, extra)."""
     return _match(gold_counts(gold, rec.text), rec.counts, count_value_match)
 
@@ -661,7 +667,7 @@ def _show_count(x: Any) -> dict[str, Any]:
             "indicator": x.indicator}
 
 
-def score_counts(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> None:
+def score_counts(report: Report, aid: str, gold: dict[str, Any], rec: ArticleRecord) -> None:
     pairs, missed, extra = pair_counts(gold, rec)
     _prf(report, "counts_value", aid, pairs, missed, extra, _show_count)
     for g, p in pairs:
@@ -683,10 +689,10 @@ def _number(value: Any) -> Optional[str]:
     return normalize(str(value)).strip().lstrip("0") or "0"
 
 
-def score_documents(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> None:
+def score_documents(report: Report, aid: str, gold: dict[str, Any], rec: ArticleRecord) -> None:
     gold_docs = [dict(g, text=_n(g["text"])) for g in gold.get("resolutions") or []]
 
-    def ok(g, p) -> bool:
+    def ok(g: dict[str, Any], p: Document) -> bool:
         if not _eq_ci(g.get("kind"), p.kind):
             return False
         gn, pn = _number(g.get("number")), _number(p.number)
@@ -695,7 +701,7 @@ def score_documents(report: Report, aid: str, gold: dict, rec: ArticleRecord) ->
         gt, pt = g["text"].casefold(), p.text.casefold()
         return gt in pt or pt in gt
 
-    def show(x):
+    def show(x: dict[str, Any] | Document) -> dict[str, Any]:
         if isinstance(x, dict):
             return x
         return {"text": x.text, "kind": x.kind, "number": x.number, "date": x.date, "issuer": x.issuer, "term": x.term}
@@ -716,14 +722,14 @@ def units_match(a: str, b: str) -> bool:
     return short in long_ and 2 * len(short) >= len(long_)
 
 
-def score_units(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> None:
+def score_units(report: Report, aid: str, gold: dict[str, Any], rec: ArticleRecord) -> None:
     gold_units = sorted(dict.fromkeys(_n(u) for u in gold.get("units") or []), key=len, reverse=True)
     pred_units = sorted(dict.fromkeys(u.text for u in rec.units), key=len, reverse=True)
     pairs, missed, extra = _match(gold_units, pred_units, units_match)
     _prf(report, "units", aid, pairs, missed, extra, lambda x: x)
 
 
-def score_article_fields(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> None:
+def score_article_fields(report: Report, aid: str, gold: dict[str, Any], rec: ArticleRecord) -> None:
     gscope = gold.get("scope") or {}
     level = gscope.get("level")
     pred_level = (rec.scope.level or "unknown").replace("_", "-")
@@ -769,14 +775,14 @@ class Cell:
         return dict(self.__dict__)
 
 
-def gold_cell(gold: dict, g: dict[str, Any]) -> Optional[Cell]:
+def gold_cell(gold: dict[str, Any], g: dict[str, Any]) -> Optional[Cell]:
     """The gold cell of a gold count, or None when it is no cell (non-defence, indicator other)."""
     if gold.get("topic") == "not-defense" or g.get("indicator") in (None, "other"):
         return None
     return _gold_place_cell(gold, g)
 
 
-def _gold_place_cell(gold: dict, g: dict[str, Any]) -> Cell:
+def _gold_place_cell(gold: dict[str, Any], g: dict[str, Any]) -> Cell:
     scope = gold.get("scope") or {}
     return Cell(_n(scope.get("province")), _n(scope.get("district")), _n(scope.get("commune")),
                 gold.get("report_year"), g.get("indicator"), g.get("value"), g.get("unit") == "%")
@@ -794,7 +800,7 @@ def _is_pred_cell(rec: ArticleRecord, p: Count) -> bool:
     return bool(rec.is_defense) and p.indicator not in (None, "other")
 
 
-def score_cells(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> None:
+def score_cells(report: Report, aid: str, gold: dict[str, Any], rec: ArticleRecord) -> None:
     pairs, missed, extra = pair_counts(gold, rec)
     for g in missed:
         gc = gold_cell(gold, g)
@@ -808,7 +814,7 @@ def score_cells(report: Report, aid: str, gold: dict, rec: ArticleRecord) -> Non
 
 
 def _score_cell_pair(
-    report: Report, aid: str, gold: dict, rec: ArticleRecord, g: dict[str, Any], p: Count
+    report: Report, aid: str, gold: dict[str, Any], rec: ArticleRecord, g: dict[str, Any], p: Count
 ) -> None:
     gc = gold_cell(gold, g)
     pc = predicted_cell(rec, p)

@@ -25,7 +25,7 @@ def read_rows(name: str, *, pad: bool = False) -> tuple[list[str], list[list[str
     With ``pad`` a row may leave its last cells out (they are empty strings); without, every row
     must have exactly as many cells as the header.
     """
-    text = files("qpdp_nlp").joinpath("data", name).read_text(encoding="utf-8")
+    text = files("qpdp_nlp").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     if not lines:
         raise ValueError(f"{name}: no header row")

@@ -15,7 +15,10 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, TypeGuard, TypeVar, Union
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 # The closed sets, as types (checked by mypy, enums in the JSON Schema) and as tuples for code.
 Qualifier = Literal["more_than", "nearly", "about", "less_than"]
@@ -73,6 +76,28 @@ UNIT_TYPES: tuple[str, ...] = typing.get_args(UnitType)
 ERAS: tuple[str, ...] = typing.get_args(Era)
 
 
+
+# Checks for a value read from a data table or a model file, where it enters a closed set: the
+# loader tests it once, and mypy then knows its type (no cast).
+def is_qualifier(value: object) -> TypeGuard[Qualifier]:
+    return value in QUALIFIERS
+
+
+def is_topic(value: object) -> TypeGuard[Topic]:
+    return value in TOPICS
+
+
+def is_level(value: object) -> TypeGuard[Level]:
+    return value in LEVELS
+
+
+def is_unit_type(value: object) -> TypeGuard[UnitType]:
+    return value in UNIT_TYPES
+
+
+_T = TypeVar("_T", bound="DataclassInstance")  # a record class, for from_dict
+
+
 @dataclass(kw_only=True)
 class Fact:
     """A span of the article's normalised text and the rule that found it."""
@@ -87,7 +112,7 @@ class Fact:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]):
+    def from_dict(cls: type[_T], data: dict[str, Any]) -> _T:
         return _from_dict(cls, data)
 
 
@@ -201,7 +226,7 @@ class Scope:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]):
+    def from_dict(cls: type[_T], data: dict[str, Any]) -> _T:
         return _from_dict(cls, data)
 
 
@@ -247,9 +272,9 @@ class ArticleRecord:
     duplicate_of: Optional[str] = None  # article_id of the earlier copy of a syndicated story
     subtopic: Optional[str] = None  # finer topic of a non-defence article (economy, security …), from classify
 
-    def facts(self):
+    def facts(self) -> list[Fact]:
         """All facts of every kind, in order of appearance."""
-        every = [f for kind in FACT_TYPES for f in getattr(self, kind)]
+        every: list[Fact] = [f for kind in FACT_TYPES for f in getattr(self, kind)]
         return sorted(every, key=lambda f: (f.start, -f.end))
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
@@ -286,7 +311,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _from_dict(cls, data: dict[str, Any]):
+def _from_dict(cls: type[_T], data: dict[str, Any]) -> _T:
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = set(data) - names
     if unknown:
@@ -325,7 +350,7 @@ def _type_schema(tp: Any) -> dict[str, Any]:
     raise TypeError(f"no JSON Schema for {tp!r}")
 
 
-def _dataclass_schema(cls) -> dict[str, Any]:
+def _dataclass_schema(cls: type[Any]) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
     props: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
@@ -346,11 +371,12 @@ def _dataclass_schema(cls) -> dict[str, Any]:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of one JSON Lines object (``ArticleRecord.to_dict()``)."""
     schema = _dataclass_schema(ArticleRecord)
+    classes: tuple[type[Any], ...] = (Scope, *FACT_TYPES.values())
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://qpdp-nlp/schema/article.schema.json",
         "title": "qpdp_nlp ArticleRecord",
         **schema,
-        "$defs": {c.__name__: _dataclass_schema(c) for c in (Scope, *FACT_TYPES.values())},  # type: ignore[attr-defined]
+        "$defs": {c.__name__: _dataclass_schema(c) for c in classes},
     }
     return schema

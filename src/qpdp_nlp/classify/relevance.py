@@ -49,6 +49,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from importlib.abc import Traversable
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
@@ -58,15 +59,15 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelMissing
-from ..records import TOPICS
+from ..records import TOPICS, ArticleRecord, Topic, is_topic
 from ..lexicons import read_rows
-from ..text import normalize
+from ..text import Analysis, normalize
 
 MODEL_FORMAT = "qpdp-linear-tfidf/1"
 RELEVANCE_FILE = "relevance.json"
 TOPIC_FILE = "topic.json"
 EXTRA_DATA = "classify_extra.tsv"
-NOT_DEFENSE = "not-defense"
+NOT_DEFENSE: Topic = "not-defense"
 DEFENSE_TOPICS = tuple(t for t in TOPICS if t != NOT_DEFENSE)
 
 # The lead is what both the training leads and a news page open with: the headline and the
@@ -164,11 +165,13 @@ class LinearModel:
         index = self.index
         rows = [index[t] for t in counts if t in index]
         if not rows:
-            return self.intercept.copy()
+            empty: np.ndarray = self.intercept.copy()
+            return empty
         tf = np.log([counts[t] for t in counts if t in index]) + 1.0
         weights = tf * self.idf[rows]
         weights /= math.sqrt(weights @ weights)
-        return weights @ self.coef[rows] + self.intercept
+        scores: np.ndarray = weights @ self.coef[rows] + self.intercept
+        return scores
 
     def probabilities(self, text: str | Counter[str]) -> dict[str, float]:
         """Probability of each class for a lead (or its bag of terms, to share it across models)."""
@@ -181,8 +184,8 @@ class LinearModel:
         return dict(zip(self.classes, z.tolist()))
 
 
-def _model_resource(name: str):
-    return files("qpdp_nlp").joinpath("models", name)
+def _model_resource(name: str) -> Traversable:
+    return files("qpdp_nlp").joinpath("models").joinpath(name)
 
 
 @cache
@@ -199,7 +202,7 @@ def load_model(name: str) -> LinearModel:
 class Prediction:
     is_defense: bool
     defense_probability: float
-    topic: str
+    topic: Topic
     subtopic: str | None
     topic_probability: float  # of ``topic`` (or of ``subtopic``) among the topics allowed
 
@@ -218,7 +221,10 @@ def _decide(relevance: LinearModel, topic_model: LinearModel | None, lead: str) 
             best = max(allowed, key=probs.__getitem__)
             p_best = probs[best] / (sum(probs[c] for c in allowed) or 1.0)
     if is_defense:
-        return Prediction(True, p_defense, best or "other-defense", None, p_best)
+        # best is one of the model's classes that is in DEFENSE_TOPICS (checked here, since a
+        # model file may name other classes)
+        topic: Topic = best if best and is_topic(best) else "other-defense"
+        return Prediction(True, p_defense, topic, None, p_best)
     subtopic = best if best != NOT_DEFENSE else None
     return Prediction(False, p_defense, NOT_DEFENSE, subtopic, p_best)
 
@@ -241,7 +247,7 @@ RULE_TOPICS = frozenset(DEFENSE_TOPICS) - {"other-defense"}
 RULE_WINS_BELOW = 0.5
 
 
-def combine_topic(prediction: Prediction, rule_topic: str | None) -> str:
+def combine_topic(prediction: Prediction, rule_topic: Topic | None) -> Topic:
     """The record's topic: a specific rule topic for a defence article whose model topic is unsure,
     else the model's.
 
@@ -254,7 +260,7 @@ def combine_topic(prediction: Prediction, rule_topic: str | None) -> str:
     return prediction.topic
 
 
-def classify(record, doc) -> None:
+def classify(record: ArticleRecord, doc: Analysis) -> None:
     """The pipeline's last stage: fill ``is_defense``, ``defense_probability``, ``topic`` (rule
     topic already in ``record.topic`` combined with the model's, :func:`combine_topic`) and
     ``subtopic``."""
@@ -438,7 +444,7 @@ def site_groups(examples: list[Example]) -> list[int]:
     return components.numbers()
 
 
-def _fit(texts: list[str], labels: list[str], c: float):
+def _fit(texts: list[str], labels: list[str], c: float) -> tuple[Any, Any]:
     """scikit-learn TF-IDF + logistic regression, fitted deterministically."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -454,7 +460,7 @@ def _round(values: np.ndarray) -> list[float]:
     return [float(f"{v:.{DIGITS}g}") for v in np.asarray(values, dtype=np.float64).ravel()]
 
 
-def _export(vectorizer, model, meta: dict[str, Any]) -> dict[str, Any]:
+def _export(vectorizer: Any, model: Any, meta: dict[str, Any]) -> dict[str, Any]:
     vocabulary = vectorizer.get_feature_names_out().tolist()
     idf = _round(vectorizer.idf_)
     coef = np.asarray(model.coef_, dtype=np.float64).T  # (n_features, n_outputs)
@@ -543,13 +549,14 @@ def out_of_fold(
     if len(real) < folds * 2:
         return [], [], []
     groups = site_groups(real)
-    predictions: list[Prediction | None] = [None] * len(real)
+    predicted: dict[int, Prediction] = {}
     splitter = StratifiedGroupKFold(n_splits=folds)
     for train_idx, test_idx in splitter.split(real, [e.topic for e in real], groups):
         models = _fit_both([real[i] for i in train_idx] + extra)
         for i in test_idx:
-            predictions[i] = _predict_with(models, real[i].text)
-    return real, predictions, groups
+            predicted[int(i)] = _predict_with(models, real[i].text)
+    # every example is in exactly one test fold: a KeyError here is a splitter that left one out
+    return real, [predicted[i] for i in range(len(real))], groups
 
 
 def _fit_both(examples: list[Example]) -> tuple[LinearModel, LinearModel]:

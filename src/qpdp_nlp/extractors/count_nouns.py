@@ -7,6 +7,7 @@ Shared by the counts extractor and the indicator decision, so neither imports th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,18 +23,18 @@ def _rows(name: str) -> list[list[str]]:
     return read_rows(name)[1]
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
 class _Tables:
     noun_group: dict[str, str]
-    noun_re: re.Pattern
-    glued_noun_re: re.Pattern
+    noun_re: re.Pattern[str]
+    glued_noun_re: re.Pattern[str]
     money: dict[str, str]
-    money_re: re.Pattern
-    qualifier_re: re.Pattern
+    money_re: re.Pattern[str]
+    qualifier_re: re.Pattern[str]
     qualifiers: dict[str, str]
     contexts: dict[str, str]
     not_units: frozenset[str]
@@ -45,7 +46,7 @@ NOUN_GROUPS = frozenset(
 CONTEXT_KINDS = frozenset(("label", "date", "time", "age", "code", "number_word", "noun_before"))
 
 
-def _check(name: str, column: str, found: set[str], allowed) -> None:
+def _check(name: str, column: str, found: set[str], allowed: Iterable[str]) -> None:
     unknown = found - set(allowed)
     if unknown:
         raise ValueError(f"{name}: unknown {column} {sorted(unknown)}; allowed: {sorted(allowed)}")

@@ -104,7 +104,7 @@ _DASH = r"\-–—‐−"  # escaped: it goes inside character classes
 
 
 @cache
-def issuer_head_pattern() -> re.Pattern:
+def issuer_head_pattern() -> re.Pattern[str]:
     """An issuing body's name at the start of a string ("Ban Chấp hành Trung ương Đảng …")."""
     return re.compile(rf"(?i:{alternation((p for i in issuers() for p in i.phrases), flexible_spaces=True)})(?![^\W_])")
 

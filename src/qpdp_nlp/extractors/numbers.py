@@ -135,7 +135,7 @@ def _tidy(value: float) -> Value:
     return int(value) if value.is_integer() else value
 
 
-def _atom_value(match: re.Match) -> Value:
+def _atom_value(match: re.Match[str]) -> Value:
     if match.group("dots"):
         whole, _, frac = match.group("dots").partition(",")
         return _tidy(float(whole.replace(".", "") + ("." + frac if frac else "")))
@@ -307,10 +307,10 @@ def _read_number(text: str, pos: int) -> Number | None:
     rule = "spelled" if first.spelled else ("multiplier" if first.multiplier else "digits")
     percent = _PERCENT.match(text, end)
     is_percent = percent is not None
-    if is_percent:
+    if percent is not None:
         end = percent.end()
     plain_digits = not first.spelled and not first.multiplier and isinstance(value, int)
-    if not is_percent and plain_digits and _SLASH.match(text, end):
+    if not is_percent and plain_digits and isinstance(value, int) and _SLASH.match(text, end):
         return _read_ratio(text, pos, end, value)
     sep = _RANGE_SEP.match(text, end)
     if sep is None:
