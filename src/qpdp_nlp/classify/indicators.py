@@ -189,6 +189,11 @@ def features(ctx: Context) -> list[str]:
     if unit and " " in unit:
         feats.append(f"uh={unit.split()[0]}")
         feats.append(f"ut={unit.split()[-1]}")
+    if unit and not ctx.is_percent:
+        # the head noun of the unit and its kind ("học sinh khối 10" -> học sinh, people)
+        head = _head_unit(unit)
+        feats.append(f"uk={head}")
+        feats.append(f"ug={count_tables().noun_group.get(head, '-')}")
     left = _syllables(ctx.left)[-_LEFT_WINDOW:]
     right = _syllables(ctx.right)[:_RIGHT_WINDOW]
     feats += [f"l={w}" for w in left]
@@ -243,11 +248,30 @@ def cue_candidates(ctx: Context, previous: str = "") -> list[str]:
 
 
 def _head_unit(unit: str) -> str:
-    """"huyện, thành phố" -> "huyện": coordinated nouns are of one kind, the first one tells it."""
-    known = any(c.units is not None and unit in c.units for c in _cues())
-    if known or not unit:
+    """"huyện, thành phố" -> "huyện": coordinated nouns are of one kind, the first one tells it.
+    A Vietnamese noun phrase puts its head first and the modifiers after it, so a unit the table
+    does not name is read by its longest named beginning ("hội đồng khám" -> "hội đồng",
+    "Ban CHQS cấp xã" -> "ban chqs").
+
+    >>> _head_unit("hội đồng khám tuyển"), _head_unit("học sinh khối 10, 11")
+    ('hội đồng', 'học sinh')
+    """
+    known = _known_units()
+    if unit in known or not unit:
         return unit
-    return _COORDINATION.split(unit, maxsplit=1)[0].strip()
+    head = _COORDINATION.split(unit, maxsplit=1)[0].strip()
+    words = head.split()
+    for n in range(len(words), 0, -1):
+        if " ".join(words[:n]) in known:
+            return " ".join(words[:n])
+    return head
+
+
+@lru_cache(maxsize=1)
+def _known_units() -> frozenset[str]:
+    """Units the cue table or the counted-noun table names whole ("trường hợp" is not "trường")."""
+    return frozenset(u for c in _cues() if c.units is not None for u in c.units) | frozenset(
+        count_tables().noun_group)
 
 
 def _rank(cue: _Cue) -> tuple[bool, bool]:
