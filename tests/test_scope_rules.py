@@ -148,3 +148,80 @@ def test_zone_acting_in_the_lead_under_a_province_prefixed_slug():
     )
     r = decide(text, "https://baothainguyen.vn/thai-nguyen-tap-huan-can-bo-quan-su-post5633.html", "2025-08")
     assert r.scope.level == "district" and r.scope.defence_zone == "Chợ Đồn"
+
+
+# --- who acts: echoes, venues, offices, bodies, addresses ------------------------------------------
+
+ROLE_SCOPES = [
+    # text, url, published, (level, province, district, commune)
+    (
+        # A commune's name opening the headline without its type word, typed in the lead.
+        "Yên Trạch ra quân huấn luyện dân quân\n\nSáng 3/3, Ban CHQS xã Yên Trạch, huyện Phú Lương "
+        "tổ chức lễ ra quân huấn luyện năm 2024 cho 60 chiến sĩ dân quân.",
+        None,
+        "2024-03",
+        ("commune", "Thái Nguyên", "Phú Lương", "Yên Trạch"),
+    ),
+    (
+        # One name of a list is not echoed into the scope: the district runs it for four communes.
+        "Phú Lương diễn tập chiến đấu phòng thủ\n\nTừ ngày 5 đến 12/6, UBND huyện Phú Lương tổ chức "
+        "diễn tập chiến đấu phòng thủ cho các xã: Yên Lạc, Ôn Lương, Hợp Thành và Yên Trạch. Cuộc diễn "
+        "tập tại xã Yên Trạch kết thúc ngày 12/6.",
+        None,
+        "2024-06",
+        ("district", "Thái Nguyên", "Phú Lương", None),
+    ),
+    (
+        # The city acts; a district command's seat is only where its model ceremony is held.
+        "Sáng 16/2, Hà Nội đồng loạt tổ chức lễ giao nhận quân năm 2024. Lễ giao quân điểm của "
+        "thành phố được tổ chức tại Ban CHQS quận Long Biên. Toàn thành phố có 4.500 thanh niên lên đường.",
+        None,
+        "2024-02",
+        ("province", "Hà Nội", None, None),
+    ),
+    (
+        # A province heads the story; the body names a district only as an example's address.
+        "Thái Nguyên đẩy mạnh xây dựng lực lượng dân quân\n\nNăm 2024, tỉnh Thái Nguyên tiếp tục kiện "
+        "toàn lực lượng dân quân tự vệ. Chúng tôi đến xã Yên Trạch, huyện Phú Lương, nơi trung đội dân "
+        "quân cơ động mới thành lập. Huyện Phú Lương có 14 xã.",
+        None,
+        "2024-05",
+        ("province", "Thái Nguyên", None, None),
+    ),
+    (
+        # No place at all, a nationwide reach in the body.
+        "Lực lượng chức năng tăng cường kiểm tra trong dịp Tết. Theo kế hoạch, lực lượng cảnh sát "
+        "giao thông toàn quốc đồng loạt ra quân từ mùng 1 Tết.",
+        None,
+        "2026-02",
+        ("national", None, None, None),
+    ),
+]
+
+
+@pytest.mark.parametrize("text, url, published, expected", ROLE_SCOPES)
+def test_scope_by_role(text, url, published, expected):
+    assert triple(decide(text, url, published)) == expected
+
+
+def _role_of(text: str, name: str) -> float:
+    doc = analyse(text)
+    place = next(p for p in places.extract(doc) if p.text.endswith(name))
+    return scope._role(doc, place)
+
+
+ROLES = [
+    # text, place written, role
+    ("Sáng 5/3, UBND huyện Phú Lương tổ chức hội nghị.", "Phú Lương", scope.ACTOR_FACTOR),
+    ("Lễ được tổ chức tại Ban CHQS huyện Phú Lương.", "Phú Lương", scope.VENUE_FACTOR),
+    ("Dự có ông Hà, Bí thư Tỉnh ủy Thái Nguyên.", "Thái Nguyên", 1.0),
+    ("Tỉnh ủy Thái Nguyên ban hành nghị quyết.", "Thái Nguyên", scope.ACTOR_FACTOR),
+    ("Đoàn đến ở tận cùng thôn bản, Thái Nguyên đang đổi mới.", "Thái Nguyên", 1.0),
+    ("Lễ diễn ra tại xã Yên Trạch, huyện Phú Lương.", "Phú Lương", scope.VENUE_FACTOR),
+    (" date 2024-02-16 Sáng 16/2, Hà Nội tổ chức lễ giao quân.", "Hà Nội", scope.SUBJECT_FACTOR),
+]
+
+
+@pytest.mark.parametrize("text, name, role", ROLES)
+def test_role_of_a_mention(text, name, role):
+    assert _role_of(text, name) == role

@@ -456,6 +456,7 @@ class SlugPlace:
     unit: AdminUnit
     position: int
     venue: bool
+    end: int = 0  # the position after its last word
 
 
 def _slug_words(url: Optional[str]) -> list[str]:
@@ -504,14 +505,14 @@ def slug_places(url: Optional[str], era: str) -> list[SlugPlace]:
             key = "".join(words[i : i + n])
             units = in_era(gz.by_ascii(key, "province")) if len(words[i : i + n]) == n else []
             if units and not taken & set(range(i, i + n)):
-                found.append(SlugPlace(units[0], i, i > 0 and words[i - 1] in _SLUG_VENUE))
+                found.append(SlugPlace(units[0], i, i > 0 and words[i - 1] in _SLUG_VENUE, i + n))
                 taken |= set(range(i, i + n))
                 provinces.append(units[0])
                 break
     if "tphcm" in words or "hcm" in words:
         units = in_era(gz.by_ascii("hochiminh", "province"))
         pos = words.index("tphcm" if "tphcm" in words else "hcm")
-        found.append(SlugPlace(units[0], pos, pos > 0 and words[pos - 1] in _SLUG_VENUE))
+        found.append(SlugPlace(units[0], pos, pos > 0 and words[pos - 1] in _SLUG_VENUE, pos + 1))
         provinces.append(units[0])
     if not provinces:
         return found
@@ -521,6 +522,8 @@ def slug_places(url: Optional[str], era: str) -> list[SlugPlace]:
         typed = _SLUG_TYPES.get(words[i - 1]) if i > 0 else None
         if typed is None and i >= 2:
             typed = _SLUG_TYPES.get(words[i - 2] + words[i - 1])
+        if typed is None and found and found[-1].end == i and found[-1].unit.level != "province":
+            typed = found[-1].unit.level  # a list: "cac-huyen-khoai-chau-yen-my-tien-lu"
         # Untyped: the slug's first words ("chu-se-tong-ket…") or a name after "tai"/"o"/"va".
         if typed is None and i != 0 and words[i - 1] not in _SLUG_VENUE | {"va"}:
             continue
@@ -537,10 +540,9 @@ def slug_places(url: Optional[str], era: str) -> list[SlugPlace]:
                     break
             if len({(u.level, u.name, u.province) for u in units}) == 1:
                 before = words[i - 2 : i] if typed else words[max(0, i - 1) : i]
-                venue = bool(_SLUG_VENUE & set(before)) or (
-                    "va" in before and bool(found) and found[-1].venue  # "tai-pleiku-va-mang-yang"
-                )
-                found.append(SlugPlace(units[0], i, venue))
+                listed = bool(found) and found[-1].end in (i, i - 1)
+                venue = bool(_SLUG_VENUE & set(before)) or (listed and found[-1].venue)
+                found.append(SlugPlace(units[0], i, venue, i + n))
                 taken |= set(range(i, i + n))
                 break
     return sorted(found, key=lambda p: p.position)
@@ -821,7 +823,40 @@ def mentions(doc: Analysis, era: Optional[Era] = None) -> list[Mention]:
     found = list({(m.start, m.end): m for m in reversed(_scan(doc.text))}.values())
     found.sort(key=lambda m: m.start)
     resolve(doc, found, era)
-    return [m for m in found if m.candidates]
+    found = [m for m in found if m.candidates]
+    return sorted(found + _echoes(doc.text, found), key=lambda m: m.start)
+
+
+_LIST_AROUND_BEFORE = re.compile(r"(?:[,:][ ]?|[ ]và[ ])$")
+_LIST_AROUND_AFTER = re.compile(r"[ ]?,[ ]?[A-ZĐ]|[ ]và[ ][A-ZĐ]")
+
+
+def _echoes(text: str, found: list[Mention]) -> list[Mention]:
+    """A commune the text names with its type word, named again bare as a capitalised run of
+    its own ("Duy Hòa phát lệnh …" beside "xã Duy Hòa"): the same unit (rule ``echo``). Headlines
+    and leads often drop the type word of the place the article has just typed."""
+    typed: dict[str, Mention] = {}
+    for m in found:
+        if m.rule == "typed" and m.levels == ("commune",) and m.chosen is not None and " " in m.name:
+            typed.setdefault(name_key(m.name), m)
+    if not typed:
+        return []
+    covered = [(m.start, m.end) for m in found]
+    out = []
+    for run in _RUN.finditer(text):
+        source = typed.get(name_key(run.group()))
+        if source is None or any(a < run.end() and run.start() < b for a, b in covered):
+            continue
+        if _TYPE_BEFORE.search(text, max(0, run.start() - _TYPE_REACH), run.start()):
+            continue
+        if _LIST_AROUND_BEFORE.search(text, max(0, run.start() - 5), run.start()) or _LIST_AROUND_AFTER.match(
+            text, run.end()
+        ):
+            continue  # one name of a list ("các xã: A, B và C") is not the article's unit
+        echo = Mention(run.start(), run.end(), source.name, None, source.levels, source.candidates, "echo")
+        echo.chosen, echo.typed, echo.every = source.chosen, source.typed, source.every
+        out.append(echo)
+    return out
 
 
 def extract(doc: Analysis, era: Optional[Era] = None) -> list[Place]:

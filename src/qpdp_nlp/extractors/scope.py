@@ -71,10 +71,15 @@ _NATIONWIDE = re.compile(
     re.IGNORECASE,
 )
 # Words right before a place that make it a venue ("tại xã X", "ở phường Y", "về huyện Z").
-_VENUE_BEFORE = re.compile(r"(?:^|[ (])(?:tại|ở|đến|về|trên địa bàn)[ ](?:[^ .;:]+[ ]){0,5}$", re.IGNORECASE)
+# A comma may close a capitalised word of an address ("tại xã Long Bình, TX. Ngã Năm"), not a
+# clause ("ở tận cùng thôn bản, Lào Cai đang …": Lào Cai is the next clause's subject).
+_VENUE_BEFORE = re.compile(
+    rf"(?:^|[ (])(?i:tại|ở|đến|về|trên địa bàn)[ ](?:(?:[^ .;:,]+|[{places_mod._UPPER}][^ .;:,]*,)[ ]){{0,5}}$"
+)
 # A place that opens its clause is its subject ("Xã Lương Sơn tổng kết …", "Sáng 4/3, phường X …").
 _SUBJECT_BEFORE = re.compile(
-    r"(?:^|[.;:\n]|^\W*)[ ]*(?:(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm nay|Vừa qua|Trong năm|Năm)[^,.;:\n]{0,24},[ ]*)?"
+    r"(?:^|[.;:\n]|^\W*)[ ]*(?:date[ ]\d{4}-\d\d(?:-\d\d)?[ ]+)?"  # a page's date line before it
+    r"(?:(?:Sáng|Chiều|Tối|Trưa|Ngày|Hôm nay|Vừa qua|Trong năm|Năm)[^,.;:\n]{0,24},[ ]*)?"
     r"(?:\(?[A-ZĐ]{2,6}\)?[ ]?[-–][ ]?)?$"
 )
 # A body that acts, right before a place ("UBND xã X", "Ban CHQS huyện Y", "Hội đồng NVQS phường").
@@ -83,6 +88,14 @@ _BODY_BEFORE = re.compile(
     r"Ban Chỉ huy Quân sự|BCH Quân sự|BCHQS|Bộ CHQS|Bộ Chỉ huy Quân sự|Công an|Hội đồng [Nn]ghĩa vụ quân sự|"
     r"Hội đồng NVQS|Hội đồng giáo dục quốc phòng(?: và an ninh)?|Ban Chỉ đạo[^,.;]{0,30}|"
     r"Lực lượng vũ trang|LLVT)[ ,]*$",
+    re.IGNORECASE,
+)
+# A venue word right before a body: its seat is where the event is held, not who holds it.
+_VENUE_RIGHT_BEFORE = re.compile(r"(?:^|[ (])(?:tại|ở)[ ](?:(?:trụ sở|hội trường|sân)[ ])?$", re.IGNORECASE)
+# An office right before a body: a person's title ("Bí thư Tỉnh ủy X", "Chủ tịch UBND huyện Y").
+_OFFICE_RIGHT_BEFORE = re.compile(
+    r"(?:Bí thư|Chủ tịch|Chủ nhiệm|Chỉ huy trưởng|Chính ủy|Chính trị viên|Tham mưu trưởng|Giám đốc|"
+    r"Trưởng|Phó|Ủy viên|Thường trực|Thành viên|Lãnh đạo|đại diện)[ ]$",
     re.IGNORECASE,
 )
 _FORMER_AFTER = re.compile(r"[ ]?(?:\(cũ\)|cũ(?![^\W_]))")
@@ -339,7 +352,12 @@ def _role(doc: Analysis, p: Place) -> float:
     before = doc.text[max(0, p.start - 60) : p.start]
     cut = max(before.rfind("."), before.rfind(";"), before.rfind("\n"))
     clause = before[cut + 1 :]
-    if _BODY_BEFORE.search(clause) or _EXERCISE_BEFORE.search(clause):
+    body = _BODY_BEFORE.search(clause)
+    if body and _VENUE_RIGHT_BEFORE.search(clause, 0, body.start()):
+        return VENUE_FACTOR  # "tổ chức tại Ban CHQS quận 12": the body's seat is the venue
+    if body and _OFFICE_RIGHT_BEFORE.search(clause, 0, body.start()):
+        return 1.0  # "Bí thư Tỉnh ủy Hà Giang": a guest's office, not the body that acts
+    if body or _EXERCISE_BEFORE.search(clause):
         return ACTOR_FACTOR
     if _VENUE_BEFORE.search(clause):
         return VENUE_FACTOR
@@ -458,11 +476,19 @@ def decide_scope(
     province_named = top_province is not None and (
         top_province.in_title or top_province.in_lead or "province" in url_levels
     )
+    # A province named at the top (title, or the lead other than as a venue) is not narrowed by a
+    # district the body alone names (an example, an address, a list of the province's districts).
+    province_heads = top_province is not None and (
+        top_province.in_title or (top_province.in_lead and top_province.head_role >= 1.0)
+    )
+    province_acts = top_province is not None and top_province.head_role > 1.0
     district_named = top_district is not None and (
         top_district.in_title
-        or top_district.in_lead
+        # a venue of the lead narrows a scope only when the province does not act there itself
+        # ("TP.HCM đồng loạt tổ chức lễ giao quân … tại Ban CHQS quận 12")
+        or (top_district.in_lead and (top_district.head_role >= 1.0 or not province_acts))
         or "district" in url_levels
-        or top_district.score >= 2 * BODY_WEIGHT
+        or (top_district.score >= 2 * BODY_WEIGHT and not province_heads)
     )
     title_places = any(t.in_title and (t.places or t.from_slug) for t in tallies.values())
     # A province heading the title ("Gia Lai: …", a provincial paper's habit) leaves the unit
@@ -527,6 +553,8 @@ def decide_scope(
         _fill_province(scope, top_province.unit)
     elif _NATIONAL.search(head):
         scope.level, scope.rule = "national", "national:lead"
+    elif _NATIONWIDE.search(doc.text):
+        scope.level, scope.rule = "national", "national:body"  # no place at all, a nationwide reach
     if scope.province in former_province_names:
         scope.province = former_province_names[scope.province]
     return scope
