@@ -102,3 +102,10 @@ def test_limit_reads_only_the_first_articles(tmp_path):
     result = extract([str(path), "--limit", "3", "--no-text"])
     assert result.exit_code == 0, result.output
     assert [json.loads(x)["source"].rsplit("#")[1] for x in result.stdout.splitlines()] == ["A0", "A1", "A2"]
+
+
+def test_wrong_mapping_with_log_json_ends_the_stream_with_an_event(tmp_path):
+    result = extract([str(dump(tmp_path, 20)), "--log-json"])
+    assert result.exit_code == 2
+    last = json.loads(result.stderr.strip().splitlines()[-1])
+    assert last["event"] == "usage_error" and last["code"] == "E012" and "body" in last["reason"]

@@ -68,6 +68,12 @@ def test_acknowledged_errors_are_listed_but_do_not_fail_the_run(tmp_path):
     # another code on the same source is not acknowledged
     ack.write_text(f"{source}  E006\n", encoding="utf-8")
     assert extract([str(src), "--out", str(out), "--acknowledged-errors", str(ack), "--quiet"]).exit_code == 1
+    # a record named by its id ('#' is not a comment inside a line)
+    ided = tmp_path / "ided.jsonl"
+    ided.write_text(json.dumps({"id": "R1", "text": 7}) + "\n" + json.dumps({"id": "R2", "text": article(9)},
+                                                                            ensure_ascii=False) + "\n")
+    ack.write_text(f"# known\n{ided}#R1\n", encoding="utf-8")
+    assert extract([str(ided), "--acknowledged-errors", str(ack), "--quiet"]).exit_code == 0
     # and a wildcard acknowledges every line of the file
     ack.write_text(f"{src}:*\n", encoding="utf-8")
     assert extract([str(src), "--out", str(out), "--acknowledged-errors", str(ack), "--quiet"]).exit_code == 0

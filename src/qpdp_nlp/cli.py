@@ -231,7 +231,11 @@ def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: 
         else:
             summary = run(paths, options)
     except FieldMappingError as exc:
-        _warn(shown(str(exc)))
+        if log_json:  # the event stream still ends with an event
+            click.echo(json.dumps({"event": "usage_error", "code": exc.code, "reason": str(exc),
+                                   "exit_code": EXIT_USAGE}, ensure_ascii=False), err=True)
+        else:
+            _warn(shown(str(exc)))
         sys.exit(EXIT_USAGE)
     except RunInterrupted as exc:
         sys.exit(exc.exit_code)  # the run has said what it committed

@@ -10,17 +10,31 @@ Tables (``TABLE_NAMES``):
 ``articles``   one row per article: the scope flattened (level, province, district …, lat, lon,
                province_2025), report_year, topic, is_defense, duplicate_of, title, url …
 ``persons`` · ``units`` · ``counts`` · ``documents`` · ``places``
-               one row per fact: ``article_id``, ``index`` (its position in the record's list),
-               ``text``, ``start``, ``end``, ``rule`` and the fact's own fields
+               one row per fact: ``article_id``, ``fact_index`` (its position in the record's
+               list), ``text``, ``start_char``, ``end_char`` (the record's ``start``/``end``,
+               renamed so that no column is an SQL keyword), ``rule`` and the fact's own fields
 ``errors``     one row per input that could not become an article: source, code, reason
+``texts``      one row per article: its normalised text, which every ``start_char``/``end_char``
+               points into (the evidence of a report, and the full-text index of ``sqlite``)
+
+Derived (:data:`DERIVED_TABLES`): ``comparison``, one row per place × year × indicator × measure,
+de-duplicated by :mod:`qpdp_nlp.compare` (:func:`comparison_table`); the layouts ``csv``,
+``duckdb`` and ``sqlite`` carry it.
+
+A dataset written before the renaming (``index``, ``start``, ``end``) is read as it is: the old
+names are mapped onto the new ones (:data:`RENAMED`).
 
 Layouts of an output folder ``OUT`` (:func:`write`, :func:`read`):
 
 ``parquet``  ``OUT/<table>/<part>.parquet`` — one file per table per part (:func:`write_part`),
              always with the explicit schema, so empty and one-row parts keep their types
 ``csv``      ``OUT/<table>.csv`` — header row; every non-null value quoted, a null left empty,
-             so an empty string and a missing value stay apart
+             so an empty string and a missing value stay apart; ``datapackage.json`` beside them
+             (Frictionless: the types, keys and codes as strings, so "064" stays "064")
 ``duckdb``   ``OUT/qpdp.duckdb`` — the same tables plus views (:data:`VIEWS`)
+``sqlite``   ``OUT/qpdp.sqlite`` — the same tables with primary and foreign keys, full-text search
+             over the texts and titles (FTS5), the views, and ``metadata.json`` for datasette
+             (:mod:`qpdp_nlp.publish`)
 ``jsonl``    ``OUT/articles.jsonl`` — the full records (``ArticleRecord.to_dict()``), text included
 
 Every file is written to a temporary name in the same folder and renamed into place, so a reader
@@ -63,8 +77,9 @@ PLACE_TYPES = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã"
 # The kinds the documents extractor knows: its table is the one list (a kind missing here would
 # turn a real value into a pandas/Arrow category warning and a null).
 DOCUMENT_KINDS = tuple(row[0] for row in read_rows("document_kinds.tsv", pad=True)[1])
-FORMATS = ("parquet", "csv", "duckdb", "jsonl")
+FORMATS = ("parquet", "csv", "duckdb", "sqlite", "jsonl")
 DUCKDB_FILE = "qpdp.duckdb"
+SQLITE_FILE = "qpdp.sqlite"
 JSONL_FILE = "articles.jsonl"
 ERRORS_JSONL_FILE = "errors.jsonl"
 CANDIDATE_SEPARATOR = "|"
@@ -125,7 +140,9 @@ def _c(name: str, categories: tuple[str, ...]) -> Column:
 
 
 # What every fact row starts with: the article, the fact's position in its list, and its span.
-_FACT_HEAD = (_s("article_id"), _i("index"), _s("text"), _i("start"), _i("end"), _s("rule"))
+_FACT_HEAD = (_s("article_id"), _i("fact_index"), _s("text"), _i("start_char"), _i("end_char"), _s("rule"))
+# Column names of datasets written before 0.x: ``end`` and ``index`` are SQL keywords. Read as the new names.
+RENAMED = {"index": "fact_index", "start": "start_char", "end": "end_char"}
 
 # THE declaration of the dataset's columns. Schemas, dtypes, writers and readers derive from it.
 TABLES: dict[str, tuple[Column, ...]] = {
@@ -147,6 +164,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _b("is_percent"), _f("upper"), _f("denominator"), _i("year"), _s("indicator_rule"),
         _f("indicator_confidence"), _f("confidence"),
         _b("part_of_total"),  # derived: see part_of_total(); null when the record has no text
+        _s("measure"),  # derived: what is counted (compare.measure_of): people, classes, %, đồng …
     ),
     "documents": (
         *_FACT_HEAD, _c("kind", DOCUMENT_KINDS), _s("number"), _s("symbol"), _i("year"), _s("date"),
@@ -158,11 +176,30 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _s("candidates"),  # the candidate names joined with "|": a CSV cell holds no list
     ),
     "errors": (_s("source"), _s("code"), _s("reason")),
+    "texts": (_s("article_id"), _s("text")),
 }
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
 FACT_TABLES: tuple[str, ...] = ("persons", "units", "counts", "documents", "places")
+
+# Tables derived from the extracted ones (not written per part): the de-duplicated comparison.
+DERIVED_TABLES: dict[str, tuple[Column, ...]] = {
+    "comparison": (
+        _s("comparison_id"), _s("era"), _s("level"), _s("province"), _s("province_code"),
+        _s("district"), _s("district_code"), _s("zone"), _s("commune"), _s("commune_code"),
+        _s("province_2025"), _s("province_2025_code"), _s("commune_code_2025"),
+        _i("year"), _c("indicator", INDICATORS), _s("indicator_label"), _s("measure"), _b("is_percent"),
+        _f("value"), _c("qualifier", QUALIFIERS), _s("unit"), _s("value_shown"),
+        _i("n_values"), _f("min_value"), _f("median_value"), _f("max_value"), _f("mode_value"),
+        _i("n_articles"), _i("n_sources"), _b("conflict"), _s("conflict_values"),
+        _f("confidence"), _b("below_min_confidence"), _b("approximate"), _s("successor_of"),
+        _s("regroup"), _b("complete"), _s("parts"),
+        _f("lat"), _f("lon"), _s("geo_precision"),
+        _s("article_ids"), _s("urls"), _s("outlets"), _s("spans"),
+    ),
+}
+ALL_TABLES: dict[str, tuple[Column, ...]] = {**TABLES, **DERIVED_TABLES}
 SCHEMAS: dict[str, pa.Schema] = {
-    name: pa.schema([pa.field(c.name, c.arrow_type()) for c in columns]) for name, columns in TABLES.items()
+    name: pa.schema([pa.field(c.name, c.arrow_type()) for c in columns]) for name, columns in ALL_TABLES.items()
 }
 
 # Scope fields copied into ``articles`` under their own name (``rule`` becomes ``scope_rule``).
@@ -176,70 +213,68 @@ _ARTICLE_FIELDS = (
     "defense_probability", "duplicate_of", "pipeline_version",
 )
 
-# Views of the DuckDB file: plain aggregates of the mentions, on both maps. The de-duplicated
-# comparison (one value per place-year, conflicts listed, parts regrouped only when complete) is
-# ``qpdp compare``. ``year`` is the count's own year when its sentence names one, else the
-# article's report year; ``era`` the map the article is read on ("legacy" / "2025").
-_CELL_FILTER = "a.duplicate_of IS NULL AND a.is_defense IS DISTINCT FROM false AND c.value IS NOT NULL"
+# Views of the DuckDB and SQLite files, in SQL both read (no GROUP BY ALL, no lists). The
+# ``indicator_by_*`` views are the de-duplicated ``comparison`` table (one value per place-year-
+# indicator-measure, conflicts summarised, never summed); the ``mentions_by_*`` views are plain
+# aggregates of the mentions, grouped by measure too so that people and classes never meet.
+# ``year`` is the count's own year when its sentence names one, else the article's report year.
+_CELL_FILTER = "a.duplicate_of IS NULL AND (a.is_defense IS NULL OR a.is_defense) AND c.value IS NOT NULL"
 _AGGREGATES = """count(DISTINCT c.article_id) AS n_articles, count(*) AS n_mentions,
                min(c.value) AS min_value, max(c.value) AS max_value,
-               list(DISTINCT c.value ORDER BY c.value) AS distinct_values,
+               count(DISTINCT c.value) AS n_distinct_values,
                min(c.confidence) AS min_confidence, max(c.confidence) AS max_confidence"""
+_COMPARED = """era, province, province_code, district, district_code, zone, commune, commune_code,
+               province_2025, province_2025_code, year, indicator, indicator_label, measure, is_percent,
+               value, qualifier, unit, conflict, conflict_values, n_values, min_value, median_value, max_value,
+               mode_value, n_articles, n_sources, confidence, approximate, successor_of, lat, lon,
+               geo_precision, urls, comparison_id"""
+_COMPARED_ORDER = "ORDER BY province, district, zone, commune, year, indicator, measure"
 VIEWS: dict[str, str] = {
     "counts_in_scope": """
         SELECT a.province, a.district, a.level, a.report_year, a.topic, a.is_defense, a.duplicate_of,
                a.commune, a.province_2025, a.province_2025_code, a.commune_code_2025,
-               a.defence_zone, a.defence_zone_number, a.successor_of, a.era,
+               a.defence_zone, a.defence_zone_number, a.successor_of, a.era, a.url,
                coalesce(c.year, a.report_year) AS cell_year,
                c.*
-        FROM counts c JOIN articles a USING (article_id)""",
+        FROM counts c JOIN articles a ON a.article_id = c.article_id""",
     "indicator_by_district": f"""
-        SELECT a.province, a.district, a.report_year, c.indicator, c.is_percent,
-               {_AGGREGATES},
-               a.province_2025, a.defence_zone, a.successor_of, a.era,
-               coalesce(c.year, a.report_year) AS year
-        FROM counts c JOIN articles a USING (article_id)
-        WHERE {_CELL_FILTER}
-        GROUP BY ALL
-        ORDER BY ALL""",
+        SELECT {_COMPARED} FROM comparison WHERE level IN ('district', 'zone') {_COMPARED_ORDER}""",
     "indicator_by_zone": f"""
-        SELECT a.province_2025, a.province, a.defence_zone_number, a.defence_zone, a.successor_of,
-               coalesce(c.year, a.report_year) AS year, c.indicator, c.is_percent,
-               {_AGGREGATES}
-        FROM counts c JOIN articles a USING (article_id)
-        WHERE {_CELL_FILTER} AND a.defence_zone IS NOT NULL
-        GROUP BY ALL
-        ORDER BY ALL""",
+        SELECT {_COMPARED} FROM comparison WHERE level = 'zone' {_COMPARED_ORDER}""",
     "indicator_by_commune": f"""
-        SELECT a.province_2025, a.province, a.district, a.commune, a.commune_code, a.commune_code_2025, a.era,
-               coalesce(c.year, a.report_year) AS year, c.indicator, c.is_percent,
-               {_AGGREGATES}
-        FROM counts c JOIN articles a USING (article_id)
-        WHERE {_CELL_FILTER} AND a.level = 'commune' AND a.commune IS NOT NULL
-        GROUP BY ALL
-        ORDER BY ALL""",
-    "indicator_by_province_2025": f"""
+        SELECT {_COMPARED} FROM comparison WHERE level = 'commune' {_COMPARED_ORDER}""",
+    "indicator_by_province": f"""
+        SELECT {_COMPARED} FROM comparison WHERE level = 'province' {_COMPARED_ORDER}""",
+    "mentions_by_district": f"""
+        SELECT a.province, a.district, a.era, coalesce(c.year, a.report_year) AS year,
+               c.indicator, c.measure, c.is_percent, {_AGGREGATES}
+        FROM counts c JOIN articles a ON a.article_id = c.article_id
+        WHERE {_CELL_FILTER} AND a.district IS NOT NULL
+        GROUP BY a.province, a.district, a.era, coalesce(c.year, a.report_year), c.indicator, c.measure,
+                 c.is_percent
+        ORDER BY a.province, a.district, year, c.indicator, c.measure""",
+    "mentions_by_province_2025": f"""
         SELECT a.province_2025, a.province_2025_code, a.level, a.province, a.era,
-               coalesce(c.year, a.report_year) AS year, c.indicator, c.is_percent,
-               {_AGGREGATES}
-        FROM counts c JOIN articles a USING (article_id)
+               coalesce(c.year, a.report_year) AS year, c.indicator, c.measure, c.is_percent, {_AGGREGATES}
+        FROM counts c JOIN articles a ON a.article_id = c.article_id
         WHERE {_CELL_FILTER} AND a.province_2025 IS NOT NULL
-        GROUP BY ALL
-        ORDER BY ALL""",
+        GROUP BY a.province_2025, a.province_2025_code, a.level, a.province, a.era,
+                 coalesce(c.year, a.report_year), c.indicator, c.measure, c.is_percent
+        ORDER BY a.province_2025, a.level, a.province, year, c.indicator, c.measure""",
     "persons_by_district": """
         SELECT a.province, a.district, p.rank, p.name, p.position,
                count(DISTINCT p.article_id) AS n_articles
-        FROM persons p JOIN articles a USING (article_id)
+        FROM persons p JOIN articles a ON a.article_id = p.article_id
         WHERE a.duplicate_of IS NULL
-        GROUP BY ALL
-        ORDER BY ALL""",
+        GROUP BY a.province, a.district, p.rank, p.name, p.position
+        ORDER BY a.province, a.district, p.name""",
     "documents_cited": """
         SELECT d.kind, d.number, d.symbol, d.year, d.issuer, d.term,
                count(DISTINCT d.article_id) AS n_articles
-        FROM documents d JOIN articles a USING (article_id)
+        FROM documents d JOIN articles a ON a.article_id = d.article_id
         WHERE a.duplicate_of IS NULL
-        GROUP BY ALL
-        ORDER BY n_articles DESC, kind, year, number""",
+        GROUP BY d.kind, d.number, d.symbol, d.year, d.issuer, d.term
+        ORDER BY n_articles DESC, d.kind, d.year, d.number""",
 }
 
 Records = Iterable[ArticleRecord | Mapping[str, Any]]
@@ -247,7 +282,7 @@ Records = Iterable[ArticleRecord | Mapping[str, Any]]
 
 def pandas_dtypes(table: str) -> dict[str, Any]:
     """The declared pandas dtype of every column of ``table``."""
-    return {c.name: c.pandas_dtype() for c in TABLES[table]}
+    return {c.name: c.pandas_dtype() for c in ALL_TABLES[table]}
 
 
 # --- records → rows → tables -----------------------------------------------------------------
@@ -264,7 +299,28 @@ def article_row(record: ArticleRecord) -> dict[str, Any]:
     row["scope_rule"] = record.scope.rule
     row["scope_confidence"] = record.scope.confidence
     row["n_chars"] = len(record.text) if record.text else None
+    # ``published`` is the ISO date parsed once at ingestion, ``published_raw`` the string as the
+    # source wrote it; the outlet is the ingestion's, else the URL's host name
+    if row["site"] is None and record.url:
+        row["site"] = outlet(record.url)
     return row
+
+
+def outlet(url: str | None) -> str | None:
+    """The outlet of an article: its URL's host name without ``www.``.
+
+    >>> outlet("https://www.qdnd.vn/quoc-phong/1"), outlet(None), outlet("not a url")
+    ('qdnd.vn', None, None)
+    """
+    from urllib.parse import urlparse
+
+    if not url:
+        return None
+    try:
+        host = urlparse(str(url).strip()).hostname
+    except ValueError:
+        return None
+    return host[4:] if host and host.startswith("www.") else host
 
 
 def record_rows(record: ArticleRecord | Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -276,14 +332,20 @@ def record_rows(record: ArticleRecord | Mapping[str, Any]) -> dict[str, list[dic
         for index, fact in enumerate(getattr(record, kind)):
             row = fact.to_dict()
             row["article_id"] = record.article_id
-            row["index"] = index
+            row["fact_index"] = index
+            row["start_char"], row["end_char"] = row.pop("start"), row.pop("end")
             if kind == "places":
                 row["candidates"] = CANDIDATE_SEPARATOR.join(row["candidates"]) or None
             kind_rows.append(row)
         if kind == "counts":
+            from .compare import PERCENT_INDICATORS, measure_of
+
             for row, flag in zip(kind_rows, part_of_total(record.text, record.counts)):
                 row["part_of_total"] = flag
+                row["measure"] = measure_of(row["unit"], percent=bool(row["is_percent"])
+                                            or row["indicator"] in PERCENT_INDICATORS) or None
         rows[kind] = kind_rows
+    rows["texts"] = [{"article_id": record.article_id, "text": record.text}] if record.text else []
     return rows
 
 
@@ -372,8 +434,11 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
         frame = frame.reset_index(drop=True)
+    old = {k: v for k, v in RENAMED.items() if k in frame.columns and v not in frame.columns}
+    if old and table in FACT_TABLES:
+        frame = frame.rename(columns=old)
     out = {}
-    for column in TABLES[table]:
+    for column in ALL_TABLES[table]:
         if column.name not in frame:
             out[column.name] = pd.Series([None] * len(frame), dtype=object).astype(column.pandas_dtype())
             continue
@@ -516,12 +581,14 @@ def _write_duckdb(tables: Mapping[str, Any], target: Path) -> None:
 
     with atomic_path(target, create=False) as tmp:  # duckdb wants to create the file itself
         con = duckdb.connect(str(tmp))
+        if tables.get("comparison") is None:
+            tables = {**tables, "comparison": comparison_arrow(tables)}
         try:
-            for name in TABLE_NAMES:
+            for name in ALL_TABLES:
                 # closed sets become VARCHAR: plain to query, and a value outside the set still fits
                 select = ", ".join(
                     f'CAST("{c.name}" AS VARCHAR) AS "{c.name}"' if c.kind == "category" else f'"{c.name}"'
-                    for c in TABLES[name])
+                    for c in ALL_TABLES[name])
                 con.register("incoming", tables[name])
                 con.execute(f'CREATE TABLE "{name}" AS SELECT {select} FROM incoming')
                 con.unregister("incoming")
@@ -530,6 +597,20 @@ def _write_duckdb(tables: Mapping[str, Any], target: Path) -> None:
         finally:
             con.close()
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def _whole(data: Any) -> pa.Table:
+    """An Arrow table from a table or a pyarrow dataset."""
+    return data if isinstance(data, pa.Table) else data.to_table()
+
+
+def comparison_arrow(tables: Mapping[str, Any]) -> pa.Table:
+    """The ``comparison`` table of a dataset's ``articles`` and ``counts`` (Arrow tables or
+    pyarrow datasets), by :func:`qpdp_nlp.compare.comparison_table`."""
+    from .compare import comparison_table
+
+    frames = {name: arrow_to_frame(name, _whole(tables[name])) for name in ("articles", "counts")}
+    return frame_to_arrow("comparison", comparison_table(frames))
 
 
 def _create_views(con) -> None:
@@ -571,13 +652,64 @@ def write(records_or_tables: Any, out_dir: str | Path, fmt: str = "parquet", *,
     if fmt == "parquet":
         return write_part(tables, out, "part-00000")
     if fmt == "csv":
-        written = []
-        for name in TABLE_NAMES:
-            _write_csv(name, tables[name], out / f"{name}.csv")
-            written.append(out / f"{name}.csv")
-        return written
+        return write_csv_layout(tables, out)
+    if fmt == "sqlite":
+        from .publish import METADATA_FILE, write_sqlite
+
+        return [write_sqlite(tables, out / SQLITE_FILE), out / METADATA_FILE]
     _write_duckdb(tables, out / DUCKDB_FILE)
     return [out / DUCKDB_FILE]
+
+
+def write_csv_layout(tables: Mapping[str, Any], out: Path) -> list[Path]:
+    """``OUT/<table>.csv`` for every table and the comparison, and ``datapackage.json`` beside them."""
+    from .publish import write_datapackage
+
+    tables = {**tables, "comparison": tables.get("comparison")}
+    if tables["comparison"] is None:
+        tables["comparison"] = comparison_arrow(tables)
+    written = []
+    for name in ALL_TABLES:
+        _write_csv(name, _whole(tables[name]), out / f"{name}.csv")
+        written.append(out / f"{name}.csv")
+    written.append(write_datapackage(out))
+    return written
+
+
+def export(dataset_path: str | Path, out_dir: str | Path, fmt: str) -> list[Path]:
+    """Any dataset (a folder of Parquet parts, CSV, DuckDB, SQLite or JSON Lines) rewritten in
+    the layout ``fmt`` under ``out_dir``, with its comparison (and for ``sqlite`` the datasette
+    metadata, for ``csv`` the data package)."""
+    if fmt == "jsonl":
+        raise ValueError("jsonl keeps whole records: write it with 'qpdp extract -o'")
+    frames = read(dataset_path)
+    return write(frames, out_dir, fmt)
+
+
+def _read_comparison(path: Path, layout: str) -> pd.DataFrame:
+    """The comparison a layout carries, else computed from its articles and counts."""
+    table = None
+    if layout == "csv" and (path / "comparison.csv").is_file():
+        table = _read_csv_table(path, "comparison")
+    elif layout in ("duckdb", "sqlite"):
+        target = path if path.is_file() else path / (DUCKDB_FILE if layout == "duckdb" else SQLITE_FILE)
+        reader = _read_duckdb if layout == "duckdb" else _read_sqlite
+        table = reader(target, ["comparison"])["comparison"]
+        table = table if table.num_rows else None  # an older file without the table
+    if table is None:
+        frames = read(path, tables=("articles", "counts"), fmt=layout)
+        from .compare import comparison_table
+
+        return conform("comparison", comparison_table(frames))
+    return arrow_to_frame("comparison", table)
+
+
+def build_sqlite(out_dir: str | Path) -> Path:
+    """Build (or rebuild) ``OUT/qpdp.sqlite`` and ``OUT/metadata.json`` from the Parquet parts."""
+    from .publish import write_sqlite
+
+    out = Path(out_dir)
+    return write_sqlite({name: _parquet_source(out, name) for name in TABLE_NAMES}, out / SQLITE_FILE)
 
 
 def build_duckdb(out_dir: str | Path) -> Path:
@@ -599,6 +731,8 @@ def detect_layout(path: str | Path) -> str:
     if p.is_file():
         if p.suffix == ".duckdb":
             return "duckdb"
+        if p.suffix in (".sqlite", ".db", ".sqlite3"):
+            return "sqlite"
         if p.name.endswith((".jsonl", ".jsonl.gz", ".json")):
             return "jsonl"
         raise ValueError(f"{p}: not a dataset file; give a folder written by 'qpdp extract --out', "
@@ -607,6 +741,8 @@ def detect_layout(path: str | Path) -> str:
         return "parquet"
     if (p / DUCKDB_FILE).is_file():
         return "duckdb"
+    if (p / SQLITE_FILE).is_file():
+        return "sqlite"
     if (p / "articles.csv").is_file():
         return "csv"
     if (p / JSONL_FILE).is_file():
@@ -619,9 +755,15 @@ def _parquet_source(out: Path, name: str) -> Any:
     """The parts of one table as a pyarrow dataset (or an empty table when there is none)."""
     import pyarrow.dataset as ds
 
+    import pyarrow.parquet as pq
+
     folder = out / name
-    if not folder.is_dir() or not any(folder.glob("*.parquet")):
+    files = sorted(p for p in folder.glob("*.parquet") if not p.name.startswith(".")) if folder.is_dir() else []
+    if not files:
         return SCHEMAS[name].empty_table()
+    if name in FACT_TABLES and RENAMED.keys() & set(pq.read_schema(files[0]).names):
+        # parts written before the renaming: read eagerly, one by one, under the new names
+        return pa.concat_tables([fit_schema(name, pq.read_table(f)) for f in files])
     # the explicit schema keeps the declared types, and fills columns an older part lacks;
     # temporary files (".name.parquet.XXXX.tmp") are skipped by the dataset's ignore_prefixes
     return ds.dataset(str(folder), format="parquet", schema=SCHEMAS[name])
@@ -674,15 +816,20 @@ def read(out_dir: str | Path, *, tables: Iterable[str] | None = None,
     path = Path(out_dir)
     layout = fmt or detect_layout(path)
     wanted = tuple(tables) if tables is not None else TABLE_NAMES
-    unknown = set(wanted) - set(TABLE_NAMES)
+    unknown = set(wanted) - set(ALL_TABLES)
     if unknown:
-        raise ValueError(f"unknown tables {sorted(unknown)}; the dataset has {', '.join(TABLE_NAMES)}")
+        raise ValueError(f"unknown tables {sorted(unknown)}; the dataset has {', '.join(ALL_TABLES)}")
+    if "comparison" in wanted:
+        rest = read(out_dir, tables=[n for n in wanted if n != "comparison"], fmt=fmt)
+        return {**rest, "comparison": _read_comparison(path, layout)}
     if layout == "parquet":
         data = {name: _read_parquet_table(path, name) for name in wanted}
     elif layout == "csv":
         data = {name: _read_csv_table(path, name) for name in wanted}
     elif layout == "duckdb":
         data = _read_duckdb(path if path.is_file() else path / DUCKDB_FILE, wanted)
+    elif layout == "sqlite":
+        data = _read_sqlite(path if path.is_file() else path / SQLITE_FILE, wanted)
     elif layout == "jsonl":
         everything = _read_jsonl(path if path.is_file() else path / JSONL_FILE)
         data = {name: everything[name] for name in wanted}
@@ -703,6 +850,33 @@ def _read_duckdb(target: Path, wanted: Iterable[str]) -> dict[str, pa.Table]:
                 out[name] = con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
             else:
                 out[name] = SCHEMAS[name].empty_table()
+        return out
+    finally:
+        con.close()
+
+
+def _read_sqlite(target: Path, wanted: Iterable[str]) -> dict[str, pa.Table]:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    try:
+        present = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        out = {}
+        for name in wanted:
+            schema = SCHEMAS[name]
+            if name not in present:
+                out[name] = schema.empty_table()
+                continue
+            cursor = con.execute(f'SELECT {", ".join(schema.names)} FROM "{name}" ORDER BY rowid')
+            rows = cursor.fetchall()
+            columns = {}
+            for i, column in enumerate(ALL_TABLES[name]):
+                values = [row[i] for row in rows]
+                if column.kind == "bool":
+                    values = [None if v is None else bool(v) for v in values]
+                columns[column.name] = pa.array(values, type=column.arrow_type() if column.kind != "category"
+                                                else pa.string())
+            out[name] = fit_schema(name, pa.table(columns))
         return out
     finally:
         con.close()

@@ -191,14 +191,15 @@ def read_acknowledged(path: Union[str, Path]) -> tuple[str, ...]:
     """The patterns of an acknowledged-errors file: one per line, a source as the error lines
     and the ``errors`` table name it (``dumps/2019.jsonl:1234``), shell wildcards allowed
     (``dumps/2019.jsonl:*``), optionally followed by whitespace and an error code (``E008``) to
-    acknowledge only that error; ``#`` starts a comment. An error that matches is still reported
+    acknowledge only that error; a line starting with ``#`` is a comment (a ``#`` inside a line
+    is part of the source: ``dump.jsonl#A17`` names a record by its id). An error that matches is still reported
     and still gets its ``errors`` row, marked acknowledged, but no longer fails the run (exit 0)
     nor counts towards ``--max-errors``."""
     patterns = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
-            line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
-            if line:
+            line = line.strip()
+            if line and not line.startswith("#"):
                 patterns.append(line)
     return tuple(patterns)
 
