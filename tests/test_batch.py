@@ -61,7 +61,7 @@ def write_articles(folder: Path, numbers) -> None:
 
 
 # Sort keys that identify a row whatever part it landed in.
-_KEYS = {"articles": ["article_id"], "errors": ["source", "code"]}
+_KEYS = {"articles": ["article_id"], "texts": ["article_id"], "errors": ["source", "code"]}
 
 
 def snapshot(out: Path) -> dict[str, pd.DataFrame]:
@@ -69,7 +69,7 @@ def snapshot(out: Path) -> dict[str, pd.DataFrame]:
     tables = dataset.read(out, fmt="parquet")
     result = {}
     for name, frame in tables.items():
-        keys = _KEYS.get(name, ["article_id", "index"])
+        keys = _KEYS.get(name, ["article_id", "fact_index"])
         result[name] = frame.sort_values(keys).reset_index(drop=True)
     return result
 
@@ -383,8 +383,8 @@ def test_formats_read_back_the_same(tmp_path, fmt, expected):
     parquet = dataset.read(out, fmt="parquet")
     other = dataset.read(out, fmt=fmt)
     for name in ("articles", "counts", "persons"):
-        left = parquet[name].sort_values(_KEYS.get(name, ["article_id", "index"])).reset_index(drop=True)
-        right = other[name].sort_values(_KEYS.get(name, ["article_id", "index"])).reset_index(drop=True)
+        left = parquet[name].sort_values(_KEYS.get(name, ["article_id", "fact_index"])).reset_index(drop=True)
+        right = other[name].sort_values(_KEYS.get(name, ["article_id", "fact_index"])).reset_index(drop=True)
         pd.testing.assert_frame_equal(left, right, check_categorical=False, check_dtype=False)
 
 

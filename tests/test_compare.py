@@ -280,7 +280,7 @@ def test_provenance_points_into_the_article_text():
     prov = result.provenance
     assert sorted(set(prov["article_id"])) == ["a1", "a2"]  # the copy gives no provenance
     for row in prov.itertuples():
-        assert texts[row.article_id][row.start:row.end] == row.text
+        assert texts[row.article_id][row.start_char:row.end_char] == row.text
     row = cell(result)
     assert row["articles"] == "a1, a2"
     assert row["spans"] == "a1[11:23] «150 công dân»; a2[11:23] «150 công dân»"
@@ -342,7 +342,7 @@ def test_cli_table_lists_values_conflicts_and_provenance(sample_dirs):
 
 
 @pytest.mark.parametrize("fmt, marker", [
-    ("csv", "province,district,year,indicator,measure,percent,value"),
+    ("csv", '"comparison_id","era","level","province","province_code","district","district_code"'),
     ("markdown", "| province | district | year | indicator |"),
     ("html", '<html lang="vi">'),
     ("table", "province"),
@@ -447,7 +447,7 @@ def _check_cells_and_provenance(result, records):
     assert keys == _expected_keys(records)
     texts = {r.article_id: r.text for r in records}
     for row in result.provenance.itertuples():
-        assert texts[row.article_id][row.start:row.end] == row.text
+        assert texts[row.article_id][row.start_char:row.end_char] == row.text
     for row in result.cells.itertuples():
         assert row.spans and all(aid in texts for aid in row.articles.split(", "))
 

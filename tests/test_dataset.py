@@ -100,7 +100,7 @@ def assert_frames_equal(expected: dict[str, pd.DataFrame], got: dict[str, pd.Dat
 # --- declaration -----------------------------------------------------------------------------
 
 def test_table_names_and_schemas_come_from_one_declaration():
-    assert dataset.TABLE_NAMES == ("articles", "persons", "units", "counts", "documents", "places", "errors")
+    assert dataset.TABLE_NAMES == ("articles", "persons", "units", "counts", "documents", "places", "errors", "texts")
     for name in dataset.TABLE_NAMES:
         assert dataset.SCHEMAS[name].names == [c.name for c in dataset.TABLES[name]]
         assert list(dataset.pandas_dtypes(name)) == dataset.SCHEMAS[name].names
@@ -109,9 +109,9 @@ def test_table_names_and_schemas_come_from_one_declaration():
 @pytest.mark.parametrize("kind", sorted(FACT_TYPES))
 def test_every_fact_field_has_a_column(kind):
     """A field added to a record must get a column, or the dataset silently drops it."""
-    fields = {f.name for f in dataclasses.fields(FACT_TYPES[kind])}
+    fields = {dataset.RENAMED.get(f.name, f.name) for f in dataclasses.fields(FACT_TYPES[kind])}
     assert fields <= set(dataset.SCHEMAS[kind].names)
-    assert {"article_id", "index"} <= set(dataset.SCHEMAS[kind].names)
+    assert {"article_id", "fact_index", "start_char", "end_char"} <= set(dataset.SCHEMAS[kind].names)
 
 
 def test_every_article_and_scope_field_has_a_column():
@@ -129,16 +129,17 @@ PINNED_SCHEMA = {
                 "successor_of_code:s era:s era_evidence:s scope_confidence:f scope_rule:s report_year:i "
                 "report_year_rule:s report_year_confidence:f topic:c subtopic:s is_defense:b "
                 "defense_probability:f duplicate_of:s pipeline_version:s n_chars:i",
-    "persons": "article_id:s index:i text:s start:i end:i rule:s rank:s name:s position:s unit:s",
-    "units": "article_id:s index:i text:s start:i end:i rule:s canonical:s type:c level:c place:s parent:s",
-    "counts": "article_id:s index:i text:s start:i end:i rule:s value:f qualifier:c unit:s indicator:c "
+    "persons": "article_id:s fact_index:i text:s start_char:i end_char:i rule:s rank:s name:s position:s unit:s",
+    "units": "article_id:s fact_index:i text:s start_char:i end_char:i rule:s canonical:s type:c level:c place:s parent:s",
+    "counts": "article_id:s fact_index:i text:s start_char:i end_char:i rule:s value:f qualifier:c unit:s indicator:c "
               "is_percent:b upper:f denominator:f year:i indicator_rule:s indicator_confidence:f confidence:f "
-              "part_of_total:b",
-    "documents": "article_id:s index:i text:s start:i end:i rule:s kind:c number:s symbol:s year:i date:s issuer:s "
+              "part_of_total:b measure:s",
+    "documents": "article_id:s fact_index:i text:s start_char:i end_char:i rule:s kind:c number:s symbol:s year:i date:s issuer:s "
                  "term:s title:s doc_id:s",
-    "places": "article_id:s index:i text:s start:i end:i rule:s name:s type:c province:s district:s code:s "
+    "places": "article_id:s fact_index:i text:s start_char:i end_char:i rule:s name:s type:c province:s district:s code:s "
               "province_code:s district_code:s province_2025:s era:s code_2025:s candidates:s",
     "errors": "source:s code:s reason:s",
+    "texts": "article_id:s text:s",
 }
 _ARROW_LETTER = {pa.string(): "s", pa.int64(): "i", pa.float64(): "f", pa.bool_(): "b",
                  pa.dictionary(pa.int32(), pa.string()): "c"}
@@ -163,8 +164,8 @@ def test_record_rows_one_row_per_fact_with_article_id_and_offsets():
     for kind in dataset.FACT_TABLES:
         assert len(rows[kind]) == len(getattr(rec, kind))
         for i, row in enumerate(rows[kind]):
-            assert row["article_id"] == rec.article_id and row["index"] == i
-            assert rec.text[row["start"]:row["end"]] == row["text"]
+            assert row["article_id"] == rec.article_id and row["fact_index"] == i
+            assert rec.text[row["start_char"]:row["end_char"]] == row["text"]
     assert rows["places"][0]["candidates"] == "Ba Bể|Ba Vì"
     assert rows["places"][1]["candidates"] is None
 
@@ -344,7 +345,7 @@ def test_build_duckdb_from_parts_with_views(tmp_path):
     expected = dataset.to_frames([one, two])
     got = dataset.read(path)
     for name in dataset.TABLE_NAMES:
-        key = ["article_id"] + (["index"] if name in dataset.FACT_TABLES else [])
+        key = ["article_id"] + (["fact_index"] if name in dataset.FACT_TABLES else [])
         pdt.assert_frame_equal(got[name].sort_values(key).reset_index(drop=True) if name != "errors" else got[name],
                                expected[name].sort_values(key).reset_index(drop=True) if name != "errors"
                                else expected[name], obj=name)
@@ -353,9 +354,9 @@ def test_build_duckdb_from_parts_with_views(tmp_path):
         views = {r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW'").fetchall()}
         assert set(dataset.VIEWS) <= views
-        rows = con.execute("SELECT province, district, report_year, indicator, n_articles, max_value "
+        rows = con.execute("SELECT province, district, year, indicator, measure, n_articles, value "
                            "FROM indicator_by_district WHERE indicator = 'enlisted'").fetchall()
-        assert rows == [("Bắc Kạn", "Ba Bể", 2023, "enlisted", 1, 150.0)]
+        assert rows == [("Bắc Kạn", "Ba Bể", 2023, "enlisted", "người", 1, 150.0)]
     finally:
         con.close()
     dataset.build_duckdb(tmp_path)  # rebuilding replaces the file
@@ -365,7 +366,7 @@ def test_build_duckdb_from_parts_with_views(tmp_path):
 def test_csv_is_readable_by_a_person(tmp_path):
     dataset.write(DATASETS["rich"], tmp_path, "csv")
     header, first = (tmp_path / "counts.csv").read_text(encoding="utf-8").splitlines()[:2]
-    assert header.startswith('"article_id","index","text","start","end"')
+    assert header.startswith('"article_id","fact_index","text","start_char","end_char"')
     assert '"hơn 150 công dân"' in first and '"enlisted"' in first
 
 

@@ -87,6 +87,7 @@ from typing import Any
 
 import pandas as pd
 
+from .dataset import outlet
 from .records import INDICATORS
 from .lexicons import read_table
 from .text import normalize
@@ -107,11 +108,18 @@ CELL_COLUMNS = (
     "qualifier", "unit", "n_articles", "conflict", "values", "articles", "spans", "lat", "lon",
     "level", "zone", "commune", "era", "approximate", "successor_of", "regroup", "complete", "parts",
     "confidence", "below_min_confidence",
+    # the conflict summary, the sources and the official codes (the published ``comparison`` table)
+    "n_values", "median_value", "mode_value", "n_sources", "urls", "outlets",
+    "province_code", "district_code", "commune_code", "province_2025", "province_2025_code",
+    "commune_code_2025", "geo_precision",
 )
 PROVENANCE_COLUMNS = (
-    "province", "district", "year", "indicator", "measure", "percent", "article_id", "index", "start", "end",
-    "text", "value", "qualifier", "unit", "used", "note", "level", "zone", "commune", "part", "confidence",
+    "province", "district", "year", "indicator", "measure", "percent", "article_id", "fact_index",
+    "start_char", "end_char", "text", "value", "qualifier", "unit", "used", "note", "level", "zone", "commune",
+    "part", "confidence", "url",
 )
+# How lists are joined in one cell of the published table (URLs hold no " | ").
+LIST_SEPARATOR = " | "
 CONFLICT_COLUMNS = (
     "kind", "province", "district", "year", "indicator", "measure", "percent", "value", "qualifier",
     "article_ids", "spans", "level", "zone", "commune", "part",
@@ -121,6 +129,10 @@ _DATE = re.compile(r"^\d{4}-\d\d-\d\d")
 _PROVINCE_PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
 _FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")  # "xã, thị trấn" → "xã"
 _RELATIVE_TOLERANCE = 1e-9
+# The codes an article's scope carries, kept with its place (a cell's fallback when the gazetteer
+# cannot name the code of a cell's place by its name).
+_ARTICLE_CODES = ("province_code", "district_code", "commune_code", "province_2025", "province_2025_code",
+                  "commune_code_2025")
 ROUNDING = 0.1  # "hơn 300" agrees with an exact 312 (within 10% above), not with 350
 
 
@@ -155,23 +167,116 @@ class Comparison:
         return ["province"] + [c for c in PLACE_COLUMNS[1:]
                                if c in self.cells and self.cells[c].notna().any()]
 
-    def wide(self) -> pd.DataFrame:
-        """Places as rows, (indicator, year) as columns, the display value in each cell."""
+    def wide(self, *, shown: bool = False) -> pd.DataFrame:
+        """Places as rows, (indicator, measure, year) as columns, the numeric value in each cell
+        (empty for a conflict or an incomplete regrouping): people and classes, or a count and a
+        percentage, are never in one column. ``shown=True`` gives the display strings instead."""
         if self.cells.empty:
             return pd.DataFrame()
         place = self.place_columns()
-        shown = self.cells.assign(shown=[display_cell(row) for row in self.cells.itertuples()])
-        shown[place] = shown[place].astype("string").fillna("")
-        return shown.pivot_table(index=place, columns=["indicator", "year"], values="shown",
-                                 aggfunc="first", observed=True)
+        cells = self.cells.copy()
+        cells[place] = cells[place].astype("string").fillna("")
+        cells["shown"] = ([display_cell(row) for row in self.cells.itertuples()] if shown
+                          else cells["value"].astype("float64"))
+        wide = cells.pivot_table(index=place, columns=["indicator", "measure", "year"], values="shown",
+                                 aggfunc="first", observed=True, dropna=False)
+        present = set(cells[["indicator", "measure", "year"]].astype(object).itertuples(index=False, name=None))
+        return wide.loc[:, [c for c in wide.columns if c in present]]  # a conflict-only column stays
 
-    def render(self, fmt: str = "table") -> str:
-        """The comparison as text: ``table`` (aligned, with conflicts and provenance), ``csv``,
-        ``markdown`` or ``html``."""
+    def table(self) -> pd.DataFrame:
+        """The comparison as the published ``comparison`` table (declared in
+        :data:`qpdp_nlp.dataset.DERIVED_TABLES`; its columns in ``docs/codebook.md``)."""
+        from .dataset import conform
+
+        cells = self.cells
+        labels = indicator_labels()
+        frame = pd.DataFrame({
+            "comparison_id": [cell_id(row) for row in cells.itertuples()],
+            **{c: cells[c] for c in ("era", "level", "province", "province_code", "district", "district_code",
+                                     "zone", "commune", "commune_code", "province_2025", "province_2025_code",
+                                     "commune_code_2025", "year", "indicator")},
+            "indicator_label": [labels.get(str(k), (None, None))[0] for k in cells["indicator"]],
+            "measure": cells["measure"], "is_percent": cells["percent"], "value": cells["value"],
+            "qualifier": cells["qualifier"], "unit": cells["unit"],
+            "value_shown": [display_cell(row) for row in cells.itertuples()],
+            **{c: cells[c] for c in ("n_values", "min_value", "median_value", "max_value", "mode_value",
+                                     "n_articles", "n_sources", "conflict")},
+            "conflict_values": cells["values"].where(cells["conflict"].fillna(False).astype(bool)),
+            **{c: cells[c] for c in ("confidence", "below_min_confidence", "approximate", "successor_of",
+                                     "regroup", "complete", "parts", "lat", "lon", "geo_precision")},
+            "article_ids": cells["articles"].str.replace(", ", LIST_SEPARATOR, regex=False),
+            "urls": cells["urls"], "outlets": cells["outlets"], "spans": cells["spans"],
+        })
+        return conform("comparison", frame)
+
+    def render(self, fmt: str = "table", *, limit: int | None = None, provenance: bool = True,
+               width: int | None = None) -> str:
+        """The comparison as text: ``table`` (a summary line, an aligned table with long conflicts
+        cut to the width, then the conflicts and the provenance), ``csv`` (the published table,
+        formula-safe), ``markdown`` or ``html``. ``limit``: at most so many rows (and their
+        provenance); ``provenance=False`` leaves the provenance out."""
         if fmt not in OUTPUT_FORMATS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
-        return {"table": _render_table, "csv": _render_csv, "markdown": _render_markdown,
-                "html": _render_html}[fmt](self)
+        if fmt == "table":
+            return _render_table(self, limit=limit, provenance=provenance, width=width)
+        if fmt == "csv":
+            return _render_csv(self)
+        shown = self if limit is None else self.head(limit)
+        return {"markdown": _render_markdown, "html": _render_html}[fmt](shown)
+
+    def head(self, n: int) -> "Comparison":
+        """The first ``n`` cells, with their provenance and conflicts."""
+        keep = self.cells.head(n)
+        keys = _cell_keys(keep)
+        return Comparison(cells=keep.reset_index(drop=True),
+                          provenance=_rows_of(self.provenance, keys), conflicts=_rows_of(self.conflicts, keys),
+                          by=self.by, era=self.era, min_confidence=self.min_confidence, notes=self.notes)
+
+    def summary(self) -> str:
+        """One line: how many cells, conflicts, incomplete cells, places, years, indicators."""
+        cells = self.cells
+        if cells.empty:
+            return "0 cells"
+        years = cells["year"].dropna()
+        places = cells[self.place_columns()].astype("string").fillna("").drop_duplicates()
+        conflicts = int(cells["conflict"].fillna(False).sum())
+        valueless = int((cells["value"].isna() & ~cells["conflict"].fillna(False)).sum())
+        span = f"{int(years.min())}–{int(years.max())}" if len(years) and years.min() != years.max() \
+            else (str(int(years.min())) if len(years) else "?")
+        return (f"{len(cells)} cells · {conflicts} conflicts · {valueless} without a value (incomplete or "
+                f"not summed) · {len(places)} places · years {span} · "
+                f"{cells['indicator'].nunique()} indicators · {int(cells['n_articles'].sum())} article-cells")
+
+
+_CELL_KEY = ("era", "level", "province", "district", "zone", "commune", "year", "indicator", "measure")
+
+
+def cell_id(row: Any) -> str:
+    """A stable id of a cell: the hash of its place, year, indicator and measure (the same cell of
+    a dataset rebuilt later keeps its id).
+
+    >>> from types import SimpleNamespace as R
+    >>> cell_id(R(era="legacy", level="district", province="Bắc Kạn", district="Ba Bể", zone=None,
+    ...           commune=None, year=2023, indicator="enlisted", measure="người"))
+    'c-9d56696c628f6e7c'
+    """
+    import hashlib
+
+    key = "\x1f".join("" if _text(getattr(row, c, None)) is None else str(getattr(row, c)) for c in _CELL_KEY)
+    return "c-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _cell_keys(cells: pd.DataFrame) -> set[tuple]:
+    cols = ["province", "district", "zone", "commune", "year", "indicator", "measure"]
+    return set(cells[cols].astype("string").fillna("").itertuples(index=False, name=None))
+
+
+def _rows_of(frame: pd.DataFrame, keys: set[tuple]) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    cols = ["province", "district", "zone", "commune", "year", "indicator", "measure"]
+    mask = [k in keys for k in frame[cols].astype("string").fillna("").itertuples(index=False, name=None)]
+    return frame[mask].reset_index(drop=True)
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -197,6 +302,51 @@ def _fold(name: Any) -> str | None:
     if name is None or name is pd.NA or (isinstance(name, float) and pd.isna(name)):
         return None
     return _PROVINCE_PREFIX.sub("", normalize(str(name)).strip()).casefold()
+
+
+_PLACE_WORDS_PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường|thị trấn)\s+",
+                                 re.IGNORECASE)
+
+
+def loose(name: Any) -> str | None:
+    """A place name as a filter compares it: no type word, no diacritics, no capitals, "đ" as "d".
+
+    >>> loose("tỉnh Bắc Kạn") == loose("Bac Kan") == loose("BẮC KẠN"), loose("Huyện Đầm Hà"), loose(None)
+    (True, 'dam ha', None)
+    """
+    import unicodedata
+
+    folded = _text(name)
+    if folded is None:
+        return None
+    folded = _PLACE_WORDS_PREFIX.sub("", normalize(folded).strip()).casefold().replace("đ", "d")
+    folded = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    return " ".join(folded.split())
+
+
+class NoMatch(ValueError):
+    """A place filter that matches nothing in the dataset; the message names the closest names."""
+
+
+def _check_names(wanted: Iterable[str], articles: pd.DataFrame, columns: tuple[str, ...], what: str) -> set[str]:
+    """The loose forms of ``wanted``, after checking that each matches a name in ``columns``."""
+    import difflib
+
+    names: dict[str, str] = {}
+    for column in columns:
+        for name in articles[column].dropna().unique():
+            names.setdefault(loose(name) or "", str(name))
+    out = set()
+    for name in wanted:
+        key = loose(name) or ""
+        if key not in names:
+            close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
+            hint = f"; did you mean: {', '.join(names[c] for c in close)}?" if close else \
+                f"; the dataset has {len(names)} {what} names (see 'qpdp compare' without --{what})"
+            raise NoMatch(f"no {what} matches {name!r} in this dataset (names are matched without "
+                          f"diacritics or capitals){hint}")
+        out.add(key)
+    return out
 
 
 def _text(value: Any) -> str | None:
@@ -322,6 +472,7 @@ def compare(
     indicators: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
     provinces: Iterable[str] | None = None,
+    districts: Iterable[str] | None = None,
     by: str = "district",
     era: str | None = None,
     min_confidence: float | None = None,
@@ -330,7 +481,9 @@ def compare(
 
     ``dataset`` is a dataset folder (or a .duckdb/.jsonl file), or frames with ``articles`` and
     ``counts``. ``provinces`` match the province at publication or after the 2025 merger, with or
-    without "tỉnh"/"thành phố". ``era``: None (each article on the map of its date), ``"legacy"``
+    without "tỉnh"/"thành phố", diacritics or capitals ("Bac Kan" is Bắc Kạn); ``districts`` match
+    a district, the district a defence zone continues, or the zone's name. A name that matches
+    nothing in the dataset raises :class:`NoMatch`, which names the closest ones. ``era``: None (each article on the map of its date), ``"legacy"``
     or ``"2025"``. ``min_confidence``: cells whose confidence is below it are marked.
     """
     if by not in BY:
@@ -347,25 +500,87 @@ def compare(
     if unknown:
         raise ValueError(f"unknown indicators {sorted(unknown)}; use {', '.join(INDICATORS)}")
     wanted_years = {int(y) for y in years} if years else None
-    wanted_provinces = {_fold(p) for p in provinces} if provinces else None
+    wanted_provinces = _check_names(provinces, articles, ("province", "province_2025"), "province") \
+        if provinces else None
+    wanted_districts = _check_names(districts, articles, ("district", "successor_of", "defence_zone"),
+                                    "district") if districts else None
 
     notes: Counter = Counter()
-    places = _article_places(articles, by, era, wanted_provinces, notes)
+    places = _article_places(articles, by, era, wanted_provinces, notes, wanted_districts)
     per_article = _article_values(counts, places, wanted_indicators, wanted_years)
     cells, provenance, conflicts = _cells(per_article, places)
     if era == "2025" and by == "province":
         cells, provenance, conflicts = _regroup(cells, provenance, conflicts)
     for cell in cells:
+        _fill_codes(cell)
         confidence = cell["confidence"]
         cell["below_min_confidence"] = (None if min_confidence is None or confidence is None
                                         else confidence < min_confidence)
     return Comparison(
         cells=_frame(cells, CELL_COLUMNS),
-        provenance=_frame(provenance, PROVENANCE_COLUMNS, ("article_id", "start")),
+        provenance=_frame(provenance, PROVENANCE_COLUMNS, ("article_id", "start_char")),
         conflicts=_frame(conflicts, CONFLICT_COLUMNS, ("kind", "value")),
         by=by, era=era, min_confidence=min_confidence,
         notes=[f"{n} article{'s' if n > 1 else ''} not placed: {why}" for why, n in sorted(notes.items())],
     )
+
+
+@lru_cache(maxsize=4096)
+def _code_of(name: str, level: str, era: str, province: str | None = None) -> str | None:
+    from .gazetteer import lookup
+
+    found = {u.code for u in lookup(name, level, era=era, province=province) if u.code}
+    return found.pop() if len(found) == 1 else None
+
+
+def _fill_codes(cell: dict[str, Any]) -> None:
+    """The official codes of a cell's place on its map (the gazetteer, by name; else the codes
+    of its first article's scope), its 2025 province, and how precise its lat/lon are."""
+    own = cell.pop("_codes", None) or {}
+    era = cell["era"] or "legacy"
+    province, district, level = cell["province"], cell["district"], cell["level"]
+    cell["province_code"] = (_code_of(province, "province", era) if province else None) or own.get("province_code")
+    cell["district_code"] = ((_code_of(district, "district", "legacy", province) if district and province else None)
+                             or (own.get("district_code") if district else None))
+    cell["commune_code"] = own.get("commune_code") if level == "commune" else None
+    cell["commune_code_2025"] = own.get("commune_code_2025") if level == "commune" else None
+    if era == "2025":
+        cell["province_2025"] = province
+        cell["province_2025_code"] = cell["province_code"]
+    else:
+        cell["province_2025"] = province_2025_of(province) or own.get("province_2025")
+        cell["province_2025_code"] = ((_code_of(cell["province_2025"], "province", "2025")
+                                       if cell["province_2025"] else None) or own.get("province_2025_code"))
+    if cell["lat"] is None or pd.isna(cell["lat"]):
+        cell["geo_precision"] = None
+    elif level == "commune" and cell["commune_code"]:
+        cell["geo_precision"] = "commune"
+    elif level == "district" or (level == "zone" and cell["successor_of"]):
+        cell["geo_precision"] = "district"
+    else:
+        cell["geo_precision"] = "province"
+
+
+def _joined(lists: Iterable[Any]) -> str | None:
+    items = [i for joined in lists if isinstance(joined, str) and joined for i in joined.split(LIST_SEPARATOR)]
+    return LIST_SEPARATOR.join(dict.fromkeys(items)) or None
+
+
+def comparison_table(dataset: str | Path | Mapping[str, pd.DataFrame], *,
+                     min_confidence: float | None = None) -> pd.DataFrame:
+    """The published ``comparison`` table of a dataset: every province-, district- (with the
+    defence zones) and commune-level cell, each article on the map of its date (no regrouping),
+    one row per place × year × indicator × measure — the levels never overlap."""
+    articles, counts = _frames(dataset)
+    frames = {"articles": articles, "counts": counts}
+    parts = [compare(frames, by=by, min_confidence=min_confidence).table()
+             for by in ("province", "district", "commune")]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        from .dataset import conform
+
+        return conform("comparison", pd.DataFrame())
+    return pd.concat(parts, ignore_index=True)
 
 
 def _native_place(row: Any) -> dict[str, Any] | None:
@@ -398,7 +613,7 @@ def _successor_zones(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 
 def _article_places(articles: pd.DataFrame, by: str, era: str | None, provinces,
-                    notes: Counter) -> dict[str, dict[str, Any]]:
+                    notes: Counter, districts=None) -> dict[str, dict[str, Any]]:
     """article_id → its place on the chosen map, its year and coordinates, for the articles that
     enter the comparison."""
     successors = _successor_zones(articles) if era is not None and by in ("district", "zone") else {}
@@ -409,7 +624,10 @@ def _article_places(articles: pd.DataFrame, by: str, era: str | None, provinces,
         native = _native_place(row)
         if native is None:
             continue
-        if provinces is not None and not ({_fold(row.province), _fold(row.province_2025)} & provinces):
+        if provinces is not None and not ({loose(row.province), loose(row.province_2025)} & provinces):
+            continue
+        if districts is not None and not ({loose(row.district), loose(row.successor_of),
+                                           loose(row.defence_zone)} & districts):
             continue
         year = article_year(row.report_year, row.published)
         # a defence-zone command exists only on the 2025 map, whatever else the scope says
@@ -418,12 +636,15 @@ def _article_places(articles: pd.DataFrame, by: str, era: str | None, provinces,
         place = _on_map(native, row, own_era, by, era, successors, notes)
         if place is None:
             continue
+        url = _text(row.url)
         places[row.article_id] = {
             "level": None, "province": None, "district": None, "zone": None, "commune": None,
             "era": own_era, "approximate": False, "successor_of": None, "target": None,
             **place, "year": year,
             "lat": None if pd.isna(row.lat) else float(row.lat),
             "lon": None if pd.isna(row.lon) else float(row.lon),
+            "url": url, "outlet": _text(getattr(row, "site", None)) or outlet(url),
+            "codes": {c: _text(getattr(row, c, None)) for c in _ARTICLE_CODES},
         }
     return places
 
@@ -543,7 +764,7 @@ def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators
                     years) -> list[_ArticleValue]:
     """Step 3 of the rule: one value per article and cell."""
     grouped: dict[tuple, list[dict[str, Any]]] = {}
-    order = counts.sort_values(["article_id", "start", "index"], kind="stable")
+    order = counts.sort_values(["article_id", "start_char", "fact_index"], kind="stable")
     for row in order.itertuples(index=False):
         place = places.get(row.article_id)
         if place is None or pd.isna(row.value) or pd.isna(row.indicator):
@@ -563,8 +784,8 @@ def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators
             continue
         key = tuple({**place, "year": year, "indicator": indicator, "measure": measure}[k] for k in _KEY)
         grouped.setdefault((key, row.article_id), []).append({
-            "article_id": row.article_id, "index": int(row.index), "start": int(row.start),
-            "end": int(row.end), "text": str(row.text), "value": float(row.value),
+            "article_id": row.article_id, "fact_index": int(row.fact_index), "start_char": int(row.start_char),
+            "end_char": int(row.end_char), "text": str(row.text), "value": float(row.value),
             "qualifier": None if pd.isna(row.qualifier) else str(row.qualifier),
             "unit": unit, "part": _is_true(getattr(row, "part_of_total", None)),
             "confidence": None if pd.isna(row.confidence) else float(row.confidence),
@@ -627,7 +848,7 @@ def _one_article(key: tuple, article_id: str, rows: list[dict[str, Any]]) -> _Ar
 
 
 def _span(row: Mapping[str, Any]) -> str:
-    return f'{row["article_id"]}[{row["start"]}:{row["end"]}] «{row["text"]}»'
+    return f'{row["article_id"]}[{row["start_char"]}:{row["end_char"]}] «{row["text"]}»'
 
 
 def _agreeing_groups(items: list[_ArticleValue]) -> list[list[_ArticleValue]]:
@@ -682,7 +903,8 @@ def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict]) -> tupl
             "approximate": first["approximate"], "successor_of": first["successor_of"],
             "regroup": None, "complete": None, "parts": None,
             "confidence": _max_confidence(r for i in items for r in i.counts),
-            "_id": number, "_target": first["target"],
+            **_summary(groups, [places[i.article_id] for i in items]),
+            "_id": number, "_target": first["target"], "_codes": first["codes"],
         })
         if conflict:
             for group in groups:
@@ -698,8 +920,25 @@ def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict]) -> tupl
                                           "qualifier": row["qualifier"], "_cell": number,
                                           "article_ids": item.article_id, "spans": _span(row)})
             for row in item.counts:
-                provenance.append({**where, **row, "_cell": number})
+                provenance.append({**where, **row, "url": places[item.article_id]["url"], "_cell": number})
     return cells, provenance, conflicts
+
+
+def _summary(groups: list[list[_ArticleValue]], places: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The conflict summary of a cell and its sources: number of distinct figures, the median of
+    the articles' figures, the figure most articles give (None on a tie), independent outlets."""
+    figures = sorted(g[0].value for g in groups for _ in g)
+    sizes = sorted((len(g) for g in groups), reverse=True)
+    mode = max(groups, key=len)[0].value if len(sizes) == 1 or sizes[0] > sizes[1] else None
+    outlets = list(dict.fromkeys(p["outlet"] for p in places if p["outlet"]))
+    return {
+        "n_values": len(groups),
+        "median_value": float(pd.Series(figures).median()) if figures else None,
+        "mode_value": mode,
+        "n_sources": len(outlets) + sum(1 for p in places if not p["outlet"]),
+        "urls": LIST_SEPARATOR.join(dict.fromkeys(p["url"] for p in places if p["url"])) or None,
+        "outlets": LIST_SEPARATOR.join(outlets) or None,
+    }
 
 
 def _part_name(cell: Mapping[str, Any]) -> str:
@@ -779,15 +1018,22 @@ def _regrouped_cell(slot: Mapping[str, Any]) -> dict[str, Any]:
         "spans": "; ".join(c["spans"] for c in every if c["spans"]),
         "lat": lat_lon[0], "lon": lat_lon[1], "era": "2025", "approximate": False, "successor_of": None,
         "regroup": regroup, "complete": complete, "parts": "; ".join(lines), "confidence": confidence,
+        "n_values": 1 if value is not None else 0, "median_value": value, "mode_value": value,
+        "urls": _joined(c["urls"] for c in every), "outlets": _joined(c["outlets"] for c in every),
+        "_codes": {},
     }
+    cell["n_sources"] = len(cell["outlets"].split(LIST_SEPARATOR)) if cell["outlets"] else cell["n_articles"]
     if direct is not None:
         cell.update(regroup="direct", value=direct["value"], qualifier=direct["qualifier"],
                     conflict=direct["conflict"], confidence=direct["confidence"],
                     min_value=direct["min_value"], max_value=direct["max_value"],
-                    values=direct["values"], lat=direct["lat"] or cell["lat"], lon=direct["lon"] or cell["lon"])
+                    values=direct["values"], lat=direct["lat"] or cell["lat"], lon=direct["lon"] or cell["lon"],
+                    n_values=direct["n_values"], median_value=direct["median_value"],
+                    mode_value=direct["mode_value"])
         if (not percent and regroup == "sum" and direct["value"] is not None
                 and not agrees(value, qualifier, direct["value"], direct["qualifier"])):
-            cell.update(conflict=True, value=None, qualifier=None,
+            cell.update(conflict=True, value=None, qualifier=None, n_values=2, mode_value=None,
+                        median_value=(value + direct["value"]) / 2,
                         min_value=min(value, direct["value"]), max_value=max(value, direct["value"]),
                         values=f"{direct['values']} ≠ {_shown(value, qualifier, measure)} (Σ {'; '.join(lines)})")
     return cell
@@ -824,11 +1070,16 @@ _DTYPES = {
     "percent": "boolean", "value": "Float64", "min_value": "Float64", "max_value": "Float64",
     "qualifier": "string", "unit": "string", "n_articles": "Int64", "conflict": "boolean",
     "values": "string", "articles": "string", "spans": "string", "lat": "Float64", "lon": "Float64",
-    "article_id": "string", "index": "Int64", "start": "Int64", "end": "Int64", "text": "string",
+    "article_id": "string", "text": "string",
     "used": "boolean", "note": "string", "kind": "string", "article_ids": "string",
     "level": "string", "zone": "string", "commune": "string", "era": "string", "approximate": "boolean",
     "successor_of": "string", "regroup": "string", "complete": "boolean", "parts": "string",
     "confidence": "Float64", "below_min_confidence": "boolean", "part": "string",
+    "fact_index": "Int64", "start_char": "Int64", "end_char": "Int64", "url": "string",
+    "n_values": "Int64", "median_value": "Float64", "mode_value": "Float64", "n_sources": "Int64",
+    "urls": "string", "outlets": "string", "province_code": "string", "district_code": "string",
+    "commune_code": "string", "province_2025": "string", "province_2025_code": "string",
+    "commune_code_2025": "string", "geo_precision": "string",
 }
 
 
@@ -966,12 +1217,19 @@ def _where(row: Any) -> str:
 
 
 def _conflict_lines(result: Comparison) -> list[str]:
+    """Each conflicting cell with its figures side by side and its summary, then every value
+    with the spans behind it."""
     lines = []
+    for row in result.cells[result.cells["conflict"].fillna(False).astype(bool)].itertuples():
+        mode = "none" if pd.isna(row.mode_value) else format_value(row.mode_value, str(row.measure))
+        lines.append(f"  {_where(row)} · {row.year} · {_indicator_name(row.indicator, row.measure)}: "
+                     f"{row.values} — {row.n_values} figures, median "
+                     f"{format_value(row.median_value, str(row.measure))}, most reported {mode}")
     for row in result.conflicts.itertuples():
         what = "between articles" if row.kind == "between_articles" else "within one article"
         part = f" [{row.part}]" if not pd.isna(row.part) else ""
         qualifier = None if pd.isna(row.qualifier) else str(row.qualifier)
-        lines.append(f"  {_where(row)} · {row.year} · {_indicator_name(row.indicator, row.measure)}{part} ({what}): "
+        lines.append(f"    {_where(row)} · {row.year} · {_indicator_name(row.indicator, row.measure)}{part} ({what}): "
                      f"{_shown(row.value, qualifier, str(row.measure))} ← {row.spans}")
     return lines
 
@@ -989,25 +1247,72 @@ def _cells_word(n: int) -> str:
     return f"{n} cell" + ("" if n == 1 else "s")
 
 
-def _render_table(result: Comparison) -> str:
+def _cut(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` characters ("…" where cut)."""
+    text = str(text)
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    text = indent + " ".join(text.split())
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+_VALUE_WIDTH = 28  # a conflict "150 (a1) ≠ 160 (a2) ≠ …" is cut here in the table; listed in full below
+
+
+def _rich_table(shown: pd.DataFrame, width: int) -> str:
+    from io import StringIO
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    needed = 0
+    for column in shown.columns:
+        numeric = column in ("year", "articles", "confidence")
+        cap = _VALUE_WIDTH if column in ("value", "note", "unit") else 40
+        longest = min(cap, max([len(column), *(len(str(v)) for v in shown[column])]))
+        needed += longest + 3
+        table.add_column(column, justify="right" if numeric else "left", overflow="ellipsis",
+                         no_wrap=True, min_width=longest, max_width=cap)
+    for row in shown.itertuples(index=False):
+        table.add_row(*(str(v) for v in row))
+    # never squeezed below the capped widths: a long table scrolls rather than hiding names
+    console = Console(file=StringIO(), width=max(width, needed), color_system=None, force_terminal=False,
+                      force_interactive=False, legacy_windows=False)
+    console.print(table)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
+
+
+def _render_table(result: Comparison, *, limit: int | None = None, provenance: bool = True,
+                  width: int | None = None) -> str:
+    import shutil
+
+    width = width or max(80, shutil.get_terminal_size((120, 40)).columns)
     if result.cells.empty:
         lines = ["No comparable counts (see 'qpdp compare --help' for what enters the comparison)."]
         return "\n".join(lines + (["", "Notes:"] + [f"  {n}" for n in result.notes] if result.notes else []))
-    shown = _shown_cells(result).drop(columns="sources")
-    lines = [shown.to_string(index=False)]
+    total = len(result.cells)
+    lines = [result.summary()]
+    if limit is not None and limit < total:
+        result = result.head(limit)
+    lines += ["", _rich_table(_shown_cells(result).drop(columns="sources"), width)]
+    if len(result.cells) < total:
+        lines.append(f"… {total - len(result.cells)} more rows (raise --limit, or --format csv for all)")
     lines += _confidence_lines(result)
     regrouped = result.cells[result.cells["parts"].notna()]
     if len(regrouped):
         lines += ["", "On the 2025 map (legacy parts of each 2025 province; summed only when all are known):"]
         for row in regrouped.itertuples():
-            lines.append(f"  {row.province} · {row.year} · {_indicator_name(row.indicator, row.measure)}: "
-                         f"{display_cell(row)} ← {row.parts}")
+            lines.append(_cut(f"  {row.province} · {row.year} · {_indicator_name(row.indicator, row.measure)}: "
+                              f"{display_cell(row)} ← {row.parts}", width))
     if not result.conflicts.empty:
         within = int(result.conflicts["kind"].eq("within_article").sum())
         lines += ["", f"Conflicts ({int(result.cells['conflict'].sum())} cells, {within} within-article values):"]
-        lines += _conflict_lines(result)
+        lines += [_cut(line, width) for line in _conflict_lines(result)]
     if result.notes:
         lines += ["", "Not placed on this map:"] + [f"  {n}" for n in result.notes]
+    if not provenance:
+        return "\n".join(lines)
     lines += ["", "Provenance (article[start:end] «text»; * = not used, with the reason):"]
     keys = [*PLACE_COLUMNS, "year", "indicator", "measure"]
     for values, group in result.provenance.groupby(keys, dropna=False, sort=False):
@@ -1018,13 +1323,24 @@ def _render_table(result: Comparison) -> str:
             mark = " " if row.used else "*"
             note = f"  ({row.note})" if not row.used else ""
             part = f"[{row.part}] " if not pd.isna(row.part) else ""
-            lines.append(f"   {mark} {part}{_span(row._asdict())} = {format_value(row.value, str(where['measure']))}"
-                         f"{note}")
+            lines.append(_cut(f"   {mark} {part}{_span(row._asdict())} = "
+                              f"{format_value(row.value, str(where['measure']))}{note}", width))
     return "\n".join(lines)
 
 
 def _render_csv(result: Comparison) -> str:
-    return result.cells.to_csv(index=False)
+    """The published table as CSV: nulls empty, cells a spreadsheet would run as a formula
+    ("=HYPERLINK(…)" in a title or a span) prefixed with "'" (:func:`qpdp_nlp.dataset._csv_ready`)."""
+    import io
+
+    import pyarrow.csv as pcsv
+
+    from .dataset import _csv_ready, frame_to_arrow
+
+    sink = io.BytesIO()
+    pcsv.write_csv(_csv_ready(frame_to_arrow("comparison", result.table())), sink,
+                   write_options=pcsv.WriteOptions(quoting_style="all_valid"))
+    return sink.getvalue().decode("utf-8")
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:

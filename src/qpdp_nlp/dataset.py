@@ -487,6 +487,9 @@ def fit_schema(table: str, data: pa.Table) -> pa.Table:
     """``data`` with exactly the declared schema of ``table``: columns in order, cast, and a column
     that an older part lacks added as nulls."""
     schema = SCHEMAS[table]
+    if table in FACT_TABLES and any(k in data.column_names and v not in data.column_names
+                                    for k, v in RENAMED.items()):
+        data = data.rename_columns([RENAMED.get(n, n) for n in data.column_names])
     columns = [data.column(f.name).cast(f.type) if f.name in data.column_names
                else pa.nulls(len(data), type=f.type) for f in schema]
     return pa.Table.from_arrays(columns, schema=schema)
