@@ -40,7 +40,7 @@ def test_grouped_cross_validated_accuracy(rebuilt):
     detail). The issue's floor is 0.90; this pins what is reached so that it never drops."""
     _, metrics = rebuilt
     assert metrics["real"] >= 600
-    assert metrics["cv_accuracy"] >= 0.72
+    assert metrics["cv_accuracy"] >= 0.80
 
 
 def test_without_shared_the_shipped_model_is_kept(tmp_path, capsys):

@@ -11,7 +11,8 @@
 1. An article with fewer than two defence terms (``indicator_defence_terms.tsv``; one for a text
    of a single sentence) is not about defence work: its counts are ``other`` (rule
    ``not-defence-text``).
-2. ``indicator_cues.tsv``: a row fires when the count's unit fits and one of its cue words is in
+2. ``indicator_cues.tsv``: a row fires when the count's unit (read by its head noun: the longest
+   beginning the tables name, "hội đồng khám" -> "hội đồng") fits and one of its cue words is in
    the count's clause (or its sentence, or the sentence before, when no cue is nearer). Rows that
    name their units outrank rows for any unit ("1.100 học sinh" in a sentence about "bồi dưỡng"
    is still ``qpan_students``), and rows with cue words outrank rows without. The rows of the
@@ -53,7 +54,7 @@ TRAINING_FILE = "indicator_training.tsv"
 _MARK = re.compile(r"⟦(.+?)⟧")
 _SYLLABLE = re.compile(r"[^\W\d_]+|\d+(?:[.,]\d+)*|%", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[;:()]|\s[-–]\s|\n")
-_COORDINATION = re.compile(r",| và | hoặc ")
+_COORDINATION = re.compile(r",|/| và | hoặc ")
 _LEFT_WINDOW = 8
 _RIGHT_WINDOW = 6
 
