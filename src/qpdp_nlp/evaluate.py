@@ -511,6 +511,15 @@ def _eq_ci(a: Optional[str], b: Optional[str]) -> bool:
     return normalize(a).casefold() == normalize(b).casefold()
 
 
+def same_place(a: Optional[str], b: Optional[str]) -> bool:
+    """One place name whatever the capitals: the official list writes "Ea H'leo", the press "Ea H'Leo".
+
+    >>> same_place("Ea H'Leo", "Ea H'leo"), same_place("Ba Bể", "Ba Vì"), same_place(None, None)
+    (True, False, True)
+    """
+    return _eq_ci(a, b)
+
+
 def _same_value(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -736,7 +745,7 @@ def score_article_fields(report: Report, aid: str, gold: dict[str, Any], rec: Ar
     _acc(report, "scope_level", aid, level == pred_level, {"gold": level, "pred": pred_level})
     for name in ("province", "district", "commune"):
         g, p = _n(gscope.get(name)), getattr(rec.scope, name, None)
-        _acc(report, f"scope_{name}", aid, g == p, {"gold": g, "pred": p})
+        _acc(report, f"scope_{name}", aid, same_place(g, p), {"gold": g, "pred": p})
     _acc(report, "report_year", aid, gold.get("report_year") == rec.report_year,
          {"gold": gold.get("report_year"), "pred": rec.report_year})
     _acc(report, "topic", aid, gold.get("topic") == rec.topic, {"gold": gold.get("topic"), "pred": rec.topic})
@@ -761,7 +770,8 @@ class Cell:
     def faults(self, other: Cell) -> list[str]:
         """The steps at which ``other`` differs from this cell, in the order of ``LOSS_STEPS``."""
         out = []
-        if (self.province, self.district, self.commune) != (other.province, other.district, other.commune):
+        if not all(same_place(a, b) for a, b in zip((self.province, self.district, self.commune),
+                                                     (other.province, other.district, other.commune))):
             out.append("scope")
         if self.year != other.year:
             out.append("year")
