@@ -279,8 +279,9 @@ SCOPE_DIR = CORPUS / "scope"
 # Measured on d58c0cb (labels: all 150; post-reform: published >= 2025-07-01); floor = measured
 # minus max(0.01, 1/n). Below the issue's targets (province 0.95, district 0.90, level 0.85) on
 # the labels: see the closing note of this work.
-LABEL_FLOORS = {"province": 0.92, "district": 0.87, "level": 0.78, "report_year": 0.92}
-POST_REFORM_FLOORS = {"province": 0.93, "level": 0.82, "report_year": 0.94}
+# The issue floors (15: labels; 16: post-reform), met with the rules of tests/test_scope_rules.py.
+LABEL_FLOORS = {"province": 0.95, "district": 0.90, "level": 0.85, "report_year": 0.90}
+POST_REFORM_FLOORS = {"province": 0.95, "level": 0.90, "report_year": 0.90}
 
 
 def _label_items() -> list[dict]:

@@ -225,3 +225,54 @@ ROLES = [
 @pytest.mark.parametrize("text, name, role", ROLES)
 def test_role_of_a_mention(text, name, role):
     assert _role_of(text, name) == role
+
+
+# --- page chrome, re-hosted stories, unnamed provincial bodies, roundups -----------------------------
+
+MORE_SCOPES = [
+    # text, url, published, (level, province, district, commune)
+    (
+        # An old story re-hosted on the merged province's site: the masthead and the weather widget
+        # name the host, the district it names keeps its own (legacy) province.
+        "Thứ hai, 2-3-26 08:00:01\nCà Mau, 31°C\nTheo dõi Báo điện tử Cà Mau trên\n\n"
+        "Dịp Tết, Bộ CHQS tỉnh phối hợp với Ban CHQS huyện Hồng Dân tặng 200 phần quà cho gia đình chính sách.",
+        "https://baocamau.vn/tang-qua-gia-dinh-chinh-sach-a11111.html",
+        None,
+        ("district", "Bạc Liêu", "Hồng Dân", None),
+    ),
+    (
+        # A district portal reporting a provincial body's visit: the province acts.
+        "Chiều 25/4, tại xã Nà Bủng, huyện Nậm Pồ, đoàn công tác Hội Cựu chiến binh tỉnh đã đến thăm "
+        "và tặng quà các gia đình bị thiệt hại do giông lốc.",
+        "https://huyennampo.dienbien.gov.vn/tin/1",
+        None,
+        ("province", "Điện Biên", None, None),
+    ),
+    (
+        # Four provinces side by side in the lead, a military region in the headline.
+        "Bốn địa phương của Quân khu 2 hoàn thành giao quân\n\nSáng 10/2, các tỉnh Phú Thọ, Tuyên Quang, "
+        "Lào Cai và Yên Bái đồng loạt tổ chức lễ giao nhận quân năm 2024.",
+        None,
+        "2024-02",
+        ("military_region", None, None, None),
+    ),
+    (
+        # Provinces listed as the origins of a nationwide festival's delegations: national.
+        "Hơn 200 nghệ nhân đến từ 6 địa phương: Sơn La, Điện Biên, Lai Châu, Gia Lai, Kon Tum và Đắk Lắk "
+        "tham gia ngày hội văn hóa các dân tộc.",
+        None,
+        "2024-04",
+        ("national", None, None, None),
+    ),
+]
+
+
+@pytest.mark.parametrize("text, url, published, expected", MORE_SCOPES)
+def test_more_scopes(text, url, published, expected):
+    assert triple(decide(text, url, published)) == expected
+
+
+def test_a_named_province_body_is_not_unnamed():
+    assert not scope._UNNAMED_PROVINCE_BODY.search("Hội Cựu chiến binh tỉnh Điện Biên đến thăm")
+    assert scope._UNNAMED_PROVINCE_BODY.search("Hội Chữ thập đỏ tỉnh đã đến thăm")
+    assert scope._UNNAMED_PROVINCE_BODY.search("Bộ Chỉ huy Quân sự tỉnh: Tổ chức Tết quân dân")

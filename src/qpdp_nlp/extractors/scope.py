@@ -99,6 +99,21 @@ _OFFICE_RIGHT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FORMER_AFTER = re.compile(r"[ ]?(?:\(cũ\)|cũ(?![^\W_]))")
+# Page chrome that names a place: a weather widget ("Cà Mau, 32°C") and a masthead or the name of
+# a newspaper or station ("Báo điện tử Cà Mau", "Theo dõi Báo Gia Lai", "Truyền hình Đại Lộc").
+_WEATHER_AFTER = re.compile(r",?[ ]?-?\d{1,2}[ ]?°")
+_MASTHEAD_BEFORE = re.compile(
+    r"(?<![^\W_])(?:Báo(?: điện tử)?|Truyền hình|Đài (?:PT-TH|PTTH|Phát thanh(?: và| -)? Truyền hình)|"
+    r"Cổng (?:thông tin|TTĐT)(?: điện tử)?)[ ]$"
+)
+# A provincial body written without the province's name ("Bộ Chỉ huy Quân sự tỉnh:", "Đoàn công
+# tác Hội Chữ thập đỏ tỉnh đã đến …"): the province acts, whichever lower places host it.
+_UNNAMED_PROVINCE_BODY = re.compile(
+    rf"(?<![^\W_])(?:Bộ Chỉ huy Quân sự|Bộ CHQS|UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Công an|"
+    rf"Hội(?:[ ][{places_mod._UPPER}][^\W_]*){{1,3}}(?:[ ][^\W\d_]+){{0,2}}?|Ban Chỉ đạo[^,.;:\n]{{0,30}}?|"
+    rf"Mặt trận Tổ quốc(?: Việt Nam)?|Hội đồng [Nn]ghĩa vụ quân sự|Hội đồng NVQS|Lực lượng vũ trang|LLVT)"
+    rf"[ ]tỉnh(?![ ]?[{places_mod._UPPER}\d])"
+)
 _COMMUNE_EXERCISE = re.compile(
     r"diễn tập[^.\n]{0,60}(?:cấp (?:xã|phường)|chiến đấu (?:phòng thủ )?(?:xã|phường))", re.IGNORECASE
 )
@@ -296,6 +311,7 @@ class _Tally:
     in_lead: bool = False
     actor_in_head: bool = False  # named in the title or lead other than as a venue
     head_role: float = 0.0  # the strongest role of its mentions in the title or lead (0: none)
+    title_role: float = 0.0  # the strongest role of its mentions in the title (0: none)
     from_slug: bool = False  # named by the URL's slug (the headline when the text has none)
     places: list = field(default_factory=list)
 
@@ -347,8 +363,10 @@ def _credit(tallies: dict, unit: gz.AdminUnit, w: float) -> "_Tally":
 def _role(doc: Analysis, p: Place) -> float:
     """How much a mention says about whose work is reported: a body that acts before it, a venue,
     or a former unit ("huyện X (cũ)": history, nothing)."""
-    if _FORMER_AFTER.match(doc.text, p.end):
+    if _FORMER_AFTER.match(doc.text, p.end) or _WEATHER_AFTER.match(doc.text, p.end):
         return 0.0
+    if _MASTHEAD_BEFORE.search(doc.text, max(0, p.start - 20), p.start):
+        return 0.0  # "Báo điện tử Cà Mau", "Truyền hình Đại Lộc": the source, read from its host
     before = doc.text[max(0, p.start - 60) : p.start]
     cut = max(before.rfind("."), before.rfind(";"), before.rfind("\n"))
     clause = before[cut + 1 :]
@@ -407,6 +425,7 @@ def decide_scope(
         t.in_lead |= title_end <= p.start < lead_end
         t.actor_in_head |= p.start < lead_end and role > 1.0
         t.head_role = max(t.head_role, role if p.start < lead_end else 0.0)
+        t.title_role = max(t.title_role, role if p.start < title_end else 0.0)
         if p.type:
             t.written_types[p.type] += 1
     if title_end == 0:
@@ -420,6 +439,7 @@ def decide_scope(
             t.in_title = t.from_slug = True
             t.actor_in_head |= role > 1.0
             t.head_role = max(t.head_role, role)
+            t.title_role = max(t.title_role, role)
     url_units = []
     url_era = "2025" if two_level else "legacy"
     url_communes = [u for u in url.commune if u.era == url_era] or url.commune
@@ -432,15 +452,18 @@ def decide_scope(
         if not two_level:
             # An old article re-hosted on a merged province's site ("baocamau.vn" for a Bạc Liêu
             # story): the legacy province of that 2025 province which the text names wins.
+            # Its province, or the province of the legacy districts it names ("huyện Hồng Dân"
+            # in a text that writes only "Bộ CHQS tỉnh"), when the masthead is the merged one.
             named = [
-                t.unit
+                t.unit if lv == "province" else _province_unit(t.unit.province, "legacy")
                 for (lv, _, _), t in tallies.items()
-                if lv == "province"
+                if lv in ("province", "district")
                 and t.unit
                 and t.unit.era == "legacy"
                 and t.unit.province_2025 == url_province.province_2025
-                and t.places
+                and (t.places or t.from_slug)
             ]
+            named = [u for u in named if u is not None]
             if named and url_province.name not in {u.name for u in named}:
                 url_province = max(named, key=lambda u: tallies[("province", u.name, "")].score)
         url_units.append(url_province)
@@ -498,11 +521,29 @@ def decide_scope(
         for t in tallies.values()
         if t.unit
     )
+    # The province acts without its name: in the title, or in the lead where no lower unit acts.
+    unnamed_province = [
+        m
+        for m in _UNNAMED_PROVINCE_BODY.finditer(doc.text, 0, lead_end)
+        if not _OFFICE_RIGHT_BEFORE.search(_clause_before(doc.text, m.start()))
+    ]
+    province_by_body = top_province is not None and any(
+        m.start() < title_end
+        or not any(t.head_role > 1.0 for t in tallies.values() if t.unit and t.unit.level != "province")
+        for m in unnamed_province
+    )
     if zone is not None and (
         zone.in_title or (zone.in_lead and not title_below) or (len(zone.mentions) >= 2 and not title_places)
     ):
         _fill_zone(scope, zone, top_province, url_units)
         scope.rule = "zone:" + ("title" if zone.in_title else "lead" if zone.in_lead else "body")
+        return scope
+    if _province_roundup(doc, tallies, lead_end):
+        # "4 địa phương … gồm A, B, C và D đồng loạt …": several provinces, none the subject.
+        if _MILITARY_REGION.search(head):
+            scope.level, scope.rule = "military_region", "military_region:provinces"
+        else:
+            scope.level, scope.rule = "national", "national:provinces"
         return scope
     actors_in_head = [
         t
@@ -536,7 +577,14 @@ def decide_scope(
     ):
         commune = top_commune  # "diễn tập … cấp xã": the commune named at the top holds it
     several = _several_districts(tallies, top_district)
-    if commune is not None:
+    if (
+        province_by_body
+        and not (commune is not None and commune.in_title)
+        and not (top_district is not None and top_district.in_title)
+    ):
+        scope.level, scope.rule = "province", "province:unnamed_body"
+        _fill_province(scope, top_province.unit)
+    elif commune is not None:
         district = tallies.get(("district", commune.unit.province, commune.unit.district or ""))
         if district is not None and district.unit is not None:
             _fill_district(scope, district)
@@ -558,6 +606,25 @@ def decide_scope(
     if scope.province in former_province_names:
         scope.province = former_province_names[scope.province]
     return scope
+
+
+ROUNDUP_PROVINCES = 3
+
+
+def _province_roundup(doc: Analysis, tallies: dict, lead_end: int) -> bool:
+    """One sentence of the lead lists three or more provinces, and the title names no place other
+    than as a venue: the story is about all of them (a region's or the nation's)."""
+    if any(t.title_role >= 1.0 for t in tallies.values()):
+        return False
+    by_sentence: dict[int, set[str]] = defaultdict(set)
+    for t in tallies.values():
+        if t.unit is None or t.unit.level != "province":
+            continue
+        for p in t.places:
+            if p.start < lead_end:
+                sentence = doc.sentence_at(p.start)
+                by_sentence[sentence.start if sentence else p.start].add(t.unit.name)
+    return any(len(names) >= ROUNDUP_PROVINCES for names in by_sentence.values())
 
 
 def _several_districts(tallies: dict, top: Optional[_Tally]) -> bool:
@@ -690,6 +757,7 @@ _RULE_CONFIDENCE = {
     "national:lead": 0.75,
     "military_region:lead": 0.85,
 }
+# Rules added after that measurement (few items each, not yet measured apart): their kind's rate.
 _KIND_CONFIDENCE = {
     "zone": 0.9,
     "commune": 0.85,
