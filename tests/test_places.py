@@ -450,3 +450,18 @@ def test_two_level_era(text, published, era_2025):
     found = places.extract(doc)
     (commune,) = [p for p in found if p.name == "Bình Chương"]
     assert (commune.district is None) == era_2025
+
+
+# Abbreviated type words before a district name ("H." huyện, "Q." quận); an initial is not one.
+ABBREVIATED_TYPES = [
+    ("Ban CHQS H.Thống Nhất kết thúc diễn tập.", [("H.Thống Nhất", "huyện", "Đồng Nai")]),
+    ("Tại Q.Bình Thạnh có 300 thanh niên lên đường.", [("Q.Bình Thạnh", "quận", "Hồ Chí Minh")]),
+    ("Ảnh: H. Nam", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", ABBREVIATED_TYPES)
+def test_abbreviated_district_types(text, expected):
+    from qpdp_nlp.text import analyse
+
+    assert [(p.text, p.type, p.province) for p in places.extract(analyse(text))] == expected

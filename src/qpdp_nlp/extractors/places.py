@@ -36,7 +36,7 @@ _NAME = (
 )
 _TYPE = (
     r"(?i:thành[ ]phố|thị[ ]xã|thị[ ]trấn|đặc[ ]khu|tỉnh|huyện|quận|phường|xã)(?![^\W_])"
-    r"|T\.?P\.?|Tp\.?|T\.?X\.?|Tx\.?"
+    r"|T\.?P\.?|Tp\.?|T\.?X\.?|Tx\.?|H\.|Q\."  # "H.Thống Nhất" (huyện), "Q.Bình Thạnh" (quận)
 )
 # Capitalised runs are found first (a fast scan: most positions fail on the first character);
 # the type word is then looked for inside the run ("Huyện Ứng Hòa", "TP Hà Tĩnh") or just before
@@ -79,6 +79,8 @@ _TYPE_OF = {
     "quận": ("district", ("quận",)),
     "thị xã": ("district", ("thị xã",)),
     "tx": ("district", ("thị xã",)),
+    "h": ("district", ("huyện",)),
+    "q": ("district", ("quận",)),
     "xã": ("commune", ("xã",)),
     "phường": ("commune", ("phường",)),
     "thị trấn": ("commune", ("thị trấn",)),
@@ -775,7 +777,7 @@ def _by_context(m: Mention, local: list[AdminUnit], provinces: list[AdminUnit]) 
 def to_place(doc: Analysis, m: Mention) -> Place:
     u = m.chosen
     written = m.written_type
-    shown_type = {"tp": "thành phố", "tx": "thị xã"}.get(written or "", written)
+    shown_type = {"tp": "thành phố", "tx": "thị xã", "h": "huyện", "q": "quận"}.get(written or "", written)
     if u is None:
         return Place(
             text=doc.text[m.start : m.end],
