@@ -28,23 +28,11 @@ import json
 import statistics
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from qpdp_nlp import extract
+from qpdp_nlp.provenance import registered_domain
 
 FIELDS = ("province", "district", "commune", "level", "report_year")
-# Second-level labels under which Vietnamese sites register ("baophutho.vn", "x.gov.vn").
-_SECOND_LEVEL = {"gov", "com", "org", "net", "edu", "info"}
-
-
-def registered_domain(url: str | None) -> str:
-    """ "https://tamthanh.langson.gov.vn/x" -> "langson.gov.vn"; "baophutho.vn" stays."""
-    host = (urlsplit(url or "").hostname or "unknown").removeprefix("www.")
-    labels = host.split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else 2
-    return ".".join(labels[-keep:])
-
-
 def load(corpus: Path) -> list[dict]:
     items = []
     for path in sorted((corpus / "scope").glob("*.jsonl")):

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import SHARED
 from qpdp_nlp.classify import relevance as classify
+from qpdp_nlp.provenance import registered_domain
 from qpdp_nlp.records import TOPICS, ArticleRecord
 from qpdp_nlp.text import analyse
 
@@ -96,7 +97,7 @@ def test_lead_of(text, title, starts_with, max_len):
     ],
 )
 def test_source_site(url, site):
-    assert classify.source_site(url) == site
+    assert registered_domain(url) == site
 
 
 def _example(ident, site, text):

@@ -10,7 +10,8 @@ import pytest
 
 from qpdp_nlp import dataset
 from qpdp_nlp.ingest import batch
-from qpdp_nlp.ingest.sources import iso_date, read_paths
+from qpdp_nlp.ingest.sources import read_paths
+from qpdp_nlp.provenance import iso_date
 
 
 @pytest.mark.parametrize("raw, iso", [

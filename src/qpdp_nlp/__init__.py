@@ -24,7 +24,7 @@ def extract_many(items, *, progress=None):
     >>> [r.persons[0].name for r in extract_many(["Thượng tá Nguyễn Quang Long phát biểu."], progress=False)]
     ['Nguyễn Quang Long']
     """
-    records = _stamped(items)
+    records = _extract_many(items)
     if progress is None:
         import sys
 
@@ -37,18 +37,6 @@ def extract_many(items, *, progress=None):
 
     total = len(items) if hasattr(items, "__len__") else None
     return iter(tqdm(records, total=total, desc="qpdp", unit=" articles", mininterval=0.2))
-
-
-def _stamped(items):
-    """Each record, with what its source said beyond the pipeline's arguments (the date as
-    written, the outlet) when the item carries it in ``meta``."""
-    for item in items:
-        (record,) = _extract_many([item])
-        meta = item.get("meta") if isinstance(item, dict) else getattr(item, "meta", None)
-        for name in ("published_raw", "site"):
-            if isinstance(meta, dict) and meta.get(name):
-                setattr(record, name, meta[name])
-        yield record
 
 
 def info() -> dict:

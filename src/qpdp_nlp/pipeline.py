@@ -31,6 +31,7 @@ from typing import Any, Optional, Union
 from . import __version__
 from .classify import indicators, relevance
 from .extractors import counts, documents, persons, places, scope, units
+from .provenance import iso_date, outlet
 from .records import ArticleRecord
 from .text import Analysis, analyse
 
@@ -88,9 +89,12 @@ class Pipeline:
         meta: Optional[dict[str, Any]] = None,
     ) -> ArticleRecord:
         meta = dict(meta or {})
+        # The date is read once, here: extractors see ISO ("2024-01-15", or "2024-01" when only
+        # the month is known), the record keeps the string as written beside it.
+        published_iso = iso_date(published)
         meta.setdefault("source", source)
         meta.setdefault("url", url)
-        meta.setdefault("published", published)
+        meta.setdefault("published", published_iso)
         doc = self.analyse(text, title=title, meta=meta)
 
         era = places.article_era(doc)
@@ -109,7 +113,9 @@ class Pipeline:
             article_id=article_id(doc.text),
             source=source,
             title=doc.title,
-            published=published,
+            published=published_iso,
+            published_raw=meta.get("published_raw") or (published if published != published_iso else None),
+            site=meta.get("site") or outlet(url),
             url=url,
             text=doc.text,
             original_text=None if doc.original == doc.text else doc.original,

@@ -37,11 +37,11 @@ from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from ..errors import ModelMissing
+from ..provenance import registered_domain
 from ..extractors.count_nouns import read_unit
 from ..extractors.count_nouns import tables as count_tables
 from ..extractors.numbers import fold
@@ -504,12 +504,8 @@ def _unit_of(count_text: str) -> tuple[str | None, bool]:
 
 
 def site_of(url: str | None, fallback: str) -> str:
-    """The source site of a page: its domain without "www." (``fallback`` when there is no URL)."""
-    if not url:
-        return fallback
-    host = urlsplit(url).netloc.lower()
-    return host.removeprefix("www.") or fallback
-
+    """The publisher of a page, grouping the folds (``fallback`` when there is no URL)."""
+    return registered_domain(url) or fallback
 
 def _normalised_span(sentence: str, start: int, end: int) -> tuple[str, int, int]:
     """The sentence normalised as the pipeline reads it, and the span moved into it."""

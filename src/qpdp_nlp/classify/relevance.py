@@ -53,12 +53,12 @@ from importlib.abc import Traversable
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelMissing
+from ..provenance import registered_domain
 from ..records import TOPICS, ArticleRecord, Topic, is_topic
 from ..lexicons import read_rows
 from ..text import Analysis, normalize
@@ -279,13 +279,6 @@ GOLD_FOLDERS = ("dev", "dev2", "seed")  # ID.txt + ID.json articles: the whole t
 SCOPE_LABELS = "scope"  # scope/*.jsonl: title, text, is_defense, topic
 REAL_ORIGINS = ("leads", *GOLD_FOLDERS, SCOPE_LABELS)
 
-# Second-level labels under a country domain that are not a site of their own: "baothanhhoa.vn"
-# is a site, "com.vn" is not (nor "gov.vn": "chauphu.angiang.gov.vn" is the site "angiang.gov.vn",
-# the province's portal family, one publisher).
-_GENERIC_SECOND_LEVEL = frozenset({"ac", "biz", "com", "edu", "gov", "health", "info", "int", "name", "net",
-                                   "org", "pro"})
-
-
 @dataclass(frozen=True)
 class Example:
     id: str
@@ -293,25 +286,7 @@ class Example:
     is_defense: bool
     topic: str  # a defence topic, or the finer non-defence topic ("not-defense" when unknown)
     origin: str  # one of REAL_ORIGINS (scored out of fold) or "extra" (always trained on)
-    site: str = ""  # registered domain of the page's URL ("" when it has none)
-
-
-def source_site(url: str | None) -> str:
-    """The registered domain of ``url``: the publisher cross-validation keeps on one side.
-
-    >>> source_site("https://www.baonghean.vn/khen-thuong-213330.html"), source_site("http://vietnamnet.vn./x")
-    ('baonghean.vn', 'vietnamnet.vn')
-    >>> source_site("https://chauphu.angiang.gov.vn/wps/portal"), source_site(None)
-    ('angiang.gov.vn', '')
-    """
-    if not url:
-        return ""
-    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").strip(".").lower()
-    labels = [label for label in host.split(".") if label]
-    if labels and labels[0] == "www":
-        labels = labels[1:]
-    generic = len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _GENERIC_SECOND_LEVEL
-    return ".".join(labels[-3:] if generic else labels[-2:])
+    site: str = ""  # publisher of the page (provenance.registered_domain; "" when it has no URL)
 
 
 def _leads_path(shared: Path | None) -> Path | None:
@@ -332,7 +307,7 @@ def load_leads(shared: Path | None) -> list[Example]:
             continue
         row = json.loads(line)
         text = normalize("\n".join(p for p in (row.get("title"), row.get("lead")) if p))
-        out.append(Example(row["id"], text, bool(row["is_defense"]), row["topic"], "leads", source_site(row.get("url"))))
+        out.append(Example(row["id"], text, bool(row["is_defense"]), row["topic"], "leads", registered_domain(row.get("url"))))
     return out
 
 
@@ -354,7 +329,7 @@ def load_gold(shared: Path | None) -> list[Example]:
             topic = gold["topic"]
             text = normalize(txt.read_text(encoding="utf-8"))
             out.append(Example(f"{folder}/{path.stem}", text, topic != NOT_DEFENSE, topic, folder,
-                               source_site(gold.get("url"))))
+                               registered_domain(gold.get("url"))))
     for path in sorted((corpus / SCOPE_LABELS).glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -365,7 +340,7 @@ def load_gold(shared: Path | None) -> list[Example]:
             if title and not text.startswith(title):
                 text = f"{title}\n{text}"
             out.append(Example(f"{SCOPE_LABELS}/{row['id']}", text, bool(row["is_defense"]), row["topic"],
-                               SCOPE_LABELS, source_site(row.get("url"))))
+                               SCOPE_LABELS, registered_domain(row.get("url"))))
     return out
 
 

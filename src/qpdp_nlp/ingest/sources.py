@@ -23,8 +23,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import datetime as dt
-import functools
 import glob
 import gzip
 import io
@@ -39,9 +37,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
-from urllib.parse import urlparse
 
 from ..errors import FieldMappingError, InputError
+from ..provenance import iso_date, outlet
 
 DEFAULT_MAX_CHARS = 2_000_000
 
@@ -317,55 +315,6 @@ def _read_bytes(path: Path, options: ReadOptions, *, factor: int = 4) -> bytes:
         raise InputError(source, "E004", detail=exc.strerror or str(exc)) from None
 
 
-def _site(url: Optional[str]) -> Optional[str]:
-    if not url:
-        return None
-    try:
-        return urlparse(url).hostname
-    except ValueError:
-        return None
-
-
-# dateparser, set once: Vietnamese and English month names, numeric dates day first ("05/02/2024"
-# is 5 February), a day, a month and a year all required, and only absolute dates: a relative
-# "hôm qua" (yesterday) or a bare timestamp says nothing about an archived article.
-DATEPARSER_LANGUAGES = ["vi", "en"]
-DATEPARSER_SETTINGS = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"],
-                       "PARSERS": ["custom-formats", "absolute-time"]}
-
-
-@functools.lru_cache(maxsize=8192)
-def iso_date(value: Optional[str]) -> Optional[str]:
-    """A publication date as ``YYYY-MM-DD``, parsed once at ingestion: ISO 8601 (with or without
-    a time) by the standard library, everything else by dateparser, day first
-    ("Thứ Sáu, 22/12/2023 - 15:45", "ngày 25 tháng 10 năm 2013", "15/01/2024 09:00"). What is not
-    a date gives None, so no free text (``=HYPERLINK(…)``) reaches the ``published`` column.
-    Cached: a dump repeats its date strings.
-
-    >>> iso_date("2024-02-15T08:30:00+07:00"), iso_date("15/2/2024"), iso_date("=1+2"), iso_date("2024-13-01")
-    ('2024-02-15', '2024-02-15', None, None)
-    >>> iso_date("Thứ Sáu, 22/12/2023 - 15:45"), iso_date("ngày 25 tháng 10 năm 2013")
-    ('2023-12-22', '2013-10-25')
-    """
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    if value[:4].isdigit() and value[4:5] == "-":  # ISO 8601: year first, never guessed
-        try:
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
-        except ValueError:
-            return None
-    if len(value) > 200 or not any(c.isdigit() for c in value):
-        return None
-    import dateparser
-
-    try:
-        parsed = dateparser.parse(value, languages=DATEPARSER_LANGUAGES, settings=DATEPARSER_SETTINGS)
-    except Exception:  # dateparser raises assorted errors on odd strings
-        return None
-    return parsed.date().isoformat() if parsed is not None else None
-
-
 def _article(text: str, source: str, options: ReadOptions, **kw) -> Article:
     """An :class:`Article`, its date parsed (:func:`iso_date`; the string as written kept in
     ``meta["published_raw"]``) and its outlet in ``meta["site"]`` (the URL's host name)."""
@@ -379,7 +328,7 @@ def _article(text: str, source: str, options: ReadOptions, **kw) -> Article:
     if raw_date:
         meta.setdefault("published_raw", raw_date)
     if url and "site" not in meta:
-        meta["site"] = _site(url)
+        meta["site"] = outlet(url)
     return Article(text=text, source=source, meta=meta, **kw)
 
 
@@ -442,7 +391,7 @@ def html_article(html: str, source: str, options: ReadOptions, *, url: Optional[
         body = body[len(title):].lstrip()
     text = f"{title}\n\n{body}" if title else body
     url = url or doc.url
-    meta = {"site": _site(url) or doc.hostname or doc.sitename}
+    meta = {"site": outlet(url) or doc.hostname or doc.sitename}
     if doc.sitename:
         meta["sitename"] = doc.sitename
     return _article(text, source, options, title=title, published=doc.date or None, url=url, meta=meta)
