@@ -322,7 +322,10 @@ def train(model_dir: str | None, shared: str | None, only: tuple[str, ...]) -> N
 @click.option("--indicator", "indicators", multiple=True, metavar="KEY",
               help="Only this indicator (repeatable), e.g. enlisted, qpan_training, enlistment_target_pct.")
 @click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable).")
-@click.option("--province", "provinces", multiple=True, help="Only this province (repeatable), e.g. 'Bắc Kạn'.")
+@click.option("--province", "provinces", multiple=True,
+              help="Only this province (repeatable), e.g. 'Bắc Kạn' or 'bac kan' (diacritics and case ignored).")
+@click.option("--district", "districts", multiple=True,
+              help="Only this district, or the defence zone that continues it (repeatable; diacritics ignored).")
 @click.option("--by", type=click.Choice(["district", "province", "zone", "commune"]), default="district",
               show_default=True,
               help="Compare districts (defence zones beside them), provinces, defence zones or communes.")
@@ -334,13 +337,20 @@ def train(model_dir: str | None, shared: str | None, only: tuple[str, ...]) -> N
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "markdown", "html"]), default="table",
               show_default=True, help="How to print the comparison.")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Write the comparison here instead of stdout.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Show at most N rows (and their provenance) in table, markdown and html.")
+@click.option("--no-provenance", is_flag=True, help="Leave the provenance lines out of the table.")
 @click.option("--plot", "plot_path", default=None, metavar="FILE.png",
               help="Also draw one indicator: bars per place for one year, lines across years.")
 @click.option("--map", "map_path", default=None, metavar="FILE.png",
-              help="Also draw the places by latitude/longitude, coloured by one indicator.")
+              help="Also draw a choropleth of the provinces (tile map, both maps) for one indicator, "
+                   "districts and communes as symbols.")
+@click.option("--geojson", "geojson_path", default=None, metavar="FILE.geojson",
+              help="Also write the comparison as GeoJSON points.")
 def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], provinces: tuple[str, ...],
-            by: str, era: str | None, min_confidence: float | None, fmt: str, output: str | None,
-            plot_path: str | None, map_path: str | None) -> None:
+            districts: tuple[str, ...], by: str, era: str | None, min_confidence: float | None, fmt: str,
+            output: str | None, limit: int | None, no_provenance: bool, plot_path: str | None,
+            map_path: str | None, geojson_path: str | None) -> None:
     """Compare an indicator across places and years, with the article spans behind each value.
 
     DATASET is a folder written by 'qpdp extract --out' (Parquet, CSV or DuckDB), a .duckdb file
@@ -385,8 +395,10 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
       qpdp compare out --indicator enlisted --year 2023
       qpdp compare out --by province --era 2025 --indicator enlisted --plot thai-nguyen.png
       qpdp compare out --by zone --era 2025 --min-confidence 0.6
-      qpdp compare out --province "Bắc Kạn" --format markdown -o bac-kan.md
+      qpdp compare out --province "bac kan" --format markdown -o bac-kan.md
       qpdp compare out --indicator enlisted --plot enlisted.png --map enlisted-map.png
+      qpdp compare out --limit 40 --no-provenance
+      qpdp compare out --format csv -o comparison.csv --geojson comparison.geojson
     """
     from .compare import compare as run_compare
     from .records import INDICATORS
@@ -397,11 +409,16 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
                                  param_hint="--indicator")
     try:
         result = run_compare(dataset, indicators=indicators or None, years=years or None,
-                             provinces=provinces or None, by=by, era=era, min_confidence=min_confidence)
-    except ValueError as exc:
+                             provinces=provinces or None, districts=districts or None, by=by, era=era,
+                             min_confidence=min_confidence)
+    except ValueError as exc:  # NoMatch names the closest places
         raise click.ClickException(str(exc)) from None
     with atomic_output(output) as out:
-        out.write(result.render(fmt).rstrip("\n") + "\n")
+        out.write(result.render(fmt, limit=limit, provenance=not no_provenance).rstrip("\n") + "\n")
+    if geojson_path:
+        from .publish import write_geojson
+
+        click.echo(f"geojson: {write_geojson(result.table(), geojson_path)}", err=True)
     if not (plot_path or map_path):
         return
     from .plots import PlotError, plot_comparison, plot_map  # matplotlib only when a chart is asked for
@@ -417,6 +434,68 @@ def compare(dataset: str, indicators: tuple[str, ...], years: tuple[int, ...], p
             click.echo(f"map: {plot_map(result, map_path, indicator=indicator, year=year)}", err=True)
     except PlotError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@cli.command("export")
+@click.argument("dataset", type=click.Path(exists=True))
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["sqlite", "csv", "duckdb", "parquet"]), default="sqlite",
+              show_default=True, help="The layout to write.")
+def export_cmd(dataset: str, out_dir: str, fmt: str) -> None:
+    """Rewrite a dataset in another layout, with its comparison table: sqlite (keys, full-text
+    search, views, datasette metadata.json), csv (with a Frictionless datapackage.json), duckdb
+    or parquet.
+
+    \b
+    Example:
+      qpdp export out/demo out/share --format sqlite
+      datasette out/share/qpdp.sqlite -m out/share/metadata.json
+      qpdp export out/demo out/csv --format csv
+    """
+    from .dataset import export
+
+    try:
+        written = export(dataset, out_dir, fmt)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(str(path))
+
+
+@cli.command("report")
+@click.argument("dataset", type=click.Path(exists=True))
+@click.option("-o", "--output", default="report.html", show_default=True, metavar="FILE.html",
+              help="The report: one self-contained HTML file (no network needed to view it).")
+@click.option("--indicator", "indicators", multiple=True, metavar="KEY", help="Only this indicator (repeatable).")
+@click.option("--province", "provinces", multiple=True, help="Only this province (repeatable; diacritics ignored).")
+@click.option("--by", type=click.Choice(["district", "province", "zone", "commune"]), default="district",
+              show_default=True, help="The places compared in the table and charts.")
+@click.option("--era", type=click.Choice(["legacy", "2025"]), default=None, help="Regroup on one map.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="P",
+              help="Mark cells whose confidence is below P.")
+@click.option("--title", default=None, help="The report's title.")
+def report_cmd(dataset: str, output: str, indicators: tuple[str, ...], provinces: tuple[str, ...], by: str,
+               era: str | None, min_confidence: float | None, title: str | None) -> None:
+    """Write an HTML report an analyst can send: the comparison table (sortable), the charts and
+    the map, and for each cell its evidence — the sentence of each article with the figure
+    highlighted, its URL, the values that conflict and why a figure was not added.
+
+    Every string from the articles is escaped; the charts are embedded as images, so the file
+    opens anywhere without a network.
+
+    \b
+    Example:
+      qpdp report out/demo -o out/demo/report.html
+      qpdp report out --indicator enlisted --by province --era 2025 -o enlisted.html
+    """
+    from .report import write_report
+
+    try:
+        path = write_report(dataset, output, indicators=indicators or None, provinces=provinces or None,
+                            by=by, era=era, min_confidence=min_confidence, title=title)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"report: {path}", err=True)
 
 
 def main() -> None:
