@@ -4,11 +4,16 @@
 
 Measures articles/s and chars/s of
   (a) underthesea.word_tokenize alone (what every pipeline pays),
+  (s) qpdp_nlp.segment.word_tokenize alone (the same words, computed per template),
   (b) underthesea.ner (what a user would otherwise pick),
   (c) qpdp_nlp.extract (the whole pipeline: every extractor, scope, classifier),
+  (c0) qpdp_nlp.extract with underthesea's segmenter forced (the pipeline before segment.py),
   (p) the persons path alone (normalise + words + sentences + persons extractor),
-and prints the ratios c/a, p/a and c/b (speed relative to the baseline: 1.0 = as fast), plus
-peak RSS. Texts: the sample corpus, and ../shared/corpus/dev when it is there.
+and prints the ratios c/a, c0/a, s/a, p/a and c/b (speed relative to the baseline: 1.0 = as
+fast), plus peak RSS. Texts: the sample corpus, and ../shared/corpus/dev when it is there.
+
+The machine is shared: the functions are interleaved article by article and each article keeps
+its best time of ``--repeat`` runs, so the ratios hold under load; absolute figures do not.
 """
 
 from __future__ import annotations
@@ -29,14 +34,17 @@ def load_texts(dirs: list[Path]) -> list[str]:
     return texts
 
 
-def timed(fn, texts, repeat: int) -> float:
-    best = float("inf")
+def timed_together(fns: dict, texts, repeat: int) -> dict[str, float]:
+    """Seconds per function: the sum over texts of each text's best of ``repeat`` runs, the
+    functions interleaved text by text so that they see the same load."""
+    best = {name: [float("inf")] * len(texts) for name in fns}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        for t in texts:
-            fn(t)
-        best = min(best, time.perf_counter() - t0)
-    return best
+        for i, t in enumerate(texts):
+            for name, fn in fns.items():
+                t0 = time.perf_counter()
+                fn(t)
+                best[name][i] = min(best[name][i], time.perf_counter() - t0)
+    return {name: sum(times) for name, times in best.items()}
 
 
 def main() -> None:
@@ -55,11 +63,13 @@ def main() -> None:
     from underthesea import ner, word_tokenize
 
     import qpdp_nlp
+    from qpdp_nlp import segment
     from qpdp_nlp.extractors import persons
     from qpdp_nlp.text import analyse
 
     # Warm up: load every model once, outside the timings.
     word_tokenize(texts[0])
+    segment.word_tokenize(texts[0])
     qpdp_nlp.extract(texts[0])
     if not args.skip_ner:
         ner(texts[0][:200])
@@ -67,23 +77,37 @@ def main() -> None:
     def persons_only(text: str):
         return persons.extract(analyse(text))
 
-    rows = {
-        "a  underthesea.word_tokenize": timed(word_tokenize, texts, args.repeat),
-        "p  qpdp persons path": timed(persons_only, texts, args.repeat),
-        "c  qpdp_nlp.extract": timed(qpdp_nlp.extract, texts, args.repeat),
-    }
+    fast = segment._segmenter()
+
+    def extract_underthesea(text: str):
+        # The pipeline as it was before segment.py: underthesea segments, words are realigned.
+        segment._STATE["seg"] = None
+        try:
+            return qpdp_nlp.extract(text)
+        finally:
+            segment._STATE["seg"] = fast
+
+    rows = timed_together({
+        "a  underthesea.word_tokenize": word_tokenize,
+        "s  qpdp_nlp.segment.word_tokenize": segment.word_tokenize,
+        "p  qpdp persons path": persons_only,
+        "c  qpdp_nlp.extract": qpdp_nlp.extract,
+        "c0 extract, underthesea segmenter": extract_underthesea,
+    }, texts, args.repeat)
     if not args.skip_ner:
-        rows["b  underthesea.ner"] = timed(ner, texts, 1)
+        rows["b  underthesea.ner"] = timed_together({"b": ner}, texts, 1)["b"]
 
     print(f"{len(texts)} articles, {chars:,} chars, best of {args.repeat}")
-    print(f"{'':32} {'articles/s':>11} {'chars/s':>11}")
+    print(f"{'':36} {'articles/s':>11} {'chars/s':>11}")
     for name, seconds in rows.items():
-        print(f"{name:32} {len(texts) / seconds:11.1f} {chars / seconds:11,.0f}")
+        print(f"{name:36} {len(texts) / seconds:11.1f} {chars / seconds:11,.0f}")
     a = rows["a  underthesea.word_tokenize"]
     c = rows["c  qpdp_nlp.extract"]
     p = rows["p  qpdp persons path"]
     print()
     print(f"c/a (speed of extract relative to word_tokenize)       = {a / c:.3f}")
+    print(f"c0/a (the same with underthesea's segmenter: before)  = {a / rows['c0 extract, underthesea segmenter']:.3f}")
+    print(f"s/a (segment.word_tokenize relative to word_tokenize) = {a / rows['s  qpdp_nlp.segment.word_tokenize']:.3f}")
     print(f"p/a (speed of the persons path relative to word_tokenize) = {a / p:.3f}")
     if "b  underthesea.ner" in rows:
         print(f"c/b (speed of extract relative to underthesea.ner)      = {rows['b  underthesea.ner'] / c:.3f}")

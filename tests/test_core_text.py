@@ -127,3 +127,51 @@ def test_analyse_keeps_original():
     assert doc.original == raw
     assert doc.text == "Ủy ban nhân dân"
     assert doc.sentence_at(3).text == doc.text
+
+
+# --- words from qpdp_nlp.segment: the same as underthesea's, realigned ------------------------------
+
+def _words_both_ways(monkeypatch, texts):
+    from qpdp_nlp import segment
+
+    fast = [words(normalize(t)) for t in texts]
+    monkeypatch.setattr(segment, "_STATE", {"seg": None})  # underthesea itself, words realigned
+    slow = [words(normalize(t)) for t in texts]
+    return fast, slow
+
+
+def test_words_same_as_underthesea_path_on_samples(monkeypatch):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))] + NAUGHTY
+    fast, slow = _words_both_ways(monkeypatch, texts)
+    assert sum(map(len, fast)) > 1000
+    assert fast == slow
+
+
+@needs_gold
+def test_words_same_as_underthesea_path_on_gold_texts(monkeypatch):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.rglob("*.txt"))]
+    fast, slow = _words_both_ways(monkeypatch, texts)
+    assert fast == slow
+
+
+def test_two_megabyte_single_line_article_of_a_dot_a_dot():
+    # underthesea is quadratic on this line in both its word regex (57 s for 50,000 characters)
+    # and its sentence splitter (37 s for 20,000); words() and sentences() cut such runs. A shape
+    # check, not a timed one: bench/segment.py times it.
+    text = "a.a." * 500_000
+    doc = analyse(text)
+    assert len(doc.words) == 2_000_000
+    assert {w.text for w in doc.words} == {"a", "."}
+    assert all(doc.text[w.start:w.end] == w.text for w in doc.words[:1000] + doc.words[-1000:])
+    assert all(doc.text[s.start:s.end] == s.text for s in doc.sentences)
+    assert doc.sentences[0].start == 0 and doc.sentences[-1].end == len(text)
+    assert all(a.end <= b.start for a, b in zip(doc.sentences, doc.sentences[1:]))
+
+
+def test_sentences_untouched_below_the_run_limit():
+    from qpdp_nlp.text import SENTENCE_RUN
+
+    line = "Ông A.B. dự họp. " + "x" * (SENTENCE_RUN - 1) + ". Xong."
+    from underthesea import sent_tokenize
+
+    assert [s.text for s in sentences(line)] == [s.strip() for s in sent_tokenize(line)]

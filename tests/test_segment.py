@@ -185,15 +185,17 @@ def _invariants(sentence: str) -> None:
     covered = "".join(text[a:b] for a, b in spans)
     assert "".join(covered.split()) == "".join(text.split())
     words = word_tokenize(sentence, use_token_normalize=False)
-    assert [" ".join(text[a:b].split()) for a, b in spans] == [" ".join(w.split()) for w in words]
+    # A word of adjacent tokens ("!" "b") is "! b" in word_tokenize and "!b" in the text.
+    assert ["".join(text[a:b].split()) for a, b in spans] == ["".join(w.split()) for w in words]
 
 
-def test_two_megabyte_line_of_a_dot_a_dot():
+def test_long_line_of_a_dot_a_dot():
     # underthesea's regex is quadratic here (57 s for 50,000 characters); rule L cuts it into
-    # pieces of at most PIECE characters. A shape check, not a timed one: see bench/segment.py.
-    line = "a.a." * 500_000
+    # pieces of at most PIECE characters. A shape check, not a timed one: see bench/segment.py
+    # (and tests/test_core_text.py for a 2 MB article).
+    line = "a.a." * 50_000
     words = word_tokenize(line, use_token_normalize=False)
-    assert len(words) == 2_000_000
+    assert len(words) == 200_000
     assert set(words) == {"a", "."}
     assert segment.memo_stats()["tokens"] <= segment.TOKEN_CAP
 

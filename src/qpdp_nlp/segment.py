@@ -1,7 +1,7 @@
 """Vietnamese word segmentation identical to ``underthesea.word_tokenize``, several times faster.
 
 >>> word_tokenize("Thượng tá Nguyễn Quang Long, Chỉ huy trưởng Ban CHQS huyện")
-['Thượng tá', 'Nguyễn Quang Long', ',', 'Chỉ huy trưởng', 'Ban', 'CHQS', 'huyện']
+['Thượng tá', 'Nguyễn Quang Long', ',', 'Chỉ huy', 'trưởng', 'Ban', 'CHQS', 'huyện']
 
 underthesea segments words with a linear-chain CRF over syllables (labels B-W, I-W). Its model
 directory, in the installed package, holds the CRFsuite weights (``models.bin``), the 43 feature
@@ -47,6 +47,11 @@ whitespace, and the lookarounds see one character at most: ``\\b``, ``(?<!@)``, 
 - **P (plain word).** A segment that is letters only (``str.isalpha``), has no "ʺ" (a letter that
   the punct rule takes first) and does not start "Th?S"/"Th?s" is one ``\\w+`` token: every
   earlier alternative of the pattern needs a digit, a mark, "&", "'", "-", ":", "@", "/" or ".".
+  So is a one-character segment, and an ASCII number (every rule that could take more needs a
+  letter, "x", "-", "/", ":", ".", "," or "_" after the digits). **P'**: such a word or number
+  followed by one of ``, ; : . ) ! ? %`` is those two tokens, except a word that an abbreviation
+  rule takes with its dot ("UBND.", "Tp.", "ThS."): no rule reads past that last character
+  (a URL scheme needs "/" or a letter after ":", a domain letters after ".").
 - **L (long or explosive segments).** underthesea's regex is quadratic in the length of a
   whitespace-free run ("a.a." x 12,500: 57 s) and exponential after a URL prefix followed by
   characters a URL may contain but not end with ("http://a" + "!" x 24: 12 s, doubling with each
@@ -232,6 +237,15 @@ def read_crfsuite(path: Path) -> tuple[list[str], list[str], np.ndarray, np.ndar
     """Labels, attributes, state weights (attributes x labels) and transitions of a CRFsuite
     first-order model file (format "lCRF"/"FOMC" version 100)."""
     buf = path.read_bytes()
+    try:
+        return _parse_crfsuite(buf)
+    except (struct.error, UnicodeDecodeError, IndexError, ValueError) as exc:
+        raise ModelMismatch(f"unreadable CRFsuite model: {exc}") from exc
+
+
+def _parse_crfsuite(buf: bytes) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    if len(buf) < 48:
+        raise ModelMismatch("not a CRFsuite model: too short")
     (magic, size, kind, version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs,
      _off_lrefs, _off_arefs) = struct.unpack_from("<4sI4sIIIIIIIII", buf, 0)
     if magic != b"lCRF" or kind != b"FOMC" or version != 100 or size != len(buf):
@@ -576,17 +590,20 @@ class _Segmenter:
 
     def _emissions(self, n: int, uni: list[int], pair: list[int], tri: list[int]) -> np.ndarray:
         """(n, 2) scores: for syllable i, the weights of its 43 features summed in template order."""
-        parts = []
+        tables = []
         for table, ids, width in ((self.tokens, [0, 0, *uni, 1, 1], 5), (self.pairs, [0, 0, *pair, 1, 1], 4),
                                   (self.triples, [0, 0, *tri, 1, 1][: n + 2], 3)):
-            ids_arr = np.asarray(ids)
             # window[i, k] = the key read at offset k from syllable i (BOS/EOS rows 0/1)
-            window = np.lib.stride_tricks.sliding_window_view(ids_arr, width)[:n]
-            flat = table.rows.reshape(-1, table.kinds, 2)
-            parts.append(flat[window * width + np.arange(width)].reshape(n, -1, 2))
-        gathered = np.concatenate(parts, axis=1)[:, self.order]
-        # cumsum adds strictly left to right (np.sum would add pairwise).
-        return np.cumsum(gathered, axis=1)[:, -1]
+            window = np.lib.stride_tricks.sliding_window_view(np.asarray(ids), width)[:n]
+            tables.append((table.rows.reshape(-1, table.kinds, 2), window * width + np.arange(width)))
+        out = np.empty((n, 2))
+        for start in range(0, n, _BLOCK):
+            stop = min(n, start + _BLOCK)
+            gathered = np.concatenate([flat[index[start:stop]].reshape(stop - start, -1, 2)
+                                       for flat, index in tables], axis=1)[:, self.order]
+            # cumsum adds strictly left to right (np.sum would add pairwise).
+            out[start:stop] = np.cumsum(gathered, axis=1)[:, -1]
+        return out
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
         """Word spans in ``text``; None when character normalisation would change the text."""
@@ -619,6 +636,8 @@ class _Segmenter:
         return out
 
 
+# Syllables whose 43 weights are gathered at once (bounds the memory of a giant line).
+_BLOCK = 2048
 _BOS = ("\x00BOS",)
 _EOS = ("\x00EOS",)
 
@@ -685,7 +704,7 @@ def word_tokenize(sentence: str, format: str | None = None, use_token_normalize:
     """``underthesea.word_tokenize``, the same output, faster.
 
     >>> word_tokenize("Bác sĩ bây giờ có thể thản nhiên báo tin bệnh nhân bị ung thư")
-    ['Bác sĩ', 'bây giờ', 'có thể', 'thản nhiên', 'báo tin', 'bệnh nhân', 'bị', 'ung thư']
+    ['Bác sĩ', 'bây giờ', 'có thể', 'thản nhiên', 'báo', 'tin', 'bệnh nhân', 'bị', 'ung thư']
     >>> word_tokenize("Ban CHQS huyện tổ chức lớp GDQP&AN", format="text")
     'Ban CHQS huyện tổ_chức lớp GDQP&AN'
     """

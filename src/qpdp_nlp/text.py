@@ -5,9 +5,11 @@
 >>> [w.text for w in words("Thượng tá Nguyễn Quang Long")]
 ['Thượng tá', 'Nguyễn Quang Long']
 
-The normalised text is the one every offset in a record points into. underthesea rewrites
-tokens by default (``use_token_normalize``); it is turned off here and every token is realigned
-onto the text, so ``text[w.start:w.end] == w.text`` always holds.
+The normalised text is the one every offset in a record points into. Words are underthesea's
+(``qpdp_nlp.segment``: the same segmentation, computed faster, with the token rewriting of
+``use_token_normalize`` off); their spans come straight from the pre-tokenizer, or, where
+underthesea's character normalisation would change a line, from realigning each word onto the
+text, so ``text[w.start:w.end] == w.text`` always holds.
 """
 
 from __future__ import annotations
@@ -145,16 +147,45 @@ def words(text: str) -> list[Token]:
 
     >>> [(w.text, w.start, w.end) for w in words("Thượng tá Nguyễn Quang Long")]
     [('Thượng tá', 0, 9), ('Nguyễn Quang Long', 10, 27)]
+
+    Each line is segmented on its own. A line of any length takes linear time: whitespace-free
+    runs longer than ``segment.MAX_SEGMENT`` characters are cut before underthesea's quadratic
+    regex sees them (see ``qpdp_nlp.segment``, rule L).
     """
-    word_tokenize, _ = _underthesea()
+    from . import segment
+
     out: list[Token] = []
     for line in _LINE.finditer(text):
         chunk = line.group()
         if not chunk.strip():
             continue
-        pieces = word_tokenize(chunk, use_token_normalize=False)
-        out.extend(_align(text, pieces, line.start(), line.end()))
+        base = line.start()
+        spans = segment.word_spans(chunk)
+        if spans is not None:
+            out.extend(Token(text[base + a:base + b], base + a, base + b) for a, b in spans)
+        else:
+            pieces = segment.word_tokenize(chunk, use_token_normalize=False)
+            out.extend(_align(text, pieces, base, line.end()))
     return out
+
+
+# underthesea's sentence splitter walks back over the letters, digits and dots before every
+# period ("_get_preceding_word"), so a long run of them is quadratic ("a.a." x 5,000: 37 s).
+# A line is cut inside such runs every SENTENCE_RUN characters; nothing else is cut, so on any
+# other line the sentences are underthesea's.
+SENTENCE_RUN = 256
+_LONG_RUN = re.compile(r"(?:[^\W_]|\.){%d,}" % (SENTENCE_RUN + 1))
+
+
+def _sentence_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    pos = start
+    for run in _LONG_RUN.finditer(text, start, end):
+        for cut in range(run.start() + SENTENCE_RUN, run.end(), SENTENCE_RUN):
+            ranges.append((pos, cut))
+            pos = cut
+    ranges.append((pos, end))
+    return ranges
 
 
 def sentences(text: str) -> list[Token]:
@@ -162,27 +193,34 @@ def sentences(text: str) -> list[Token]:
     _, sent_tokenize = _underthesea()
     out: list[Token] = []
     for line in _LINE.finditer(text):
-        chunk = line.group()
-        if not chunk.strip():
+        if not line.group().strip():
             continue
-        pieces = sent_tokenize(chunk)
-        pos = line.start()
-        for piece in pieces:
-            piece = piece.strip()
-            if not piece:
-                continue
-            found = text.find(piece, pos, line.end())
-            if found < 0:
-                # Fall back to the rest of the line: a sentence must never be lost.
-                out.append(Token(text[pos:line.end()], pos, line.end()))
-                pos = line.end()
-                break
-            out.append(Token(piece, found, found + len(piece)))
-            pos = found + len(piece)
-        if pos < line.end() and text[pos:line.end()].strip():
-            rest_start = pos + (len(text[pos:line.end()]) - len(text[pos:line.end()].lstrip()))
-            out.append(Token(text[rest_start:line.end()].rstrip(), rest_start, rest_start + len(text[rest_start:line.end()].rstrip())))
+        for start, end in _sentence_ranges(text, line.start(), line.end()):
+            _sentences_in(text, start, end, sent_tokenize, out)
     return out
+
+
+def _sentences_in(text: str, start: int, end: int, sent_tokenize, out: list[Token]) -> None:
+    chunk = text[start:end]
+    if not chunk.strip():
+        return
+    pieces = sent_tokenize(chunk)
+    pos = start
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        found = text.find(piece, pos, end)
+        if found < 0:
+            # Fall back to the rest of the line: a sentence must never be lost.
+            out.append(Token(text[pos:end], pos, end))
+            pos = end
+            break
+        out.append(Token(piece, found, found + len(piece)))
+        pos = found + len(piece)
+    if pos < end and text[pos:end].strip():
+        rest_start = pos + (len(text[pos:end]) - len(text[pos:end].lstrip()))
+        out.append(Token(text[rest_start:end].rstrip(), rest_start, rest_start + len(text[rest_start:end].rstrip())))
 
 
 # --- the analysed article ----------------------------------------------------------------------
