@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..lexicons import read_rows
-from ..records import QUALIFIERS
+from ..records import QUALIFIERS, Qualifier, is_qualifier
 from .numbers import find_numbers, fold
 
 # --- tables ------------------------------------------------------------------------------------
@@ -35,7 +35,7 @@ class _Tables:
     money: dict[str, str]
     money_re: re.Pattern[str]
     qualifier_re: re.Pattern[str]
-    qualifiers: dict[str, str]
+    qualifiers: dict[str, Qualifier | None]  # None: a phrase that looks like one and is not ("none")
     contexts: dict[str, str]
     not_units: frozenset[str]
 
@@ -73,7 +73,7 @@ def tables() -> _Tables:
         money_re=re.compile(r" ?(" + _alternation(money) + r")" + word_end, re.IGNORECASE),
         # the qualifier is the last words of a short window before the number
         qualifier_re=re.compile(r"(?:^|[\s(,;:\"“])(" + _alternation(qualifiers) + r") $", re.IGNORECASE),
-        qualifiers=qualifiers,
+        qualifiers={phrase: q if is_qualifier(q) else None for phrase, q in qualifiers.items()},
         contexts=contexts,
         not_units=not_units,
     )

@@ -27,15 +27,31 @@ How a number becomes a count (conventions of ``shared/GOLD_SCHEMA.md``):
 
 from __future__ import annotations
 
+import enum
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from ..records import Count
+from ..records import Count, Qualifier
 from ..text import Analysis, Token
 from .count_nouns import noun_after as _noun_after
 from .count_nouns import tables
+from .numbers import RULES as NUMBER_RULES
 from .numbers import Number, find_numbers, fold
+
+# The rule of each count (``Count.rule``): how it was found, its unit included.
+RULES: dict[str, str] = {
+    "percent": 'a number with "%" or "phần trăm" after it (unit "%")',
+    "money": "a number, then a currency word of count_money.tsv (unit: the currency)",
+    # "<how the number was read (numbers.RULES)>+noun": a counted noun of count_nouns.tsv after it
+    **{f"{read}+noun": f"{what}, then a counted noun of count_nouns.tsv" for read, what in NUMBER_RULES.items()},
+    "list_item": 'a bare number after a capitalised name, on a list of counts ("chỉ tiêu 170, Châu Đốc 80")',
+    "among": '"N trong số M <noun>": the unit is the noun after M',
+    "noun_before": 'the counted noun written before the number ("chỉ tiêu 170", "chính thức 215")',
+    "each": 'a bare number after "mỗi <noun>" ("mỗi huyện 125"), no unit',
+    "clause_start": "a bare number opening a clause, a verb of count_not_units.tsv after it, no unit",
+    "word_after": "a bare number, then an ordinary lower-case word: that word is the unit",
+}
 
 # --- context patterns ----------------------------------------------------------------------------
 
@@ -79,7 +95,7 @@ class _Candidate:
     start: int
     end: int
     unit: str | None
-    qualifier: str | None
+    qualifier: Qualifier | None
     rule: str
     needs_list: bool = False  # kept only as the next item of a list of counts
 
@@ -146,14 +162,14 @@ def _capitalised_name_before(doc: _Words, start: int) -> bool:
     return not _CLAUSE_START.search(head) and last.start != 0
 
 
-def _qualifier(text: str, start: int) -> tuple[str | None, int]:
+def _qualifier(text: str, start: int) -> tuple[Qualifier | None, int]:
     t = tables()
     window = text[max(0, start - 24):start]
     m = t.qualifier_re.search(window)
     if m is None:
         return None, start
     q = t.qualifiers[fold(m.group(1))]
-    if q == "none":
+    if q is None:
         return None, start
     return q, start - len(window) + m.start(1)
 
@@ -203,12 +219,18 @@ def _is_year(number: Number) -> bool:
 
 
 _HARD_CONTEXTS = frozenset(("label", "date", "time", "age", "code"))
-_LABEL = object()  # what _read returns for a label, so that "quận 1, 4 và 10" stay labels
+class _Label(enum.Enum):
+    """What _read returns for a label, so that "quận 1, 4 và 10" stay labels."""
+
+    LABEL = "label"
+
+
+_LABEL = _Label.LABEL
 # "quận 1, 4, 7 và 10": numbers that go on a list of labels are labels
 _LABEL_CHAIN = re.compile(r"\s*(?:,|và|hoặc|-|–)\s*$", re.IGNORECASE)
 
 
-def _read(doc: _Words, number: Number):
+def _read(doc: _Words, number: Number) -> _Candidate | _Label | None:
     """Decide whether ``number`` is a count, and read its unit and qualifier."""
     t = tables()
     text = doc.text
@@ -384,7 +406,7 @@ def _numbered_names(text: str, found: list[_Candidate], k: int) -> bool:
 
 def candidates(doc: Analysis) -> list[_Candidate]:
     """Counts before indicators: the rules of steps 1–3 of the module docstring."""
-    found = []
+    found: list[_Candidate] = []
     words = _Words(doc)
     text = doc.text
     label_end = -1

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -49,6 +50,20 @@ from .document_tables import (
     kinds,
     roman_ok,
 )
+
+# The rule of each reference (``Document.rule``): what names the document. ("unnumbered" is a
+# reference's rule only until find() finds its quoted title or date; it is never emitted.)
+RULES: dict[str, str] = {
+    "numbered": 'a kind word, then its number or symbol ("Nghị quyết số 28", "Nghị định 168/2018/NĐ-CP")',
+    "abbreviated": 'a kind abbreviation of document_kinds.tsv, then a number ("NQ 28", "QĐ số 12")',
+    "plenum": 'a Party plenum resolution ("Nghị quyết Trung ương 8 khóa XI", "NQ TW8")',
+    "congress": 'a Party congress resolution ("Nghị quyết Đại hội XIII")',
+    "named_law": 'a law cited by its name: document_names.tsv, or a capitalised name ("Luật Nghĩa vụ quân sự năm 2015")',
+    "named_table": "a programme or plan cited by a name of document_names.tsv",
+    "quoted_title": 'no number nor name, but a quoted title ("Nghị quyết của Bộ Chính trị về “…”")',
+    "dated": 'no number nor name, but a full date right after the kind ("Quyết định ngày 12/3/2023 của UBND tỉnh")',
+    "bare_symbol": 'a document symbol on its own ("theo 28-NQ/TW", "số 168/2018/NĐ-CP")',
+}
 
 # --- patterns ----------------------------------------------------------------------------------
 
@@ -136,14 +151,14 @@ _LAW_FALLBACK = re.compile(
 
 @dataclass(frozen=True)
 class _Patterns:
-    kind_word: re.Pattern
+    kind_word: re.Pattern[str]
     kind_keys: tuple[str, ...]  # lowercased kind names, searched with str.find first
     abbreviations: tuple[str, ...]
-    issuer_head: re.Pattern
-    names: dict[str, re.Pattern]
-    bare_symbol: re.Pattern
-    issuer_tail: re.Pattern
-    title_end: re.Pattern
+    issuer_head: re.Pattern[str]
+    names: dict[str, re.Pattern[str]]
+    bare_symbol: re.Pattern[str]
+    issuer_tail: re.Pattern[str]
+    title_end: re.Pattern[str]
 
 
 @cache
@@ -196,7 +211,7 @@ _UNNUMBERED_NEXT = frozenset("vVcCdDnNk(")  # về, của/do, ngày, khóa, "(kh
 _PLENUM_NEXT = frozenset("TtHhBbLlcCĐđ")  # Trung ương/TW/TƯ, Hội nghị, Ban/BCH, lần thứ, của, Đại hội
 
 
-def _core(text: str, km: re.Match, kind: Kind) -> Ref | None:
+def _core(text: str, km: re.Match[str], kind: Kind) -> Ref | None:
     """What names the document right after its kind word, or None for a generic mention."""
     pos = km.end()
     # The first character after the kind word decides which patterns can apply at all: most
@@ -244,7 +259,7 @@ def _core(text: str, km: re.Match, kind: Kind) -> Ref | None:
     return None
 
 
-def _named(text: str, km: re.Match, kind: Kind, pos: int) -> Ref | None:
+def _named(text: str, km: re.Match[str], kind: Kind, pos: int) -> Ref | None:
     """A law or programme cited by its name: "Luật Nghĩa vụ quân sự năm 2015"."""
     lowercase = km.group()[:1].islower()
     if lowercase and kind.named == "law" and _NOT_LAW_BEFORE.search(text, max(0, km.start() - 12), km.start()):
@@ -254,7 +269,7 @@ def _named(text: str, km: re.Match, kind: Kind, pos: int) -> Ref | None:
     m = names.match(text, pos) if names is not None else None
     if m:
         cited = " ".join(m.group("name").split()).casefold()
-        ref = Ref(km.start(), m.end(), kind, f"named_{kind.named}",
+        ref = Ref(km.start(), m.end(), kind, "named_law" if kind.named == "law" else "named_table",
                    name=document_names()[kind.name.casefold()][cited])
     elif kind.named == "law" and not lowercase:
         m = _LAW_FALLBACK.match(text, pos)
@@ -392,7 +407,7 @@ def _kind_of(written: str) -> Kind:
     return kinds()[" ".join(written.split()).casefold()]
 
 
-def _kind_matches(text: str):
+def _kind_matches(text: str) -> Iterator[re.Match[str]]:
     """Kind words in order, without overlaps. Candidates come from ``str.find`` on the
     lowercased text (much cheaper than a case-insensitive alternation at every position); the
     kind regex then confirms each one in place."""

@@ -37,6 +37,16 @@ from typing import Union
 
 Value = Union[int, float]  # noqa: UP007 - a runtime alias, kept readable
 
+# How a number was read (``Number.rule``); the counts extractor names its rules after them.
+RULES: dict[str, str] = {
+    "digits": 'written in digits, thousands grouped by dots or spaces ("06", "1.100", "2,5")',
+    "spelled": 'written in words ("mười lăm", "hai nghìn năm trăm")',
+    "multiplier": 'digits with a multiplier word ("1,2 triệu", "3 tỷ")',
+    "range": 'two numbers joined by a dash, "~", "đến" or "tới", the second larger ("80- 85%", "2-3 tỷ")',
+    "ratio": 'a part of a whole ("141/145")',
+    "day_month": 'a day and a month joined by a dash ("22-5"; date_like: the caller decides)',
+}
+
 # --- case folding ----------------------------------------------------------------------------
 
 # Python's case-insensitive regexes also equate dotless ı, dotted İ and long ſ with i and s,

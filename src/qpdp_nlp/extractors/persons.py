@@ -6,18 +6,8 @@
 >>> [(p.rank, p.name, p.position) for p in extract(doc)]
 [('Thượng tá', 'Nguyễn Quang Long', 'Phó Tham mưu trưởng Bộ CHQS tỉnh Bắc Kạn'), (None, 'Nguyễn Thị Thành', 'Chủ tịch UBND huyện')]
 
-How a person is found (the ``rule`` of each Person says which):
-
-``rank_name``       a rank from ``persons_ranks.tsv`` ("Thượng tá", "thiếu tướng", after "đồng chí"
-                    or not) followed by a capitalised name;
-``honorific_name``  "ông", "bà", "đồng chí", "đ/c" … (``persons_honorifics.tsv``) and a name that
-                    starts with a family name (``persons_surnames.tsv``);
-``name_title``      a name followed by a separator and an office title ("Hoàng Thị Duyên, Chủ
-                    tịch Hội đồng nhân dân huyện");
-``title_name``      an office title and its body, then the name ("Bí thư Tỉnh ủy Hà Giang Hầu A
-                    Lềnh"): the capitalised run after the body is split into place and name;
-``name_speech``     a full name that opens a clause and is followed by a verb of speech
-                    ("Nguyễn Văn A chia sẻ").
+How a person is found: :data:`RULES`, one of which each Person's ``rule`` names (the mention
+that said most, when a name is mentioned several times).
 
 The position is the office title attached to the person, before or after the name. After the
 name it is a chain of segments, each starting with a title (``persons_titles.tsv``) and going on
@@ -31,14 +21,24 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
 from ..records import Person
 from ..lexicons import read_rows
-from ..text import Analysis
+from ..text import Analysis, Token
 from .units import defence_zones_in
+
+RULES: dict[str, str] = {
+    "rank_name": 'a rank of persons_ranks.tsv ("Thượng tá", after "đồng chí" or not), then a capitalised name',
+    "honorific_name": '"ông", "bà", "đồng chí" … (persons_honorifics.tsv), then a name with a family name or an office after it',
+    "name_title": 'a name, a separator, an office title ("Hoàng Thị Duyên, Chủ tịch HĐND huyện")',
+    "title_name": 'an office title and its body, then the name ("Bí thư Tỉnh ủy Hà Giang Hầu A Lềnh")',
+    "title_dash_name": 'an office chain, a dash, then its holder ("Chủ tịch UBND xã – Nguyễn Thị Lan chủ trì")',
+    "name_speech": 'a full name opening a clause, a verb of speech after it ("Nguyễn Văn A chia sẻ")',
+}
 
 # --- data --------------------------------------------------------------------------------------
 
@@ -62,7 +62,7 @@ class Lexicon:
     namesake_words: frozenset[tuple[str, ...]]  # "trường", "THCS", "phường", "đường" …
 
 
-def _firsts(seqs) -> dict[str, list[tuple[str, ...]]]:
+def _firsts(seqs: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
     out: dict[str, list[tuple[str, ...]]] = {}
     for seq in seqs:
         out.setdefault(seq[0], []).append(seq)
@@ -175,7 +175,7 @@ PLACE_WORDS = {"tỉnh", "huyện", "xã", "quận", "phường", "thị", "tr�
 
 
 class _Scanner:
-    def __init__(self, text: str, words=()) -> None:
+    def __init__(self, text: str, words: Sequence[Token] = ()) -> None:
         self.text = text
         # Where an underthesea word of several syllables starts, and where it ends: a capitalised
         # word inside a body is taken whole ("Thủ đô", "Tài chính"), lower-case syllables and all.
@@ -508,10 +508,10 @@ def _mentions(sc: _Scanner) -> list[_Mention]:
             # Skip over the whole title chain so its body is not read as a name.
             pos = sc.position_after(i)
             if pos:
-                m = _title_dash_name(sc, pos)
-                if m is not None:
-                    out.append(m)
-                    i = sc.n if m.end >= len(sc.text) else _token_at(sc, m.end)
+                dashed = _title_dash_name(sc, pos)
+                if dashed is not None:
+                    out.append(dashed)
+                    i = sc.n if dashed.end >= len(sc.text) else _token_at(sc, dashed.end)
                     continue
                 covered_until = pos[1]
             i += 1

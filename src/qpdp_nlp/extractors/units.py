@@ -52,11 +52,22 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from ..records import LEVELS, UNIT_TYPES, Person, Place, Scope, Unit
+from ..records import Level, Person, Place, Scope, Unit, UnitType, is_level, is_unit_type
 from ..lexicons import read_table
 from ..text import Analysis, normalize
+
+# The rule of each unit (``Unit.rule``): how it was found.
+RULES: dict[str, str] = {
+    "unit_heads": 'a head of unit_heads.tsv as its row writes it, then what the row lets follow: level word, place, number, name',
+    "unit_heads.abbreviated": 'the same, the head written with abbreviations of abbreviations.tsv ("Ban CHQS huyện", "UBND xã")',
+    "unit_heads.joined": 'heads written side by side, one unit ("Ban Thường vụ Tỉnh ủy", "Sư đoàn 316 Quân khu 2"); parent: the rest',
+    "defence_zone": 'a defence-zone command, by the zone grammar of scope.defence_zones ("Ban CHPTKV 3 - Bảo Lâm")',
+    "defence_zone.joined": "a defence-zone command with a head written right after it, one unit",
+    "party_of_command": 'a bare Party body next to a command ("Đảng ủy, Ban Chỉ huy PTKV 2") or of it: its Party committee',
+    "party_of_zone": 'a bare "Đảng ủy" in an article whose scope is a defence zone: the zone command\'s Party committee',
+}
 
 _FOLLOWS = ("place", "level_place", "number", "name", "none")
 _ROLES = ("unit", "sub", "parent")
@@ -75,8 +86,8 @@ class HeadEntry:
 
     surface: str
     canonical: str
-    type: str
-    level: str | None
+    type: UnitType
+    level: Level | None
     follows: str
     required: bool
     role: str
@@ -90,7 +101,7 @@ class LevelWord:
 
     surface: str
     canonical: str
-    level: str
+    level: Level
     numbered: bool  # may be followed by a number as the unit's name: "Quận 1", "phường 3"
     place: str | None = None  # a level word that names its place too: "TP.HCM"
 
@@ -107,7 +118,10 @@ def _key(phrase: str) -> str:
     return " ".join(t if _is_abbreviation(t) else t.lower() for t in tokens if t)
 
 
-def _find(table: dict, phrase: str):
+_V = TypeVar("_V")
+
+
+def _find(table: dict[str, _V], phrase: str) -> _V | None:
     """``table[_key(phrase)]``, falling back to the all-lower-case key: a headline written in
     capitals ("UBND HUYỆN BA BỂ") makes every word look like an abbreviation."""
     found = table.get(_key(phrase))
@@ -127,23 +141,22 @@ def abbreviations() -> tuple[tuple[str, str], ...]:
 def head_entries() -> tuple[HeadEntry, ...]:
     entries = []
     for row in _read_tsv("unit_heads.tsv"):
-        follows = row["follows"]
-        entry = HeadEntry(
+        follows, unit_type, level = row["follows"], row["type"], row["level"] or None
+        if not is_unit_type(unit_type) or follows.rstrip("!") not in _FOLLOWS or row["role"] not in _ROLES:
+            raise ValueError(f"unit_heads.tsv: bad type/follows/role in {row}")
+        if level is not None and not is_level(level):
+            raise ValueError(f"unit_heads.tsv: bad level in {row}")
+        entries.append(HeadEntry(
             surface=row["surface"],
             canonical=row["canonical"],
-            type=row["type"],
-            level=row["level"] or None,
+            type=unit_type,
+            level=level,
             follows=follows.rstrip("!"),
             required=follows.endswith("!"),
             role=row["role"],
             not_after=tuple(w.strip() for w in row["not_after"].split("|") if w.strip()),
             belongs_to=row.get("belongs_to") or None,
-        )
-        if entry.type not in UNIT_TYPES or entry.follows not in _FOLLOWS or entry.role not in _ROLES:
-            raise ValueError(f"unit_heads.tsv: bad type/follows/role in {row}")
-        if entry.level is not None and entry.level not in LEVELS:
-            raise ValueError(f"unit_heads.tsv: bad level in {row}")
-        entries.append(entry)
+        ))
     return tuple(entries)
 
 
@@ -189,12 +202,13 @@ def head_lookup() -> dict[str, HeadEntry]:
 
 @cache
 def level_words() -> dict[str, LevelWord]:
-    return {
-        _key(r["surface"]): LevelWord(
-            r["surface"], r["canonical"], r["level"], r["numbered"] == "yes", r["place"] or None
-        )
-        for r in _read_tsv("unit_levels.tsv")
-    }
+    words: dict[str, LevelWord] = {}
+    for r in _read_tsv("unit_levels.tsv"):
+        level = r["level"]
+        if not is_level(level):
+            raise ValueError(f"unit_levels.tsv: bad level in {r}")
+        words[_key(r["surface"])] = LevelWord(r["surface"], r["canonical"], level, r["numbered"] == "yes", r["place"] or None)
+    return words
 
 
 @cache
@@ -436,10 +450,11 @@ class _Atom:
     end: int
     entry: HeadEntry
     canonical: str
-    level: str | None
+    level: Level | None
     place: str | None
     # What tells this unit from another of the same head: (level, level word, place or number).
     detail: tuple[str | None, str | None, str | None] = (None, None, None)
+    abbreviated: bool = False  # the head written with abbreviations ("Ban CHQS"), not as listed
 
 
 def _person_cut(run: str) -> str:
@@ -565,8 +580,9 @@ def _atom(
             lvl = pats.level.match(text, end)
             if lvl and (fact is None or lvl.end() < fact.end):
                 word = _find(level_words(), lvl.group("level"))
-                level = word.level
-                end = lvl.end()
+                if word is not None:  # always: the level pattern is built from the same table
+                    level = word.level
+                    end = lvl.end()
         if word is not None and word.place:
             found = end, word.place  # "UBND TP.HCM"
         elif fact is not None and fact.end > end:
@@ -594,7 +610,8 @@ def _atom(
     detail = (level, word.canonical if word else None, place)
     if entry.follows in ("number", "name"):
         place = None  # "316" in "Sư đoàn 316" names the unit, not where it is
-    return _Atom(m.start(), end, entry, canonical, level, place, detail)
+    abbreviated = _key(m.group()).casefold() != _key(entry.surface).casefold()
+    return _Atom(m.start(), end, entry, canonical, level, place, detail, abbreviated)
 
 
 def _command_by_level(canonical: str, level: str | None) -> str:
@@ -674,12 +691,17 @@ def _unit(text: str, chain: list[_Atom]) -> Unit | None:
         end = former.end()
         canonical += " (cũ)"
     own = next((a for a in chain if a.entry.role != "sub"), chain[0])
+    if own.entry is _ZONE_ENTRY:
+        rule = "defence_zone" if len(chain) == 1 else "defence_zone.joined"
+    elif len(chain) > 1:
+        rule = "unit_heads.joined"
+    else:
+        rule = "unit_heads.abbreviated" if own.abbreviated else "unit_heads"
     return Unit(
         text=text[start:end],
         start=start,
         end=end,
-        rule=("defence_zone" if own.entry is _ZONE_ENTRY else "unit_heads")
-        + ("" if len(chain) == 1 else ".joined"),
+        rule=rule,
         canonical=canonical,
         type=own.entry.type,
         level=next((a.level for a in chain if a.level), None),
@@ -733,6 +755,8 @@ def _link(text: str, unit: Unit, signature: _Signature, after: Unit) -> bool:
     it belongs there: brackets, "thuộc", "của" after a Party body; and read a bare "Đảng ủy"
     coordinated with a command above the commune as that command's Party committee (True when
     it became one)."""
+    if unit.canonical is None or after.canonical is None:
+        return False  # never: _unit gives every unit its canonical name
     between = text[unit.end:after.start]
     bare = len(signature) == 1 and signature[0][1:] == (None, None, None)
     if (
@@ -746,7 +770,7 @@ def _link(text: str, unit: Unit, signature: _Signature, after: Unit) -> bool:
             unit.place = after.place  # "BCH PTKV 4 - Chư Prông (Bộ CHQS tỉnh Gia Lai)"
         if bare and unit.type == "party_committee" and after.type in _COMMANDS:
             # "Chi bộ Quân sự của Ban CHQS xã X": the cell of that command, where it is.
-            _become_party_of(unit, after)
+            _become_party_of(unit, _party_of(unit.canonical, after.canonical), after)
             return True
         return False
     if (
@@ -755,15 +779,17 @@ def _link(text: str, unit: Unit, signature: _Signature, after: Unit) -> bool:
     ):
         # "Đảng ủy, Ban Chỉ huy PTKV 2", "Đảng ủy - Bộ CHQS tỉnh": the command's Party committee.
         unit.parent = after.canonical
-        _become_party_of(unit, after)
+        _become_party_of(unit, _party_of(unit.canonical, after.canonical), after)
         return True
     return False
 
 
-def _become_party_of(unit: Unit, command: Unit) -> None:
-    unit.canonical = _party_of(unit.canonical, command.canonical)
+def _become_party_of(unit: Unit, name: str, command: Unit) -> None:
+    """``unit``, a bare Party body, is ``command``'s Party committee, named ``name``."""
+    unit.canonical = name
     unit.level = command.level
     unit.place = command.place
+    unit.rule = "party_of_command"
 
 
 def _party_of(body: str, command: str) -> str:
@@ -874,6 +900,7 @@ def _complete(unit: Unit, scope: Scope) -> None:
         return
     tail = m.group("tail")
     words = {lw.canonical: lw for lw in reversed(level_words().values()) if not lw.place}
+    level: Level | None
     if tail in words:
         level = unit.level or words[tail].level
         if tail == "thành phố" and scope.district_type != "thành phố" and scope.province in central_cities():
@@ -898,6 +925,7 @@ def _complete(unit: Unit, scope: Scope) -> None:
             unit.parent = zone.canonical
             unit.canonical = _party_of(unit.canonical, zone.canonical)
             unit.level, unit.place = level, scope.province
+            unit.rule = "party_of_zone"
             return
         if level is None or level == "district" and _no_districts(scope):
             return
@@ -922,7 +950,7 @@ def _completed_name(name: str, scope: Scope) -> str:
         return name
     unit = mentions[0][0]
     _complete(unit, scope)
-    return unit.canonical
+    return unit.canonical or name
 
 
 def fill_place(units: list[Unit], scope: Scope) -> None:
