@@ -4,6 +4,8 @@ absent, as in a user's clone; CI always has it. QPDP_SHARED overrides the locati
 from __future__ import annotations
 
 import os
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,28 @@ def gold_scores(gold_eval):
 @pytest.fixture(scope="session")
 def gold_records(gold_eval):
     return gold_eval[1]
+
+
+class Hang(Exception):
+    """Raised by :func:`hang_guard` when a call runs past its budget."""
+
+
+@contextmanager
+def hang_guard(seconds: float, what: str):
+    """Fail when the block has not finished after ``seconds`` (a wall-clock alarm).
+
+    Not a speed test: the budgets are minutes-scale for work that takes milliseconds, so only a
+    hang (catastrophic backtracking, a quadratic loop on 100 kB) trips them; the speed itself is
+    measured in bench/ (``bench/regex_linearity.py``).
+    """
+
+    def alarm(signum, frame):
+        raise Hang(f"{what}: still running after {seconds} s (a regex or loop that is not linear)")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
