@@ -67,9 +67,23 @@ ZONE_NAMES = [
     ("Ban Chỉ huy Phòng thủ khu vực 1, Hoài Nhơn Nam giao quân.", (1, "Hoài Nhơn Nam")),
     ("Ban Chỉ huy Phòng thủ khu vực 3 Kỳ Anh giao quân.", (3, "Kỳ Anh")),
     ("Chỉ huy trưởng Ban Chỉ huy PTKV 3 Thượng tá Lê Văn Nam phát biểu.", (3, None)),
+    # A name starting with a word that also begins titles ("Đồng chí", "Đại tá"), a Roman number,
+    # a headline in capitals, a zone named alone after a dash, a province after a comma (the
+    # zone's parent, not its name).
+    ("Ban CHPTKV 5 - Đồng Xuân phát động thi đua.", (5, "Đồng Xuân")),
+    ("Ban Chỉ huy PTKV 2 – Đại Lộc giao quân.", (2, "Đại Lộc")),
+    ("Chỉ huy trưởng Ban CHPTKV 1, Đồng chí Lê Văn Ba phát biểu.", (1, None)),
+    ("Ban Chỉ huy Phòng thủ Khu vực IV - Đắk Đoa huấn luyện.", (4, "Đắk Đoa")),
+    ("KẾT NẠP ĐẢNG VIÊN TẠI BAN CHỈ HUY PHÒNG THỦ KHU VỰC 3 – BẢO LÂM", (3, "Bảo Lâm")),
+    ("Thiếu tá Trần Văn Tư, Trợ lý Khu vực II - Long Xuyên báo cáo.", (2, "Long Xuyên")),
+    ("Ban Chỉ huy Phòng thủ khu vực 2, Quảng Trị kiểm tra xã.", (2, None)),
+    ("Ban Chỉ huy PTKV 3 Nghệ An hiệp đồng.", (3, None)),
     # Not a zone command: the defence-zone concept, a year.
     ("Diễn tập khu vực phòng thủ huyện năm 2023.", None),
     ("Xây dựng khu vực phòng thủ 2024 vững chắc.", None),
+    # a region named with a number ("Khu vực 2 - Hà Nội"), capitals that are no Roman numeral
+    ("Cụm thi đua Khu vực 2 - Hà Nội họp.", None),
+    ("Ban Chỉ huy PTKV IIII - Tân An họp.", None),
 ]
 
 
