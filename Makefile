@@ -26,7 +26,14 @@ demo: $(STAMP)
 	@echo "--- legacy districts continued by the defence zones that bear their names (approximate)"
 	$(BIN)/qpdp compare out/demo --by zone --era 2025 --indicator enlisted --min-confidence 0.5 \
 		--plot out/demo/zones.png
+	@echo "--- what an analyst publishes: the report (evidence of every cell), the map, SQLite for datasette, CSV"
+	$(BIN)/qpdp report out/demo -o out/demo/report.html
+	$(BIN)/qpdp compare out/demo --by province --indicator enlisted --map out/demo/provinces-map.png \
+		--geojson out/demo/comparison.geojson --no-provenance --limit 10
+	$(BIN)/qpdp export out/demo out/demo/share --format sqlite
+	$(BIN)/qpdp export out/demo out/demo/csv --format csv
 	@echo "dataset: out/demo (Parquet parts; qpdp compare out/demo -h for more)"
+	@echo "report: out/demo/report.html; map: out/demo/enlisted-map.png; datasette out/demo/share/qpdp.sqlite -m out/demo/share/metadata.json"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -382,12 +382,11 @@ def test_duckdb_views_have_both_maps(crossing_dirs):
 
     con = duckdb.connect(str(crossing_dirs / "duckdb" / dataset.DUCKDB_FILE), read_only=True)
     try:
-        zones = con.execute("SELECT defence_zone_number, defence_zone, successor_of, year, max_value "
-                            "FROM indicator_by_zone").fetchall()
-        assert zones == [(2, "Chợ Đồn", "Chợ Đồn", 2025, 640.0)]
+        zones = con.execute("SELECT zone, year, value, max_value FROM indicator_by_zone").fetchall()
+        assert zones == [("PTKV 2 – Chợ Đồn", 2025, 640.0, 640.0)]
         communes = con.execute("SELECT commune, year, max_value FROM indicator_by_commune").fetchall()
         assert communes == [("Nam Cường", 2026, 18.0)]
-        merged = con.execute("SELECT province, level, year, max_value FROM indicator_by_province_2025 "
+        merged = con.execute("SELECT province, level, year, max_value FROM mentions_by_province_2025 "
                              "WHERE province_2025 = 'Thái Nguyên' AND year = 2025 AND level = 'province' "
                              "ORDER BY province").fetchall()
         assert merged == [("Bắc Kạn", "province", 2025, 520.0), ("Thái Nguyên", "province", 2025, 810.0)]

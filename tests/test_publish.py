@@ -123,7 +123,7 @@ def test_csv_keeps_codes_with_the_datapackage(mixed_dirs):
     package = json.loads((folder / publish.DATAPACKAGE_FILE).read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in package["resources"]}
     assert set(resources) == set(dataset.ALL_TABLES)
-    for name, resource in resources.items():
+    for resource in resources.values():
         assert (folder / resource["path"]).is_file()
         header = (folder / resource["path"]).read_text(encoding="utf-8").splitlines()[0]
         assert [f["name"] for f in resource["schema"]["fields"]] == [h.strip('"') for h in header.split(",")]
@@ -337,3 +337,18 @@ def test_cli_is_documented():
         result = invoke(command, "--help")
         assert result.exit_code == 0 and "Example:" in result.output
 
+
+
+def test_codebook_describes_every_table_column_and_indicator():
+    from qpdp_nlp.records import INDICATORS
+
+    text = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    for name, columns in dataset.ALL_TABLES.items():
+        section = text.split(f"### `{name}`", 1)[1].split("###", 1)[0]
+        for column in columns:
+            assert f"| `{column.name}` |" in section, (name, column.name)
+            assert publish.describe(name, column.name), (name, column.name)
+    for key in INDICATORS:
+        assert f"| `{key}` |" in text
+    for view in dataset.VIEWS:
+        assert f"`{view}`" in text

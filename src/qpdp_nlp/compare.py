@@ -693,6 +693,18 @@ def _on_map(native: dict[str, Any], row: Any, own_era: str, by: str, era: str | 
     return native if level in wanted else None
 
 
+@lru_cache(maxsize=4096)
+def _legacy_province_of_district(district: Any, province: Any) -> str | None:
+    """The legacy province of a legacy district named in a (legacy or 2025) province, if one."""
+    from .gazetteer import lookup
+
+    district, province = _text(district), _text(province)
+    if not district or not province:
+        return None
+    found = {u.province for u in lookup(district, "district", era="legacy", province=province)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _legacy_province_of(district: str, row: Any) -> str | None:
     """The legacy province of the district a zone succeeds, by code, else by name within the 2025 province."""
     from .gazetteer import by_code, lookup

@@ -6,8 +6,11 @@
   2025 and 2026, labelled); a legacy district continued by the defence zone that bears its name is
   drawn on the zone's line, dashed (approximate). A 2025 province whose legacy parts are not all
   known is marked "chưa đủ", never drawn from a partial sum;
-- :func:`plot_map`: a map-like scatter of the places by latitude/longitude, coloured by the
-  indicator's value.
+- :func:`plot_map`: a choropleth of the provinces on a tile-grid map (one square per legacy
+  province, laid out for the project in ``data/province_tiles.tsv``; a 2025 province is the union
+  of its legacy provinces' squares), the legacy map and the 2025 map side by side, classed by
+  natural breaks (mapclassify), "no data" and "conflict" marked, the archipelagos with their
+  provinces, districts / zones / communes as symbols on their province's square.
 
 A cell below the comparison's minimum confidence is drawn pale (a bar) or hollow (a point) with
 "?" beside it; a conflicting cell grey.
@@ -34,6 +37,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +52,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from .compare import REFORM_YEAR, Comparison, display_cell, format_value, indicator_labels, place_label
+from .lexicons import read_table
 
 FONT = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "axes.unicode_minus": False}
 CONFLICT_COLOUR = "#b0b0b0"
@@ -257,67 +263,235 @@ def _approximate(row: Any) -> bool:
     return flag is not None and not pd.isna(flag) and bool(flag)
 
 
+# --- the map: a tile grid of the provinces, on both maps ------------------------------------------
+
+@dataclass(frozen=True)
+class Tile:
+    """One legacy province's square on the tile-grid map (``data/province_tiles.tsv``)."""
+
+    code: str
+    name: str
+    row: int
+    col: int
+    province_2025: str
+    province_2025_code: str
+
+
+@lru_cache(maxsize=1)
+def province_tiles() -> tuple[Tile, ...]:
+    """The 63 legacy provinces' tiles; a 2025 province is the union of its legacy provinces' tiles.
+
+    >>> tiles = province_tiles()
+    >>> len(tiles), len({t.province_2025 for t in tiles}), len({(t.row, t.col) for t in tiles})
+    (63, 34, 63)
+    """
+    return tuple(Tile(r["code"], r["name"], int(r["row"]), int(r["col"]), r["province_2025"],
+                      r["province_2025_code"]) for r in read_table("province_tiles.tsv"))
+
+
+@lru_cache(maxsize=1)
+def island_tiles() -> tuple[tuple[str, int, int, str], ...]:
+    """(name, row, col, code of the legacy province it belongs to) of the archipelagos."""
+    return tuple((r["name"], int(r["row"]), int(r["col"]), r["province_code"])
+                 for r in read_table("island_tiles.tsv"))
+
+
+NO_DATA_COLOUR = "#f2f2f2"
+CLASS_COLOURS = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # ColorBrewer Greens, 5 classes
+MAP_NOTE = ("Bản đồ ô vuông: mỗi ô một tỉnh trước 1/7/2025 (63 tỉnh), đặt theo vị trí tương đối, không theo "
+            "diện tích; tỉnh từ 1/7/2025 = hợp các ô (viền đậm). Ô do qpdp_nlp dựng (data/province_tiles.tsv). "
+            "Số liệu: qpdp_nlp, trích từ báo chí.")
+
+
+def class_breaks(values: list[float], k: int = 5) -> list[float]:
+    """Upper bounds of at most ``k`` classes: Fisher-Jenks natural breaks (mapclassify) when
+    installed and there are enough distinct values, else quantiles.
+
+    >>> class_breaks([5.0]), class_breaks([1.0, 2.0, 3.0, 4.0, 100.0], k=2)[-1]
+    ([5.0], 100.0)
+    """
+    import numpy as np
+
+    distinct = sorted(set(values))
+    if len(distinct) <= k:
+        return distinct
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Numba not installed": the pure-Python path is fast enough here
+            import mapclassify
+
+            return [float(b) for b in mapclassify.FisherJenks(np.array(values, dtype=float), k=k).bins]
+    except ImportError:
+        return sorted({float(q) for q in np.quantile(values, [(i + 1) / k for i in range(k)])})
+
+
+def _class_of(value: float, breaks: list[float]) -> int:
+    for i, bound in enumerate(breaks):
+        if value <= bound:
+            return i
+    return len(breaks) - 1
+
+
+def _tile_of_cell(row: Any, era: str, tiles: tuple[Tile, ...]) -> Tile | None:
+    """The tile a cell is drawn on: its legacy province's, or for the 2025 map the tile of the
+    legacy province its place was in (a zone's predecessor district), else its 2025 province's first."""
+    from .compare import _fold, _legacy_province_of_district
+
+    province = _fold(row.province)
+    if era == "legacy":
+        return next((t for t in tiles if _fold(t.name) == province), None)
+    mine = [t for t in tiles if _fold(t.province_2025) == province]
+    from .compare import _text
+
+    district = _text(getattr(row, "successor_of", None)) or _text(getattr(row, "district", None))
+    legacy = _legacy_province_of_district(district, _text(row.province))
+    return next((t for t in mine if _fold(t.name) == _fold(legacy)), mine[0] if mine else None)
+
+
 def plot_map(result: Comparison, path: str | Path, *, indicator: str | None = None,
              year: int | None = None) -> Path:
-    """Scatter the places by longitude/latitude, coloured by the indicator (latest year unless
-    ``year`` is given); conflicting cells are drawn as grey crosses. Returns the file."""
+    """A choropleth of the provinces for one indicator (latest year unless ``year`` is given),
+    on the legacy map (left) and the 2025 map (right): a tile-grid map (:func:`province_tiles`),
+    provinces filled by class (natural breaks), districts, defence zones and communes as symbols
+    on their province's tile; "no data" and "conflict" marked; the archipelagos drawn with their
+    provinces; a source note. Returns the file."""
+    from matplotlib.patches import Patch, Rectangle
+
     indicator = pick_indicator(result, indicator)
     cells, measure = _cells_of(result, indicator, year)
     if year is None and len(cells):
         year = int(cells["year"].max())
         cells = cells[cells["year"] == year]
-    located = cells.dropna(subset=["lat", "lon"])
-    if located.empty:
-        raise PlotError(f"no place with coordinates for '{indicator}' in {year}: the articles' scope "
-                        "has no lat/lon (the gazetteer fills them)")
+    if cells.empty:
+        raise PlotError(f"no cell for '{indicator}' to draw")
+    values = [float(v) for v in cells["value"].dropna()]
+    breaks = class_breaks(values) if values else []
+    tiles = province_tiles()
     label = indicator_labels().get(indicator, (indicator, ""))[0]
     with rc_context(FONT):
-        fig = Figure(figsize=(6.4, 7.2))
-        ax = fig.add_subplot()
-        fine = located[~located["conflict"] & located["value"].notna()]
-        if len(fine):
-            points = ax.scatter(fine["lon"].astype(float), fine["lat"].astype(float),
-                                c=fine["value"].astype(float), cmap="viridis", s=160,
-                                edgecolors="#222222", linewidths=0.6)
-            bar = fig.colorbar(points, ax=ax, shrink=0.8)
-            bar.set_label(_axis_label(measure), fontsize=9)
-            bar.formatter = _number_formatter(measure)
-        clash = located[located["conflict"] | located["value"].isna()]
-        if len(clash):
-            ax.scatter(clash["lon"].astype(float), clash["lat"].astype(float), marker="X", s=160,
-                       color=CONFLICT_COLOUR, edgecolors="#222222", linewidths=0.6,
-                       label="xung đột / chưa đủ số liệu")
-            ax.legend(fontsize=8, frameon=False, loc="lower left")
-        _label_points(ax, located, result.by)
-        ax.set_xlabel("Kinh độ")
-        ax.set_ylabel("Vĩ độ")
-        ax.set_aspect("equal", adjustable="datalim")
-        ax.margins(0.25)
-        ax.grid(alpha=0.3)
-        ax.set_title(f"{label}\nnăm {year}", fontsize=12)
+        fig = Figure(figsize=(11.5, 11.0))
+        for panel, era in enumerate(("legacy", "2025")):
+            ax = fig.add_subplot(1, 2, panel + 1)
+            mine = cells[cells["era"].fillna("legacy") == era]
+            _draw_tiles(ax, mine, era, tiles, breaks, measure)
+            ax.set_title("Trước 1/7/2025 (63 tỉnh)" if era == "legacy" else "Từ 1/7/2025 (34 tỉnh, thành phố)",
+                         fontsize=11)
+            ax.set_xlim(-0.6, 9.6)
+            ax.set_ylim(21.6, -0.6)
+            ax.set_aspect("equal")
+            ax.axis("off")
+        handles = [Patch(facecolor=CLASS_COLOURS[_colour_index(i, len(breaks))], edgecolor="#555555",
+                         label=_class_label(i, breaks, measure)) for i in range(len(breaks))]
+        handles += [Patch(facecolor=NO_DATA_COLOUR, edgecolor="#999999", label="không có số liệu"),
+                    Patch(facecolor="white", edgecolor="#d9480f", hatch="////", label="xung đột / chưa đủ"),
+                    Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="none",
+                              label="● huyện, khu vực phòng thủ, xã (trên ô tỉnh)")]
+        fig.subplots_adjust(bottom=0.1, top=0.93)
+        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.025), ncol=4, fontsize=8,
+                   frameon=False, title=_axis_label(measure), title_fontsize=9)
+        fig.suptitle(f"{label} — năm {year}", fontsize=13)
+        fig.text(0.01, 0.005, MAP_NOTE, fontsize=6.5, color="#555555", wrap=True)
         return _save(fig, path)
 
 
-def _label_points(ax: Any, located: pd.DataFrame, by: str) -> None:
-    """One-line labels beside the points: on the left when a neighbour sits just to the right,
-    and moved down when another label already sits there."""
-    lat_span = max(float(located["lat"].max() - located["lat"].min()), 1.0)
-    lon_span = max(float(located["lon"].max() - located["lon"].min()), 1.0)
-    near_x, near_y = 0.25 * lon_span, 0.06 * lat_span
-    points = [(float(r.lon), float(r.lat)) for r in located.itertuples()]
-    placed: list[tuple[float, float, int, int]] = []  # lon, lat, side, shift
-    for row in located.sort_values("lat", ascending=False).itertuples():
-        text = f"{place_label(row, by)}: {'xung đột' if row.conflict else display_cell(row)}"
-        lon, lat = float(row.lon), float(row.lat)
-        crowded_right = any(0 < x - lon <= near_x and abs(y - lat) <= near_y for x, y in points)
-        side = -1 if crowded_right else 1
-        near = [shift for x, y, s, shift in placed
-                if s == side and abs(x - lon) < near_x and abs(y - lat) < near_y]
-        shift = (max(near) + 1) if near else 0
-        placed.append((lon, lat, side, shift))
-        ax.annotate(text, (lon, lat), xytext=(9 * side, 2 - 12 * shift), textcoords="offset points",
-                    fontsize=8, va="center", ha="left" if side > 0 else "right",
-                    arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.5} if shift else None)
+def _colour_index(i: int, n: int) -> int:
+    """Spread n classes over the palette (2 classes: the lightest and the darkest)."""
+    if n <= 1:
+        return len(CLASS_COLOURS) - 1
+    return round(i * (len(CLASS_COLOURS) - 1) / (n - 1))
+
+
+def _class_label(i: int, breaks: list[float], measure: str) -> str:
+    low = None if i == 0 else breaks[i - 1]
+    high = breaks[i]
+    if low is None:
+        return f"≤ {format_value(high, measure)}"
+    return f"{format_value(low, measure)} – {format_value(high, measure)}"
+
+
+def _fill(row: Any, breaks: list[float]) -> tuple[str, str]:
+    """(face colour, hatch) of a cell."""
+    if row.conflict or pd.isna(row.value):
+        return "white", "////"
+    return CLASS_COLOURS[_colour_index(_class_of(float(row.value), breaks), len(breaks))], ""
+
+
+def _draw_tiles(ax: Any, cells: pd.DataFrame, era: str, tiles: tuple[Tile, ...], breaks: list[float],
+                measure: str) -> None:
+    from matplotlib.patches import Rectangle
+
+    from .compare import _fold
+
+    group_of = (lambda t: t.code) if era == "legacy" else (lambda t: t.province_2025_code)
+    name_of = (lambda t: t.name) if era == "legacy" else (lambda t: t.province_2025)
+    provinces = {_fold(r.province): r for r in cells[cells["level"] == "province"].itertuples()}
+    at = {(t.row, t.col): t for t in tiles}
+    for tile in tiles:
+        row = provinces.get(_fold(name_of(tile)))
+        face, hatch = (NO_DATA_COLOUR, "") if row is None else _fill(row, breaks)
+        ax.add_patch(Rectangle((tile.col, tile.row), 1, 1, facecolor=face, hatch=hatch,
+                               edgecolor="#d9480f" if hatch else "#ffffff", linewidth=0.4))
+        # the union's outline: a thick edge where the neighbour is another province (or the sea)
+        for (dr, dc), edge in (((-1, 0), ((0, 0), (1, 0))), ((1, 0), ((0, 1), (1, 1))),
+                               ((0, -1), ((0, 0), (0, 1))), ((0, 1), ((1, 0), (1, 1)))):
+            other = at.get((tile.row + dr, tile.col + dc))
+            same = other is not None and group_of(other) == group_of(tile)
+            (x0, y0), (x1, y1) = edge
+            ax.plot([tile.col + x0, tile.col + x1], [tile.row + y0, tile.row + y1],
+                    color="#bbbbbb" if same else "#333333", linewidth=0.4 if same else 1.1,
+                    solid_capstyle="projecting")
+    _tile_labels(ax, tiles, era, name_of, group_of)
+    for name, r, c, code in island_tiles():
+        owner = next((t for t in tiles if t.code == code), None)
+        row = provinces.get(_fold(name_of(owner))) if owner else None
+        face, hatch = (NO_DATA_COLOUR, "") if row is None else _fill(row, breaks)
+        ax.add_patch(Rectangle((c + 0.3, r + 0.3), 0.4, 0.4, facecolor=face, hatch=hatch, edgecolor="#333333",
+                               linewidth=0.6, linestyle="--"))
+        ax.annotate(f"{name}\n({name_of(owner) if owner else ''})", (c + 0.5, r + 0.85), ha="center", va="top",
+                    fontsize=5.5, color="#333333")
+    _symbols(ax, cells[cells["level"] != "province"], era, tiles, breaks)
+
+
+def _tile_labels(ax: Any, tiles: tuple[Tile, ...], era: str, name_of, group_of) -> None:
+    import textwrap
+
+    if era == "legacy":
+        for tile in tiles:
+            ax.annotate(textwrap.fill(tile.name, 9), (tile.col + 0.5, tile.row + 0.5), ha="center", va="center",
+                        fontsize=4.8, color="#222222")
+        return
+    groups: dict[str, list[Tile]] = {}
+    for tile in tiles:
+        groups.setdefault(group_of(tile), []).append(tile)
+    for members in groups.values():
+        x = sum(t.col for t in members) / len(members) + 0.5
+        y = sum(t.row for t in members) / len(members) + 0.5
+        ax.annotate(textwrap.fill(name_of(members[0]), 9), (x, y), ha="center", va="center", fontsize=5.3,
+                    color="#111111", fontweight="bold")
+
+
+_SLOTS = [(0.2, 0.2), (0.5, 0.2), (0.8, 0.2), (0.2, 0.8), (0.5, 0.8), (0.8, 0.8), (0.2, 0.5), (0.8, 0.5)]
+
+
+def _symbols(ax: Any, cells: pd.DataFrame, era: str, tiles: tuple[Tile, ...], breaks: list[float]) -> None:
+    """Districts, zones and communes as circles on their province's tile, north to south in slots
+    around the label (not at their coordinates: a tile has none); "+n" when a tile has more."""
+    by_tile: dict[Tile, list[Any]] = {}
+    for row in cells.itertuples():
+        tile = _tile_of_cell(row, era, tiles)
+        if tile is not None:
+            by_tile.setdefault(tile, []).append(row)
+    for tile, rows in by_tile.items():
+        rows.sort(key=lambda r: -(float(r.lat) if not pd.isna(r.lat) else 0.0))
+        for (dx, dy), row in zip(_SLOTS, rows):
+            face, hatch = _fill(row, breaks)
+            ax.scatter([tile.col + dx], [tile.row + dy], s=26, c=[face], marker="o", edgecolors="#d9480f"
+                       if hatch else "#222222", linewidths=0.8 if hatch else 0.5, hatch=hatch or None, zorder=3)
+        if len(rows) > len(_SLOTS):
+            ax.annotate(f"+{len(rows) - len(_SLOTS)}", (tile.col + 0.95, tile.row + 0.95), ha="right",
+                        va="bottom", fontsize=5, color="#222222")
 
 
 def _number_formatter(measure: str):
