@@ -69,6 +69,7 @@ import pyarrow as pa
 
 from .atomic import atomic_path, write_lines
 from .lexicons import read_rows
+from .provenance import outlet
 from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord
 
 DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
@@ -306,23 +307,6 @@ def article_row(record: ArticleRecord) -> dict[str, Any]:
     return row
 
 
-def outlet(url: str | None) -> str | None:
-    """The outlet of an article: its URL's host name without ``www.``.
-
-    >>> outlet("https://www.qdnd.vn/quoc-phong/1"), outlet(None), outlet("not a url")
-    ('qdnd.vn', None, None)
-    """
-    from urllib.parse import urlparse
-
-    if not url:
-        return None
-    try:
-        host = urlparse(str(url).strip()).hostname
-    except ValueError:
-        return None
-    return host[4:] if host and host.startswith("www.") else host
-
-
 def record_rows(record: ArticleRecord | Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """One record as rows of every table but ``errors`` (keyed by table name)."""
     record = _as_record(record)
@@ -480,7 +464,7 @@ def frame_to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     """A DataFrame of ``table`` → an Arrow table with the declared schema."""
     frame = conform(table, frame)
     rows = frame[list(SCHEMAS[table].names)].astype(object).where(frame.notna(), None).to_dict("records")
-    return rows_to_arrow(table, rows)
+    return rows_to_arrow(table, [{str(k): v for k, v in row.items()} for row in rows])
 
 
 def fit_schema(table: str, data: pa.Table) -> pa.Table:
