@@ -267,6 +267,19 @@ COUNT_YEARS = [
     ("Thực hiện Kế hoạch số 12/KH-UBND năm 2023, huyện mở 5 lớp bồi dưỡng.", "5", 2024, None),
     ("Huyện khen thưởng 12 tập thể.", "12", 2024, None),
     ("Tỉnh được giao 1.000 chỉ tiêu, tăng 50 chỉ tiêu so với năm 2024.", "50", 2025, None),
+    # A total over a period has no single year (the article's is used), however the period is
+    # written; a year named for the count alone keeps it.
+    ("Từ năm 2017 đến năm 2022, xã đã khám tuyển 410 lượt thanh niên.", "410", 2022, None),
+    ("Từ năm 2017 đến năm 2022, xã đã khám tuyển 410 lượt thanh niên.", "410", 2023, None),
+    ("Từ năm 2018 đến nay, thị xã đã bồi dưỡng 950 đối tượng.", "950", 2024, None),
+    ("Kể từ năm 2018, thị xã đã bồi dưỡng 950 đối tượng.", "950", 2024, None),
+    ("Giai đoạn 2020–2025, tỉnh giao 3.100 công dân nhập ngũ.", "3.100", 2025, None),
+    ("Trong 5 năm (2020-2024), huyện khen thưởng 37 tập thể.", "37", 2024, None),
+    ("Trong 4 năm qua, năm 2021 là năm huyện giao 95 công dân.", "95", 2024, 2021),
+    ("Trong 3 năm qua, huyện đã tặng 210 suất quà.", "210", 2024, None),
+    ("Trong năm 2021 đã có 7 tập thể được khen thưởng.", "7", 2022, 2021),
+    ("Giai đoạn 2019-2023 huyện giao 600 thanh niên, riêng năm 2022 giao 130 thanh niên.", "130", 2023, 2022),
+    ("Giai đoạn 2019-2023 huyện giao 600 thanh niên, riêng năm 2022 giao 130 thanh niên.", "600", 2023, None),
 ]
 
 

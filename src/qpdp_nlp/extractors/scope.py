@@ -962,6 +962,16 @@ def report_year(doc: Analysis) -> Optional[int]:
 
 _NAMED_YEAR = re.compile(r"(?<![^\W_])[Nn]ăm[ ](?P<year>(?:19[5-9]|20[0-4])\d)(?![\d/])(?![ ]?[-–][ ]?\d)")
 _CLAUSE_BREAK = re.compile(r"[.;:\n]")
+# A period, whose total has no single year: "từ năm 2016 đến năm 2021", "từ năm 2016 đến nay",
+# "từ năm 2016," (to now), "giai đoạn 2019–2024", "(2019-2023)", "trong 5 năm qua".
+_Y4 = r"(?:19|20)\d\d"
+_PERIOD = re.compile(
+    rf"(?<![^\W_])(?:kể[ ])?từ[ ](?:đầu[ ]|cuối[ ])?(?:năm[ ])?{_Y4}(?![\d/])"
+    rf"|(?<![\d/.])(?:{_Y4}|(?<![^\W_])năm[ ]{_Y4})[ ]?[-–—][ ]?(?:năm[ ])?{_Y4}(?!\d)"
+    r"|(?<![^\W_])(?:trong|sau|qua|suốt)[ ](?:\d{1,2}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)[ ]năm"
+    r"(?=[ ]?(?:qua|gần đây|vừa qua|\(|[ ]?[-–,]))",
+    re.IGNORECASE,
+)
 
 
 def count_years(doc: Analysis, counts: Sequence[Count], report_year: Optional[int]) -> None:
@@ -970,7 +980,9 @@ def count_years(doc: Analysis, counts: Sequence[Count], report_year: Optional[in
 
     The clause is the stretch of the count's sentence since the last ";", ":" or period; the year
     is the last "năm YYYY" before the count in it, or one written right after the counted noun.
-    Years of documents, school years, periods and births are not a count's year.
+    Years of documents, school years and births are not a count's year; a count after a period
+    ("Từ năm 2016 đến năm 2021, huyện … 2.300 lượt", "giai đoạn 2019–2024", "trong 5 năm
+    (2019-2023)") is a total of several years and has none (None: the article's year is used).
 
     >>> from qpdp_nlp.text import analyse
     >>> doc = analyse("Năm 2022 huyện giao 120 thanh niên, năm 2023 giao 135 thanh niên.")
@@ -985,12 +997,16 @@ def count_years(doc: Analysis, counts: Sequence[Count], report_year: Optional[in
         before = text[lo : c.start]
         breaks = list(_CLAUSE_BREAK.finditer(before))
         clause_start = lo + (breaks[-1].end() if breaks else 0)
-        year = None
+        year, year_at = None, clause_start
         for m in _NAMED_YEAR.finditer(text, clause_start, c.start):
             lead = text[max(clause_start, m.start() - 40) : m.start()].lower()
             if _NOT_REPORTED.search(lead):
                 continue
-            year = int(m.group("year"))
+            year, year_at = int(m.group("year")), m.start()
+        periods = [p for p in _PERIOD.finditer(text, clause_start, c.start) if p.end() > year_at]
+        if periods:
+            c.year = None  # a total over a period: no year of its own (the article's is used)
+            continue
         if year is None:
             after = _NAMED_YEAR.match(text, c.end + 1) if text[c.end : c.end + 1] == " " else None
             if after is None:
