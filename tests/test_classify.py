@@ -309,8 +309,8 @@ def test_rebuild_predicts_like_the_shipped_model(rebuilt):
     for e in classify.load_extra()[::7]:
         lead = classify.lead_of(e.text)
         for name, model in fresh.items():
-            want = classify.load_model(name).probabilities(lead)
-            got = model.probabilities(lead)
+            want = classify.load_model(name).probabilities(classify.bag_of(lead))
+            got = model.probabilities(classify.bag_of(lead))
             assert max(want, key=want.get) == max(got, key=got.get)
             assert all(abs(want[k] - got[k]) < 1e-6 for k in want)
 
@@ -337,3 +337,37 @@ def test_dev_is_defense_accuracy(gold_scores):
 @pytest.mark.gold
 def test_dev_topic_accuracy(gold_scores):
     assert gold_scores["topic"]["accuracy"] >= DEV_TOPIC_ACCURACY, gold_scores["topic"]
+
+
+# --- the one linear scorer (classify/linear.py) ------------------------------------------------
+
+def test_every_shipped_model_loads_with_the_format_its_loader_expects():
+    from qpdp_nlp.classify import indicators, linear
+
+    for name in (classify.RELEVANCE_FILE, classify.TOPIC_FILE):
+        data = linear.read_model(name)
+        assert linear.LinearModel.from_dict(data).classes == tuple(data["classes"])
+        with pytest.raises(ValueError, match="qpdp train"):
+            linear.LinearModel.from_dict(data, format=None)  # not the columns layout
+    data = linear.read_model(indicators.MODEL_FILE)
+    assert "format" not in data  # the columns layout: the file is rebuilt byte for byte as it is
+    assert linear.LinearModel.from_dict(data, format=None).classes == tuple(data["classes"])
+    with pytest.raises(ValueError, match="qpdp train"):
+        linear.LinearModel.from_dict(data)
+    with pytest.raises(ValueError, match="qpdp train"):
+        linear.LinearModel.from_dict({**data, "format": "qpdp-linear-tfidf/0"}, format=None)
+
+
+def test_both_classifiers_score_with_the_one_scorer():
+    from qpdp_nlp.classify import indicators, linear
+
+    assert classify.LinearModel is linear.LinearModel
+    assert isinstance(classify.load_model(classify.RELEVANCE_FILE), linear.LinearModel)
+    assert isinstance(indicators._model().linear, linear.LinearModel)
+
+
+def test_an_empty_bag_scores_the_intercepts():
+    model = classify.load_model(classify.TOPIC_FILE)
+    assert model.decision({}).tolist() == model.intercept.tolist()
+    assert model.decisions([{}, classify.bag_of("dân quân")]).shape == (2, len(model.classes))
+    assert sum(model.probabilities({}).values()) == pytest.approx(1.0)

@@ -21,8 +21,8 @@
    around it, the words of its sentence) decides — among the indicators the cues named, when they
    named several. The model is trained on ``indicator_training.tsv`` (sentences written for the
    project, never gold text) by :func:`train`, and shipped as plain JSON
-   (``models/indicator.json``: vocabulary, idf, coefficients), rebuilt byte for byte by
-   ``qpdp train --only indicator``.
+   (``models/indicator.json``: vocabulary, idf, coefficients), scored by the linear scorer every
+   shipped model shares (:mod:`.linear`) and rebuilt byte for byte by ``qpdp train --only indicator``.
 """
 
 from __future__ import annotations
@@ -30,24 +30,24 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
-from ..errors import ModelMissing
 from ..provenance import registered_domain
 from ..extractors.count_nouns import read_unit
 from ..extractors.count_nouns import tables as count_tables
 from ..extractors.numbers import fold
 from ..lexicons import read_rows
-from ..records import INDICATORS, Count
+from ..records import INDICATORS, Count, Indicator
 from ..text import Analysis, normalize
+from .linear import LinearModel, FloatArray, read_model
 
 MODEL_FILE = "indicator.json"
 TRAINING_FILE = "indicator_training.tsv"
@@ -66,9 +66,13 @@ def _rows(name: str) -> list[list[str]]:
     return read_rows(name)[1]
 
 
+def _is_indicator(value: object) -> TypeGuard[Indicator]:
+    return value in INDICATORS
+
+
 @dataclass(frozen=True)
 class _Cue:
-    indicator: str
+    indicator: Indicator
     units: frozenset[str] | None  # None: any unit
     excluded: bool  # True: any unit except ``units``
     cues: tuple[tuple[str, ...], ...]  # any of (all of these); () means no cue needed
@@ -97,7 +101,7 @@ def _cues() -> tuple[_Cue, ...]:
         groups.setdefault(group, set()).add(noun)
     out = []
     for row, (indicator, units, cues) in enumerate(_rows("indicator_cues.tsv"), 1):
-        if indicator not in INDICATORS:
+        if not _is_indicator(indicator):
             raise ValueError(f"indicator_cues.tsv: unknown indicator {indicator!r}")
         excluded = units.startswith("!")
         unit_set: frozenset[str] | None = None
@@ -115,7 +119,7 @@ def _cues() -> tuple[_Cue, ...]:
 
 
 @lru_cache(maxsize=1)
-def _defence_terms() -> re.Pattern:
+def _defence_terms() -> re.Pattern[str]:
     terms = sorted((row[0] for row in _rows("indicator_defence_terms.tsv")), key=len, reverse=True)
     return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, terms)) + r")(?![^\W_])", re.IGNORECASE)
 
@@ -289,11 +293,10 @@ SETTLE = 0.85
 
 @dataclass(frozen=True)
 class _Model:
-    classes: tuple[str, ...]
-    index: dict[str, int]
-    idf: np.ndarray
-    coef: np.ndarray  # features × classes
-    intercept: np.ndarray
+    """The shipped linear model (scored by :mod:`.linear`) and the cue rows' measured precision."""
+
+    linear: LinearModel
+    classes: tuple[Indicator, ...]  # the model's classes, each checked to be an indicator
     cue_precision: dict[str, tuple[int, int]]  # cue row key -> (right, fired) on real contexts
 
     def precision(self, key: str) -> float:
@@ -304,43 +307,27 @@ class _Model:
 
 
 def _model_from(data: dict[str, Any]) -> _Model:
+    """The model of ``indicator.json``'s data: the columns layout, without a ``format`` field."""
+    linear = LinearModel.from_dict(data, format=None)
+    classes = tuple(c for c in linear.classes if _is_indicator(c))
+    if classes != linear.classes:
+        raise ValueError(f"{MODEL_FILE}: classes that are not indicators: {set(linear.classes) - set(classes)}")
     return _Model(
-        classes=tuple(data["classes"]),
-        index={f: i for i, f in enumerate(data["features"])},
-        idf=np.asarray(data["idf"], dtype=np.float64),
-        coef=np.asarray(data["coef"], dtype=np.float64),
-        intercept=np.asarray(data["intercept"], dtype=np.float64),
+        linear=linear,
+        classes=classes,
         cue_precision={k: (int(v[0]), int(v[1])) for k, v in (data.get("cue_precision") or {}).items()},
     )
 
 
 @lru_cache(maxsize=1)
 def _model() -> _Model:
-    path = files("qpdp_nlp").joinpath("models", MODEL_FILE)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelMissing(MODEL_FILE) from None
-    return _model_from(data)
+    return _model_from(read_model(MODEL_FILE))
 
 
-def _scores(model: _Model, contexts: Sequence[Context]) -> np.ndarray:
+def _scores(model: _Model, contexts: Sequence[Context]) -> FloatArray:
     """Decision scores (contexts × classes) as sklearn's pipeline gives them: sublinear tf × idf,
     l2-normalised, times the coefficients, plus the intercepts."""
-    out = np.tile(model.intercept, (len(contexts), 1))
-    for r, ctx in enumerate(contexts):
-        counts: dict[int, int] = {}
-        for f in features(ctx):
-            j = model.index.get(f)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
-            continue
-        cols = np.fromiter(counts, dtype=np.intp, count=len(counts))
-        weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * model.idf[cols]
-        weights /= np.sqrt(weights @ weights)
-        out[r] += weights @ model.coef[cols]
-    return out
+    return model.linear.decisions([Counter(features(ctx)) for ctx in contexts])
 
 
 @dataclass(frozen=True)
@@ -350,7 +337,7 @@ class Decision:
     cue row's measured precision or the model's probability (among the indicators the cues named,
     when they named several)."""
 
-    indicator: str
+    indicator: Indicator
     rule: str
     confidence: float
 
@@ -360,7 +347,7 @@ def decide(contexts: Sequence[Context], model: _Model | None = None, *, settle: 
     settles it; otherwise the model decides."""
     model = model or _model()
     decided: list[Decision | None] = []
-    allowed: list[list[str]] = []
+    allowed: list[list[Indicator]] = []
     for ctx in contexts:
         rows = cue_rows(ctx)
         names = list(dict.fromkeys(c.indicator for c in rows))
@@ -377,8 +364,7 @@ def decide(contexts: Sequence[Context], model: _Model | None = None, *, settle: 
     if pending:
         scores = _scores(model, [contexts[i] for i in pending])
         for row, i in zip(scores, pending):
-            prob = np.exp(row - row.max())
-            prob /= prob.sum()
+            prob = model.linear.probability_vector(row)
             fits = measure_allows(contexts[i])
             keep = [k for k, name in enumerate(model.classes)
                     if name in fits and (not allowed[i] or name in allowed[i])]
@@ -605,7 +591,7 @@ def shared_examples(shared: Path | None) -> list[Example]:
 # --- training ----------------------------------------------------------------------------------
 
 
-def fit_pipeline(contexts: Sequence[Context], labels: Sequence[str]):
+def fit_pipeline(contexts: Sequence[Context], labels: Sequence[str]) -> Any:
     """The scikit-learn pipeline fitted as :func:`train` fits it (one BLAS thread)."""
     from threadpoolctl import threadpool_limits
 
@@ -613,7 +599,7 @@ def fit_pipeline(contexts: Sequence[Context], labels: Sequence[str]):
         return _pipeline().fit(list(contexts), list(labels))
 
 
-def _pipeline():
+def _pipeline() -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -661,7 +647,9 @@ def fit(examples: Sequence[Example]) -> dict[str, Any]:
     }
 
 
-def grouped_folds(examples: Sequence[Example], by: str = "group", n_splits: int = 5):
+def grouped_folds(
+    examples: Sequence[Example], by: str = "group", n_splits: int = 5
+) -> Iterator[tuple[list[int], list[int]]]:
     """(train, test) index lists: every real example is tested once, in a fold that holds none of
     its article (``by="group"``) or site (``by="site"``); written examples are always trained on."""
     from sklearn.model_selection import GroupKFold
@@ -676,7 +664,7 @@ def grouped_folds(examples: Sequence[Example], by: str = "group", n_splits: int 
 def cross_validate(examples: Sequence[Example], by: str = "group", n_splits: int = 5,
                    settle: float = SETTLE) -> list[tuple[Example, Decision]]:
     """Each real example with the decision of a model trained without its article (or site)."""
-    out = []
+    out: list[tuple[Example, Decision]] = []
     for train_idx, test_idx in grouped_folds(examples, by, n_splits):
         model = _model_from(fit([examples[i] for i in train_idx]))
         tests = [examples[i] for i in test_idx]

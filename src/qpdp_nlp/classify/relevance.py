@@ -37,33 +37,31 @@ CHQS, border guards, defence-zone commands, army units) is defence work, topic `
 volunteers or the civil authorities is not. The scope labels follow this convention and
 ``classify_extra.tsv`` has written examples of both sides.
 At run time nothing of scikit-learn is imported and nothing is unpickled: the model is
-a vocabulary, IDF weights and coefficients read from JSON, applied with a dot product.
+a vocabulary, IDF weights and coefficients read from JSON, applied with a dot product by the
+scorer every shipped model shares (:mod:`.linear`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib.abc import Traversable
-from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import ModelMissing
 from ..provenance import registered_domain
 from ..records import TOPICS, ArticleRecord, Topic, is_topic
 from ..lexicons import read_rows
 from ..text import Analysis, normalize
+from .linear import FORMAT, LinearModel, read_model, shipped
 
-MODEL_FORMAT = "qpdp-linear-tfidf/1"
 RELEVANCE_FILE = "relevance.json"
 TOPIC_FILE = "topic.json"
 EXTRA_DATA = "classify_extra.tsv"
@@ -136,66 +134,24 @@ def terms(text: str) -> list[str]:
 
 # --- the shipped linear models -------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class LinearModel:
-    """TF-IDF (sublinear tf, l2-normalised) then a linear layer: what scikit-learn's
-    ``TfidfVectorizer`` + ``LogisticRegression`` compute, without scikit-learn."""
+# Both models are scored by the one linear scorer (:mod:`.linear`), which reads their format.
+MODEL_FORMAT = FORMAT
 
-    classes: tuple[str, ...]
-    index: dict[str, int]
-    idf: np.ndarray
-    coef: np.ndarray  # (n_features, n_outputs); one output for a binary model
-    intercept: np.ndarray
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> LinearModel:
-        if data.get("format") != MODEL_FORMAT:
-            raise ValueError(f"not a {MODEL_FORMAT} model: {data.get('format')!r}; rebuild it with `qpdp train`")
-        rows = data["features"]
-        return cls(
-            classes=tuple(data["classes"]),
-            index={row[0]: i for i, row in enumerate(rows)},
-            idf=np.asarray([row[1] for row in rows], dtype=np.float64),
-            coef=np.asarray([row[2:] for row in rows], dtype=np.float64).reshape(len(rows), -1),
-            intercept=np.asarray(data["intercept"], dtype=np.float64),
-        )
-
-    def decision(self, counts: Counter[str]) -> np.ndarray:
-        """Linear scores of a bag of terms (``Counter(terms(lead))``)."""
-        index = self.index
-        rows = [index[t] for t in counts if t in index]
-        if not rows:
-            empty: np.ndarray = self.intercept.copy()
-            return empty
-        tf = np.log([counts[t] for t in counts if t in index]) + 1.0
-        weights = tf * self.idf[rows]
-        weights /= math.sqrt(weights @ weights)
-        scores: np.ndarray = weights @ self.coef[rows] + self.intercept
-        return scores
-
-    def probabilities(self, text: str | Counter[str]) -> dict[str, float]:
-        """Probability of each class for a lead (or its bag of terms, to share it across models)."""
-        z = self.decision(Counter(terms(text)) if isinstance(text, str) else text)
-        if len(self.classes) == 2:
-            p = 1.0 / (1.0 + math.exp(-float(z[0])))
-            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
-        z = np.exp(z - z.max())
-        z /= z.sum()
-        return dict(zip(self.classes, z.tolist()))
+def bag_of(lead: str) -> Counter[str]:
+    """The bag of terms of a lead, as the models score it (shared by both models)."""
+    return Counter(terms(lead))
 
 
 def _model_resource(name: str) -> Traversable:
-    return files("qpdp_nlp").joinpath("models").joinpath(name)
+    return shipped(name)
 
 
 @cache
 def load_model(name: str) -> LinearModel:
     """The shipped model ``name`` (``relevance.json`` / ``topic.json``); a coded error when it is
     missing, since classifying without it would silently leave every article unclassified."""
-    resource = _model_resource(name)
-    if not resource.is_file():
-        raise ModelMissing(name)
-    return LinearModel.from_dict(json.loads(resource.read_text(encoding="utf-8")))
+    return LinearModel.from_dict(read_model(name, _model_resource(name)))
 
 
 @dataclass(frozen=True)
@@ -210,7 +166,7 @@ class Prediction:
 def _decide(relevance: LinearModel, topic_model: LinearModel | None, lead: str) -> Prediction:
     """The topic must agree with relevance: the best defence topic for a defence article, else
     ``not-defense`` with the best finer non-defence topic as ``subtopic``."""
-    bag = Counter(terms(lead))
+    bag = bag_of(lead)
     p_defense = relevance.probabilities(bag)["True"]
     is_defense = p_defense >= 0.5
     best, p_best = None, 0.0
