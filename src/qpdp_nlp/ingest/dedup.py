@@ -29,7 +29,7 @@ import hashlib
 import re
 import sqlite3
 from functools import lru_cache
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -43,7 +43,7 @@ _SYLLABLE = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=1)
-def _template():
+def _template() -> Any:  # a datasketch MinHash (datasketch ships no type information)
     from datasketch import MinHash
 
     return MinHash(num_perm=NUM_PERM, seed=SEED)
@@ -54,7 +54,8 @@ def bands() -> tuple[int, int]:
     """(bands, rows per band) that datasketch finds best for :data:`THRESHOLD`."""
     from datasketch.lsh import _optimal_param
 
-    return _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5)
+    b, r = _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5)
+    return int(b), int(r)
 
 
 def shingles(text: str) -> set[bytes]:
@@ -74,7 +75,8 @@ def signature(text: str) -> np.ndarray:
     parts = shingles(text)
     if parts:
         mh.update_batch(list(parts))
-    return mh.hashvalues.astype(np.uint32)
+    values: np.ndarray = mh.hashvalues.astype(np.uint32)
+    return values
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -113,7 +115,8 @@ class DuplicateIndex:
             row = self.db.execute("SELECT article_id, signature FROM minhash WHERE seen=?",
                                   (other,)).fetchone()
             if row is not None and similarity(sig, np.frombuffer(row[1], dtype=np.uint32)) >= THRESHOLD:
-                return row[0]
+                original: str = row[0]
+                return original
         return None
 
     def add(self, article_id: str, sig: np.ndarray, seen: int) -> None:

@@ -107,11 +107,12 @@ class Manifest:
             self.db.execute("ROLLBACK")
 
     # -- settings ---------------------------------------------------------------------------------
-    def get(self, key: str) -> Optional[str]:
+    # (named so, not get/set: a method ``set`` would shadow the builtin in this class's annotations)
+    def get_setting(self, key: str) -> Optional[str]:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
-    def set(self, key: str, value: str) -> None:
+    def set_setting(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # -- articles ---------------------------------------------------------------------------------
@@ -122,8 +123,9 @@ class Manifest:
 
     def entry(self, article_id: str) -> Optional[tuple[str, str, str, int]]:
         """(pipeline_version, part, run, seen) of a committed article, or None."""
-        return self.db.execute("SELECT pipeline_version, part, run, seen FROM articles WHERE article_id=?",
-                               (article_id,)).fetchone()
+        row = self.db.execute("SELECT pipeline_version, part, run, seen FROM articles WHERE article_id=?",
+                              (article_id,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3])
 
     def is_done(self, article_id: str, version: str, *, force: bool) -> bool:
         """Already extracted: by this version (without ``--force``), or in this very run."""
@@ -151,7 +153,8 @@ class Manifest:
         return {r[0] for r in self.db.execute("SELECT article_id FROM articles WHERE part=?", (part,))}
 
     def count_articles(self) -> int:
-        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        count: int = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return count
 
     # -- errors -----------------------------------------------------------------------------------
     def error_is_new(self, source: str, code: str) -> bool:

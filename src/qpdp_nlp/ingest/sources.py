@@ -36,10 +36,13 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import IO, TYPE_CHECKING, Any, Optional, Union, cast
 
 from ..errors import FieldMappingError, InputError
 from ..provenance import iso_date, outlet
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 DEFAULT_MAX_CHARS = 2_000_000
 
@@ -102,7 +105,7 @@ class ReadOptions:
 class _CountingRaw(io.RawIOBase):
     """A binary file that adds what is read from it to a counter."""
 
-    def __init__(self, raw, counter: list[int]) -> None:
+    def __init__(self, raw: io.RawIOBase, counter: list[int]) -> None:
         self.raw, self.counter = raw, counter
 
     def readable(self) -> bool:
@@ -117,7 +120,7 @@ class _CountingRaw(io.RawIOBase):
     def tell(self) -> int:
         return self.raw.tell()
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int | None:
         n = self.raw.readinto(buffer)
         self.counter[0] += n or 0
         return n
@@ -127,7 +130,7 @@ class _CountingRaw(io.RawIOBase):
         super().close()
 
 
-def _open_binary(path: Path, options: ReadOptions):
+def _open_binary(path: Path, options: ReadOptions) -> io.BufferedReader:
     """``path`` opened for buffered binary reading, counted when a progress counter is given."""
     raw = open(path, "rb", buffering=0)
     return io.BufferedReader(_CountingRaw(raw, options.progress) if options.progress is not None else raw)
@@ -139,9 +142,12 @@ GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
-def peekable(stream) -> io.BufferedReader:
+def peekable(stream: IO[bytes]) -> io.BufferedReader:
     """``stream`` as something that can :meth:`peek` (a pipe's ``sys.stdin.buffer`` already can)."""
-    return stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+    if hasattr(stream, "peek"):
+        # any buffered stream (BufferedReader, BufferedRandom, a test's stand-in) is read as one
+        return cast(io.BufferedReader, stream)
+    return io.BufferedReader(cast(io.RawIOBase, stream))
 
 
 def compression_of(head: bytes) -> Optional[str]:
@@ -157,27 +163,27 @@ def compression_of(head: bytes) -> Optional[str]:
     return None
 
 
-def decompressed(stream) -> io.BufferedReader:
+def decompressed(stream: IO[bytes]) -> io.BufferedReader:
     """A buffered binary stream of ``stream``'s content, decompressed when its magic bytes say
     gzip (every member of a multi-member file) or Zstandard (every frame). Read as it goes:
     nothing is held beyond the decompressor's window and one buffer, so a pipe of any length
     streams. Closing the result does not close ``stream``."""
-    stream = peekable(stream)
-    kind = compression_of(stream.peek(4)[:4])
+    peeking = peekable(stream)
+    kind = compression_of(peeking.peek(4)[:4])
     if kind == "gzip":
-        return io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"))
+        return io.BufferedReader(cast(io.RawIOBase, gzip.GzipFile(fileobj=peeking, mode="rb")))
     if kind == "zstd":
         import zstandard
 
-        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True, closefd=False)
+        reader = zstandard.ZstdDecompressor().stream_reader(peeking, read_across_frames=True, closefd=False)
         return io.BufferedReader(reader)
-    return stream
+    return peeking
 
 
 _DECOMPRESS_ERRORS = (OSError, EOFError, zlib.error)
 
 
-def _zstd_errors() -> tuple:
+def _zstd_errors() -> tuple[type[Exception], ...]:
     try:
         import zstandard
     except ImportError:  # pragma: no cover - a dependency
@@ -315,7 +321,7 @@ def _read_bytes(path: Path, options: ReadOptions, *, factor: int = 4) -> bytes:
         raise InputError(source, "E004", detail=exc.strerror or str(exc)) from None
 
 
-def _article(text: str, source: str, options: ReadOptions, **kw) -> Article:
+def _article(text: str, source: str, options: ReadOptions, **kw: Any) -> Article:
     """An :class:`Article`, its date parsed (:func:`iso_date`; the string as written kept in
     ``meta["published_raw"]``) and its outlet in ``meta["site"]`` (the URL's host name)."""
     _check_size(text, source, options)
@@ -375,6 +381,7 @@ def html_article(html: str, source: str, options: ReadOptions, *, url: Optional[
     titles from.
     """
     import trafilatura
+    from trafilatura.settings import Document
 
     if "<" not in html[:2048]:
         raise InputError(source, "E008", what="HTML", detail="no markup found")
@@ -383,18 +390,20 @@ def html_article(html: str, source: str, options: ReadOptions, *, url: Optional[
                                           favor_recall=True)
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
         raise InputError(source, "E008", what="HTML", detail=f"{type(exc).__name__}: {exc}") from None
-    body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if not body:
+    # a Document (a dict only with as_dict=True, None when nothing is found)
+    page = doc if isinstance(doc, Document) else None
+    body = (page.text or "").strip() if page is not None else ""
+    if page is None or not body:
         raise InputError(source, "E008", what="HTML", detail="no main text found")
-    title = (doc.title or "").strip() or None
+    title = (page.title or "").strip() or None
     if title and body.startswith(title):
         body = body[len(title):].lstrip()
     text = f"{title}\n\n{body}" if title else body
-    url = url or doc.url
-    meta = {"site": outlet(url) or doc.hostname or doc.sitename}
-    if doc.sitename:
-        meta["sitename"] = doc.sitename
-    return _article(text, source, options, title=title, published=doc.date or None, url=url, meta=meta)
+    url = url or page.url
+    meta = {"site": outlet(url) or page.hostname or page.sitename}
+    if page.sitename:
+        meta["sitename"] = page.sitename
+    return _article(text, source, options, title=title, published=page.date or None, url=url, meta=meta)
 
 
 def read_html_bytes(data: bytes, source: str, options: ReadOptions) -> Iterator[SourceItem]:
@@ -418,7 +427,7 @@ _WARC_LINE = re.compile(rb"(?:^|\n)(WARC/1\.[01]\r?\n)")
 _SCAN_BLOCK = 1 << 20
 
 
-def _next_record_start(stream, start: int, gzipped: bool) -> Optional[int]:
+def _next_record_start(stream: IO[bytes], start: int, gzipped: bool) -> Optional[int]:
     """The offset of the first record start at or after ``start``: a gzip member's magic bytes, or
     a ``WARC/1.x`` line. Read in bounded blocks."""
     stream.seek(start)
@@ -445,7 +454,8 @@ class _Misaligned(Exception):
     """warcio found no blank line where a record should end: its Content-Length is wrong."""
 
 
-def _warc_record(record, name: str, options: ReadOptions) -> Iterator[SourceItem]:
+def _warc_record(record: Any, name: str, options: ReadOptions) -> Iterator[SourceItem]:
+    # record: a warcio ArcWarcRecord (warcio ships no type information)
     """The article of one WARC record, or nothing when it is not an HTML response."""
     if record.rec_type != "response":
         return
@@ -471,7 +481,7 @@ def _warc_record(record, name: str, options: ReadOptions) -> Iterator[SourceItem
         yield InputError(name, "E008", what="WARC record", detail=f"{type(exc).__name__}: {exc}")
 
 
-def read_warc_stream(stream, source: str, options: ReadOptions, *, resync: bool = True) -> Iterator[SourceItem]:
+def read_warc_stream(stream: IO[bytes], source: str, options: ReadOptions, *, resync: bool = True) -> Iterator[SourceItem]:
     """Every HTML response of a WARC file; other records (requests, metadata, images) are skipped.
 
     A record that cannot be parsed (a broken header or gzip member, a Content-Length that runs
@@ -614,7 +624,7 @@ def _line_limit(options: ReadOptions) -> int:
     return options.max_chars * 4 + 1024
 
 
-def bounded_lines(stream, limit: int) -> Iterator[Optional[bytes]]:
+def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[Optional[bytes]]:
     """The lines of a binary stream, each read with at most ``limit + 1`` bytes in memory; a longer
     line is skipped in bounded reads and given as None. A decompression bomb of one endless line
     therefore costs ``limit`` bytes, not its expanded size."""
@@ -639,7 +649,8 @@ class _HeldBack:
     LIMIT = 1000
 
     def __init__(self, check: MappingCheck) -> None:
-        self.check, self.items = check, []
+        self.check = check
+        self.items: list[SourceItem] = []
 
     def add(self, item: SourceItem) -> list[SourceItem]:
         """What may be yielded now, in order."""
@@ -695,6 +706,7 @@ def read_json_lines(lines: Iterable[Optional[bytes]], source: str,
                                            detail=_json_line_error(exc, line)))
             continue
         held.check.check(obj)
+        item: SourceItem
         try:
             item = record_article(obj, where, source, "JSON line", options)
         except InputError as err:
@@ -735,7 +747,7 @@ def read_json_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator
         yield InputError(source, "E008", what="JSON", detail=f"{exc.msg} at line {exc.lineno}")
         return
     items = obj if isinstance(obj, list) else [obj]
-    where = (lambda i: f":{i}") if isinstance(obj, list) else (lambda i: "")
+    where: Callable[[int], str] = (lambda i: f":{i}") if isinstance(obj, list) else (lambda i: "")
     check = MappingCheck(source, "JSON object", options)
     for item in items[:MAPPING_PROBE]:
         if check.check(item):
@@ -802,10 +814,10 @@ def read_csv_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[
             yield InputError(source, "E008", what="compressed stream", detail=str(exc) or type(exc).__name__)
 
 
-def read_csv_stream(raw, source: str, options: ReadOptions) -> Iterator[SourceItem]:
+def read_csv_stream(binary: IO[bytes], source: str, options: ReadOptions) -> Iterator[SourceItem]:
     """The rows of a binary CSV stream (a file or a pipe) as articles; see :func:`read_csv_file`."""
     csv.field_size_limit(max(options.max_chars * 4, 1 << 20))
-    raw = peekable(raw)
+    raw = peekable(binary)
     head = raw.peek(65536)[:65536]  # looked at, not consumed
     if not head.strip():
         yield InputError(source, "E001")
@@ -854,7 +866,7 @@ class _LineTooLong(Exception):
     pass
 
 
-def _bounded_text_lines(stream, limit: int) -> Iterator[str]:
+def _bounded_text_lines(stream: IO[str], limit: int) -> Iterator[str]:
     """The lines of a text stream for :mod:`csv`, each read with at most ``limit + 1``
     characters; a longer line ends the file (:class:`_LineTooLong`)."""
     while True:
@@ -929,7 +941,7 @@ def suffix_of(path: Path) -> str:
 
 # --- paths -----------------------------------------------------------------------------------
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[Union[Path, InputError]]:
     """Supported files under ``folder``: each folder's files in name order, then its subfolders
     in name order; hidden files and folders skipped. One folder's listing at a time, so an
     archive of millions of files is not listed in memory at once."""
@@ -1011,7 +1023,7 @@ def sniff_stdin(head: bytes) -> str:
     return "text"
 
 
-def read_stdin(stream=None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+def read_stdin(stream: Optional[IO[bytes]] = None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
     """Standard input, streamed record by record: decompressed when its first bytes say gzip or
     zstd, then read as ``options.stdin_format`` says, or as sniffed (:func:`sniff_stdin`). JSON
     Lines, CSV and WARC are read one record at a time, so memory stays flat however long the pipe
@@ -1053,13 +1065,13 @@ def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Sour
         yield InputError(str(path), "E004", detail=f"{type(exc).__name__}: {exc}")
 
 
-def read_paths(paths: Iterable[str], *, stdin=None,
+def read_paths(paths: Iterable[str], *, stdin: Optional[IO[bytes]] = None,
                options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
     """Every article under ``paths`` (files, folders recursively, globs, ``-`` for stdin), in order."""
     for item in expand_paths(paths):
         if isinstance(item, InputError):
             yield item
-        elif item == "-":
+        elif isinstance(item, str):  # "-": expand_paths gives no other string
             yield from read_stdin(stdin, options)
         else:
             yield from read_file(item, options)
