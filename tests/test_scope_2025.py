@@ -247,7 +247,44 @@ YEARS = [
     # A launch of next year's work that reviews this year: the results' year.
     ("Triển khai nhiệm vụ quốc phòng năm 2021\n\nNgày 29/12/2020, huyện tổ chức hội nghị tổng kết "
      "công tác quốc phòng năm 2020, triển khai nhiệm vụ năm 2021.", "2020-12", 2020, "text"),
+    # ... also when the review is a sentence of its own ("Được biết, trong năm 2021, …"); a
+    # ceremony that opens the year's work keeps the event's year.
+    ("Triển khai nhiệm vụ quốc phòng năm 2022\n\nSáng 5/1, huyện Ba Bể tổ chức hội nghị triển khai "
+     "nhiệm vụ quốc phòng năm 2022. Theo đó, trong năm 2022, huyện sẽ tập trung huấn luyện. Được biết, "
+     "trong năm 2021, huyện đã hoàn thành 100% chỉ tiêu giao quân.", "2022-01", 2021, "text"),
+    ("Huyện Ba Bể ra quân huấn luyện năm 2022\n\nSáng 5/1, huyện Ba Bể tổ chức lễ ra quân huấn luyện "
+     "năm 2022. Trong năm 2021, huyện có 5 tập thể được khen thưởng.", "2022-01", 2022, "text"),
+    # The results of a year's tasks are reviewed, the next year's deployed.
+    ("Hội nghị quân chính toàn tỉnh\n\nHội nghị đánh giá kết quả thực hiện nhiệm vụ quân sự, quốc phòng "
+     "năm 2024; đề ra giải pháp để triển khai thực hiện hoàn thành nhiệm vụ năm 2025.", "2024-12-20", 2024, "text"),
+    # Screening in December for next year's intake; a December review that deploys next year's.
+    ("Khám tuyển nghĩa vụ quân sự\n\nThực hiện kế hoạch tuyển chọn và gọi công dân nhập ngũ năm 2020, "
+     "ngày 5/12, huyện Yên Lạc tổ chức khám tuyển cho thanh niên trong độ tuổi.", "2019-12", 2020, "text"),
+    ("Tổng kết công tác tuyển quân\n\nNgày 20/12, huyện Yên Lạc tổng kết công tác tuyển quân năm 2019 "
+     "và triển khai kế hoạch tuyển quân năm 2020.", "2019-12", 2019, "text"),
+    # A review of several years with a one-year review beside it; a highlight is no such review.
+    ("Huyện tổng kết 10 năm xây dựng khu vực phòng thủ và tổng kết diễn tập năm 2019\n\nSáng 4/9, huyện Ba Bể "
+     "tổ chức hội nghị.", None, 2019, "text"),
+    ("Đại hội thi đua quyết thắng giai đoạn 2019-2024\n\nNgày 20/5, huyện Ba Bể tổ chức Đại hội thi đua quyết "
+     "thắng giai đoạn 2019-2024. Đặc biệt, năm 2023, huyện được tặng cờ thi đua.", "2024-05", None, "period"),
+    # A festival named by its lunar year; this year's results so far; an anniversary's span.
+    ("Tết ấm cho hộ nghèo\n\nDịp Tết Nguyên đán Giáp Thìn 2024, dân quân xã Tân An gói bánh chưng tặng "
+     "hộ nghèo.", None, 2024, "text"),
+    ("Tuần tra trên sông\n\nTừ đầu năm 2021 đến nay, công an huyện đã tuần tra 300 cuộc trên sông.",
+     None, 2021, "text"),
+    ("Kỷ niệm 75 năm thành lập xã Tân An (1948-2023)\n\nXã tổ chức lễ kỷ niệm trọng thể.", None, 2023, "text"),
+    # No publication date: a date written in the text, not one to come.
+    ("Khắc phục bão lũ\n\nTừ đầu tháng 10 đến cuối tháng 11/2024, bão lũ gây thiệt hại lớn cho người dân.",
+     None, 2024, "text"),
+    ("Tập huấn cán bộ\n\nCán bộ của huyện sẽ tham dự lớp tập huấn từ tháng 9/2024 tại Hà Nội.", None, None, "none"),
 ]
+
+
+def test_report_year_from_the_slug_when_the_page_has_no_headline():
+    doc = analyse("Ngày 3/3, tỉnh đã tổ chức lễ giao nhận quân, đạt chỉ tiêu đề ra.",
+                  meta={"url": "https://tin.vn/chuyen-muc/le-giao-nhan-quan-nam-2022-dat-chi-tieu/"})
+    assert scope.decide_report_year(doc)[:2] == (2022, "text")
+    assert scope.decide_report_year(analyse(doc.text))[:2] == (None, "none")
 
 
 @pytest.mark.parametrize("text, published, year, rule", YEARS)
