@@ -8,12 +8,15 @@
 
 __version__ = "0.1.0"
 
+from collections.abc import Iterable, Iterator, Sized  # noqa: E402
+from typing import Any, Optional  # noqa: E402
+
 from .records import ArticleRecord, Count, Document, Person, Place, Scope, Unit  # noqa: E402
-from .pipeline import Pipeline, extract  # noqa: E402
+from .pipeline import ArticleInput, Pipeline, extract  # noqa: E402
 from .pipeline import extract_many as _extract_many  # noqa: E402
 
 
-def extract_many(items, *, progress=None):
+def extract_many(items: Iterable[ArticleInput], *, progress: Optional[bool] = None) -> Iterator[ArticleRecord]:
     """Extract from many articles lazily, in order (:func:`qpdp_nlp.pipeline.extract_many`).
 
     Each item is a text, a dict with ``text`` (and optional ``source``, ``title``, ``url``,
@@ -35,11 +38,12 @@ def extract_many(items, *, progress=None):
         return records
     from tqdm.auto import tqdm
 
-    total = len(items) if hasattr(items, "__len__") else None
-    return iter(tqdm(records, total=total, desc="qpdp", unit=" articles", mininterval=0.2))
+    total = len(items) if isinstance(items, Sized) else None
+    bar: Iterator[ArticleRecord] = iter(tqdm(records, total=total, desc="qpdp", unit=" articles", mininterval=0.2))
+    return bar
 
 
-def info() -> dict:
+def info() -> dict[str, Any]:
     """What this installation extracts with: package, pipeline, data and model versions, the
     gazetteer edition, underthesea and spaCy (for bug reports and the provenance of a dataset,
     whose ``pipeline_version`` column names the same pipeline).

@@ -40,7 +40,8 @@ words back, so ``doc.text_with_ws == text`` always holds.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
@@ -48,7 +49,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 if TYPE_CHECKING:
+    from rapidfuzz.distance import Opcode
     from spacy.vocab import Vocab
+
+    from .text import Token
 
     from .pipeline import Pipeline
     from .records import ArticleRecord, Fact
@@ -129,7 +133,7 @@ class OffsetMap:
         return raw_start, max(raw_start, raw_end)
 
 
-def _merged_opcodes(opcodes) -> list[tuple[bool, int, int, int, int]]:
+def _merged_opcodes(opcodes: Iterable[Opcode]) -> list[tuple[bool, int, int, int, int]]:
     """(equal, i1, i2, j1, j2) blocks where consecutive edits (delete + insert …) form one block."""
     blocks: list[tuple[bool, int, int, int, int]] = []
     for op in opcodes:
@@ -150,7 +154,7 @@ def _normalize(text: str) -> str:
     return normalize(text)
 
 
-def _words(text: str):
+def _words(text: str) -> list[Token]:
     from .text import words
 
     return words(text)
@@ -214,7 +218,7 @@ class UndertheseaTokenizer:
         self.vocab = vocab
         self.normalize = normalize
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[Vocab, bool], UndertheseaTokenizer], tuple[Vocab, bool]]:
         return (_rebuild_tokenizer, (self.vocab, self.normalize))
 
     def word_spans(self, text: str) -> list[tuple[int, int]]:
@@ -239,30 +243,31 @@ class UndertheseaTokenizer:
         words, spaces = words_and_spaces(text, self.word_spans(text))
         return Doc(self.vocab, words=words, spaces=spaces)
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 1000):
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
             yield self(text)
 
     # No state to save: the settings live in the nlp config.
-    def to_bytes(self, **kwargs) -> bytes:
+    def to_bytes(self, **kwargs: Any) -> bytes:
         return b""
 
-    def from_bytes(self, data: bytes, **kwargs) -> UndertheseaTokenizer:
+    def from_bytes(self, data: bytes, **kwargs: Any) -> UndertheseaTokenizer:
         return self
 
-    def to_disk(self, path, **kwargs) -> None:
+    def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         return None
 
-    def from_disk(self, path, **kwargs) -> UndertheseaTokenizer:
+    def from_disk(self, path: str | Path, **kwargs: Any) -> UndertheseaTokenizer:
         return self
 
 
-def _rebuild_tokenizer(vocab, normalize):
+def _rebuild_tokenizer(vocab: Vocab, normalize: bool) -> UndertheseaTokenizer:
     return UndertheseaTokenizer(vocab, normalize=normalize)
 
 
-@registry.tokenizers(TOKENIZER_NAME)
-def create_underthesea_tokenizer(normalize: bool = True):
+# catalogue's registry decorators are not annotated; the function keeps its own signature
+@registry.tokenizers(TOKENIZER_NAME)  # type: ignore[untyped-decorator]
+def create_underthesea_tokenizer(normalize: bool = True) -> Callable[[Language], UndertheseaTokenizer]:
     """``[nlp.tokenizer] @tokenizers = "qpdp.underthesea_tokenizer.v1"``.
 
     ``normalize`` segments the normalised text and maps the words back (recommended); off, the
@@ -522,7 +527,7 @@ def span_view(doc: Doc, spans_key: str, colours: dict[str, str] | None = None) -
     from spacy import displacy
 
     group = list(doc.spans.get(spans_key, []))
-    covered = set()
+    covered: set[int] = set()
     for span in group:
         covered.update(range(span.start, span.end))
     tokens = []
@@ -592,7 +597,7 @@ def render(
     if jupyter:
         from IPython.display import HTML, display
 
-        display(HTML(markup))
+        display(HTML(markup))  # type: ignore[no-untyped-call]  # IPython.display is not annotated
         return None
     return markup
 
