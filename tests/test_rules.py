@@ -3,6 +3,8 @@ module-level ``RULES`` (name -> what it means, one line), and every fact it emit
 
 Checked on the samples and, where ../shared/corpus is beside the checkout, on the gold corpora
 dev, dev2 and seed. ``places`` and ``scope`` are checked once they declare their ``RULES``.
+How a count's indicator was chosen (``Count.indicator_rule``) is declared in
+``classify/indicators.py``'s ``RULES`` and checked the same way.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from types import ModuleType
 import pytest
 from conftest import CORPUS, SAMPLES
 
+from qpdp_nlp.classify import indicators
 from qpdp_nlp.extractors import counts, documents, numbers, persons, places, scope, units
 from qpdp_nlp.pipeline import Pipeline
-from qpdp_nlp.records import ArticleRecord
+from qpdp_nlp.records import INDICATORS, ArticleRecord
 
 # The fact tables of ArticleRecord and the module whose RULES their rule comes from.
 DECLARED: dict[str, ModuleType] = {
@@ -43,7 +46,7 @@ def _records(folder: Path) -> tuple[ArticleRecord, ...]:
     return tuple(pipe(path.read_text(encoding="utf-8"), source=path.name) for path in sorted(folder.glob("*.txt")))
 
 
-@pytest.mark.parametrize("module", [*DECLARED.values(), numbers, *([scope] if CHECK_SCOPE else [])],
+@pytest.mark.parametrize("module", [*DECLARED.values(), numbers, indicators, *([scope] if CHECK_SCOPE else [])],
                          ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_rules_are_declared_one_line_each(module):
     rules = module.RULES
@@ -74,6 +77,38 @@ def test_every_fact_names_a_declared_rule(corpus):
         if CHECK_SCOPE and record.scope.rule is not None and record.scope.rule not in scope.RULES:
             undeclared.append((record.source or "", "scope", record.scope.rule, ""))
     assert not undeclared, undeclared[:20]
+
+
+@pytest.mark.parametrize("corpus", list(CORPORA))
+def test_every_count_names_how_its_indicator_was_chosen(corpus):
+    """``indicator_rule`` is declared in indicators.RULES; a cue rule names a real row of
+    indicator_cues.tsv and the indicator the count got."""
+    folder = CORPORA[corpus]
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found (../shared/corpus lives beside the checkout; set QPDP_SHARED)")
+    undeclared: list[tuple[str, str | None, str | None, str]] = []
+    seen: set[str] = set()
+    for record in _records(folder):
+        for count in record.counts:
+            name = indicators.rule_name(count.indicator_rule)
+            cue_mismatch = name == indicators.CUE_RULE and not (count.indicator_rule or "").endswith(
+                f":{count.indicator}")
+            if name is None or cue_mismatch:
+                undeclared.append((record.source or "", count.indicator_rule, count.indicator, count.text))
+            else:
+                seen.add(name)
+    assert not undeclared, undeclared[:20]
+    assert seen, f"no count in {folder}"
+
+
+def test_indicator_rules_are_the_decisions_rules():
+    """Every way :func:`indicators.decide` and ``decisions_for`` can choose is declared, and only those."""
+    assert set(indicators.RULES) == {indicators.CUE_RULE, "model", "not-defence-text"}
+    row = indicators._cues()[-1]  # the last row of indicator_cues.tsv
+    other = next(i for i in INDICATORS if i != row.indicator)
+    assert indicators.rule_name(f"cue:{row.row}:{row.indicator}") == indicators.CUE_RULE
+    for undeclared in (f"cue:{row.row}:{other}", f"cue:{row.row + 1}:{row.indicator}", "cue", "rule", None):
+        assert indicators.rule_name(undeclared) is None
 
 
 def test_units_tell_how_they_were_found():

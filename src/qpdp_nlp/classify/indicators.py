@@ -330,6 +330,37 @@ def _scores(model: _Model, contexts: Sequence[Context]) -> FloatArray:
     return model.linear.decisions([Counter(features(ctx)) for ctx in contexts])
 
 
+# How a count's indicator was chosen (``Count.indicator_rule``), one line each. A cue row's rule
+# names its row and indicator ("cue:21:enlisted"); :func:`rule_name` gives the name it is declared by.
+CUE_RULE = "cue:<row>:<indicator>"
+RULES: dict[str, str] = {
+    CUE_RULE: "row <row> of indicator_cues.tsv (unit fits, a cue word near) names <indicator> alone "
+              "and its measured precision is at least SETTLE",
+    "model": "the linear model (models/indicator.json) over the count's context, among the indicators "
+             "the cues named (when several) and the count's measure allows",
+    "not-defence-text": "the article has fewer than two defence terms (indicator_defence_terms.tsv; one for "
+                        "a lone sentence): every count is other",
+}
+
+
+def rule_name(rule: str | None) -> str | None:
+    """The name in :data:`RULES` that declares ``rule`` (a count's ``indicator_rule``): the rule
+    itself, or :data:`CUE_RULE` for ``cue:<row>:<indicator>`` when row ``<row>`` of
+    ``indicator_cues.tsv`` exists and names ``<indicator>``; None when nothing declares it.
+
+    >>> rule_name("model"), rule_name("cue:21:enlisted"), rule_name("cue:21:militia"), rule_name("cue")
+    ('model', 'cue:<row>:<indicator>', None, None)
+    """
+    if rule is None:
+        return None
+    if rule in RULES and rule != CUE_RULE:
+        return rule
+    kind, _, key = rule.partition(":")
+    if kind == "cue" and key in {c.key for c in _cues()}:
+        return CUE_RULE
+    return None
+
+
 @dataclass(frozen=True)
 class Decision:
     """An indicator and how it was chosen: ``rule`` is ``cue:<row>:<indicator>`` (a row of
