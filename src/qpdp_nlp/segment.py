@@ -62,6 +62,10 @@ whitespace, and the lookarounds see one character at most: ``\\b``, ``(?<!@)``, 
   slice of the text. No sentence of the corpora comes near either limit (the longest run is a
   122-character URL).
 
+A call with ``fixed_words`` is handed to underthesea. (underthesea then keeps that call's regex
+in a module global, so its later calls without ``fixed_words`` still keep those words whole;
+this module's do not. The project never passes ``fixed_words``.)
+
 ``QPDP_SEGMENTER=underthesea`` in the environment forces underthesea itself (to compare scores).
 When the model files or the regex are not the ones described here, underthesea is used too, with
 one warning.
@@ -71,6 +75,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import struct
 import threading
@@ -110,11 +115,13 @@ MAX_SEGMENT = 256
 PIECE = 64
 EXPLOSIVE_RUN = 8
 
-# Memo tables: rows kept between sentences. Past the cap a table is emptied and starts again
+# Memo tables: rows kept between sentences. Past its cap a table drops every row but those of
+# the keys the model itself knows (built at load), and starts again. A row is 400 (token), 256
+# (pair) or 192 (triple) bytes; at the caps the three tables hold about 60 MB
 # (bench/segment.py gives their size and memory after 100,000 articles).
-TOKEN_CAP = 1 << 17
-PAIR_CAP = 1 << 18
-TRIPLE_CAP = 1 << 18
+TOKEN_CAP = 1 << 15
+PAIR_CAP = 1 << 16
+TRIPLE_CAP = 1 << 16
 
 _ENV = "QPDP_SEGMENTER"
 
@@ -270,6 +277,26 @@ def _parse_crfsuite(buf: bytes) -> tuple[list[str], list[str], np.ndarray, np.nd
     return labels, attrs, state, trans
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    """Lists and sets of strings only: nothing in these files may name another class."""
+
+    def find_class(self, module: str, name: str):
+        if module == "builtins" and name in ("list", "set", "frozenset"):
+            return super().find_class(module, name)
+        raise ModelMismatch(f"unexpected object in a model file: {module}.{name}")
+
+
+def _read_pickle(path: Path):
+    """A joblib file of plain Python containers (what underthesea writes), read with the C
+    unpickler: joblib.load would use the pure-Python one (1 s here)."""
+    import io
+
+    try:
+        return _PlainUnpickler(io.BytesIO(path.read_bytes())).load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+        raise ModelMismatch(f"{path.name} is not a plain pickle: {exc}") from exc
+
+
 def _model_path() -> Path:
     from importlib.resources import files
 
@@ -303,12 +330,17 @@ class _Table:
 
     def __post_init__(self) -> None:
         self.ids: dict = {}
+        self.kept: dict = {}  # the rows built at load, never dropped
         self.rows = np.zeros((1024, self.offsets, self.kinds, 2))
 
+    def keep(self) -> None:
+        """Make every present row permanent."""
+        self.kept = dict(self.ids)
+
     def reserve(self, extra: int) -> None:
-        """Empty the table when ``extra`` new keys could take it past its cap."""
-        if len(self.ids) + extra > self.cap:
-            self.ids = {}
+        """Drop the memoised rows when ``extra`` new keys could take the table past its cap."""
+        if len(self.ids) - len(self.kept) + extra > self.cap:
+            self.ids = dict(self.kept)
 
     def fit(self) -> None:
         """Room for every row of ``ids``."""
@@ -323,12 +355,14 @@ class _Table:
 
     def shrink(self) -> None:
         # A giant sentence may have grown the table past its cap: give that memory back.
-        if len(self.ids) > self.cap or len(self.rows) > 2 * self.cap:
+        if len(self.ids) - len(self.kept) > self.cap or len(self.rows) > 2 * (self.cap + len(self.kept)):
             self.clear()
 
     def clear(self) -> None:
-        self.ids = {}
-        self.rows = np.zeros((1024, self.offsets, self.kinds, 2))
+        self.ids = dict(self.kept)
+        rows = np.zeros((len(self.kept) + 8192, self.offsets, self.kinds, 2))
+        rows[: len(self.kept)] = self.rows[: len(self.kept)]
+        self.rows = rows
 
     def nbytes(self) -> int:
         import sys
@@ -365,7 +399,6 @@ class _Segmenter:
     """underthesea's CRF word segmenter, evaluated per template with memo tables."""
 
     def __init__(self, model_dir: Path) -> None:
-        import joblib
         import underthesea_core
         from underthesea.pipeline.text_normalize import token_normalize
         from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
@@ -381,10 +414,10 @@ class _Segmenter:
         self.char_normalize = normalize_characters_in_text
         self.token_normalize = token_normalize
 
-        templates = joblib.load(model_dir / "features.bin")
+        templates = _read_pickle(model_dir / "features.bin")
         if tuple(templates) != KNOWN_TEMPLATES:
             raise ModelMismatch("feature templates changed")
-        dictionary = joblib.load(model_dir / "dictionary.bin")
+        dictionary = _read_pickle(model_dir / "dictionary.bin")
         if not isinstance(dictionary, set) or any(w != w.lower() for w in dictionary if isinstance(w, str)):
             raise ModelMismatch("dictionary is not a set of lower-case words")
         self.dictionary = frozenset(dictionary)
@@ -405,9 +438,11 @@ class _Segmenter:
         self.pairs = _Table(len(_PAIR_OFFSETS), len(_GRAM_KINDS), PAIR_CAP)
         self.triples = _Table(len(_TRIPLE_OFFSETS), len(_GRAM_KINDS), TRIPLE_CAP)
         self.attrs: dict[str, tuple[str, bool, bool]] = {}  # token -> (lower, isdigit, istitle)
+        self.attrs_kept: dict[str, tuple[str, bool, bool]] = {}
         self.normalized: dict[str, str] = {}  # token -> underthesea's token_normalize(token)
         self.lock = threading.Lock()
         self._prepare()
+        self._preload()
 
     # --- rows: the weights of a token, a pair or a triple, per offset and kind ---------------------
     #
@@ -482,6 +517,33 @@ class _Segmenter:
                                for tab, off, kd in (slots[t] for t in KNOWN_TEMPLATES)])
         self._reset_edges()
 
+    def _preload(self) -> None:
+        """Rows of every syllable, pair and triple the model has a weight for, kept for good: a
+        first article then finds most of its rows built (a row depends on its key only)."""
+        self._reset_edges()
+        tokens = sorted({*self.uni_raw[0], *self.uni_lower[0]})
+        self._build_tokens(tokens, self._add_keys(self.tokens, tokens))
+        for table, size, values in ((self.pairs, 2, {*self.pair_raw[0], *self.pair_lower[0]}),
+                                    (self.triples, 3, set(self.triple_raw[0]))):
+            keys = sorted({tuple(parts) for parts in (v.split(" ") for v in values)
+                           if len(parts) == size and all(parts)})
+            flat = [t for key in keys for t in key]
+            attrs = [self._attrs(t) for t in flat]
+            ids = self._add_keys(table, keys)
+            self._build_grams(table, size, flat, [a[0] for a in attrs], [a[2] for a in attrs],
+                              list(range(0, len(flat), size)), ids)
+        for table in (self.tokens, self.pairs, self.triples):
+            table.keep()
+        self.attrs_kept = dict(self.attrs)
+
+    @staticmethod
+    def _add_keys(table: _Table, keys: list) -> list[int]:
+        ids = []
+        for key in keys:
+            ids.append(table.ids.setdefault(key, len(table.ids)))
+        table.fit()
+        return ids
+
     def _reset_edges(self) -> None:
         # Rows 0 and 1 of each table are BOS and EOS.
         for name, table in (("uni", self.tokens), ("pair", self.pairs), ("triple", self.triples)):
@@ -501,13 +563,18 @@ class _Segmenter:
         if got is not None:
             return got
         if _PLAIN_CHARS.match(tok):
-            istitle = all(part[:1].upper() == part[:1] for part in tok.split(" "))
-            got = (tok.lower(), _i32(tok), istitle)
+            if " " in tok:
+                istitle = all(part[:1].upper() == part[:1] for part in tok.split(" "))
+            else:
+                istitle = tok[:1].upper() == tok[:1]
+            isdigit = (tok.isdigit() and tok.isascii() and (len(tok) < 10 or int(tok) < 1 << 31)) or (
+                tok[:1] in "+-" and _i32(tok))
+            got = (tok.lower(), isdigit, istitle)
         else:
             lower, isdigit, istitle = (v.partition("=")[2] for v in self._oracle.process([[[tok]]])[0][0])
             got = (lower, isdigit == "True", istitle == "True")
-        if len(self.attrs) >= TOKEN_CAP:
-            self.attrs = {}
+        if len(self.attrs) >= 2 * TOKEN_CAP:
+            self.attrs = dict(self.attrs_kept)
         self.attrs[tok] = got
         return got
 
@@ -530,9 +597,15 @@ class _Segmenter:
         else:
             base, (raw_index, raw), (lower_index, lower) = self.triple_base, self.triple_raw, self.triple_lower
         dictionary = self.dictionary
-        raws = [" ".join(toks[j:j + size]) for j in positions]
-        lows = [" ".join(lowers[j:j + size]) for j in positions]
-        flags = [all(titles[j:j + size]) * 2 + (low in dictionary) for j, low in zip(positions, lows)]
+        if size == 2:
+            raws = [toks[j] + " " + toks[j + 1] for j in positions]
+            lows = [lowers[j] + " " + lowers[j + 1] for j in positions]
+            flags = [(titles[j] and titles[j + 1]) * 2 + (low in dictionary) for j, low in zip(positions, lows)]
+        else:
+            raws = [toks[j] + " " + toks[j + 1] + " " + toks[j + 2] for j in positions]
+            lows = [lowers[j] + " " + lowers[j + 1] + " " + lowers[j + 2] for j in positions]
+            flags = [(titles[j] and titles[j + 1] and titles[j + 2]) * 2 + (low in dictionary)
+                     for j, low in zip(positions, lows)]
         rows = base[flags] + raw[[raw_index.get(v, 0) for v in raws]]
         if lower_index:
             rows += lower[[lower_index.get(v, 0) for v in lows]]
@@ -593,9 +666,11 @@ class _Segmenter:
         tables = []
         for table, ids, width in ((self.tokens, [0, 0, *uni, 1, 1], 5), (self.pairs, [0, 0, *pair, 1, 1], 4),
                                   (self.triples, [0, 0, *tri, 1, 1][: n + 2], 3)):
-            # window[i, k] = the key read at offset k from syllable i (BOS/EOS rows 0/1)
-            window = np.lib.stride_tricks.sliding_window_view(np.asarray(ids), width)[:n]
-            tables.append((table.rows.reshape(-1, table.kinds, 2), window * width + np.arange(width)))
+            # index[i, k] = row of the key read at offset k from syllable i (BOS/EOS: rows 0/1),
+            # in the table seen as (keys x offsets) rows of (kinds x 2) weights.
+            offsets = _OFFSETS[width]
+            index = np.asarray(ids)[np.arange(n)[:, None] + offsets] * width + offsets
+            tables.append((table.rows.reshape(-1, table.kinds, 2), index))
         out = np.empty((n, 2))
         for start in range(0, n, _BLOCK):
             stop = min(n, start + _BLOCK)
@@ -636,6 +711,7 @@ class _Segmenter:
         return out
 
 
+_OFFSETS = {w: np.arange(w) for w in (3, 4, 5)}
 # Syllables whose 43 weights are gathered at once (bounds the memory of a giant line).
 _BLOCK = 2048
 _BOS = ("\x00BOS",)
@@ -735,23 +811,27 @@ def word_spans(text: str) -> list[tuple[int, int]] | None:
 
 
 def memo_stats() -> dict[str, int]:
-    """Entries and approximate bytes of the memo tables."""
+    """Memoised rows per table (beyond those built at load: ``*_kept``), attribute entries, and
+    the bytes of the tables (rows, dicts, keys; a string shared by several keys is counted for
+    each)."""
     seg = _segmenter()
     if seg is None:
         return {}
-    return {
-        "tokens": len(seg.tokens.ids), "pairs": len(seg.pairs.ids), "triples": len(seg.triples.ids),
-        "attrs": len(seg.attrs),
-        "bytes": seg.tokens.nbytes() + seg.pairs.nbytes() + seg.triples.nbytes(),
-    }
+    tables = {"tokens": seg.tokens, "pairs": seg.pairs, "triples": seg.triples}
+    out = {name: len(t.ids) - len(t.kept) for name, t in tables.items()}
+    out.update({f"{name}_kept": len(t.kept) for name, t in tables.items()})
+    out["attrs"] = len(seg.attrs)
+    out["bytes"] = sum(t.nbytes() for t in tables.values())
+    return out
 
 
 def clear_memo() -> None:
-    """Empty the memo tables (benchmarks use it to measure a cold start)."""
+    """Drop every memoised row but those built at load (benchmarks use it to measure a first
+    article)."""
     seg = _segmenter()
     if seg is not None:
         with seg.lock:
             for table in (seg.tokens, seg.pairs, seg.triples):
                 table.clear()
-            seg.attrs = {}
-            seg._reset_edges()
+            seg.attrs = dict(seg.attrs_kept)
+            seg.normalized = {}
