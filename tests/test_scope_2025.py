@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qpdp_nlp import extract
-from qpdp_nlp.extractors import places, scope
+from qpdp_nlp.extractors import places, scope, zones
 from qpdp_nlp.records import Count
 from qpdp_nlp.text import analyse
 
@@ -89,7 +89,7 @@ ZONE_NAMES = [
 
 @pytest.mark.parametrize("text, expected", ZONE_NAMES)
 def test_defence_zone_in(text, expected):
-    assert scope.defence_zone_in(text) == expected
+    assert zones.defence_zone_in(text) == expected
 
 
 ZONE_SCOPES = [

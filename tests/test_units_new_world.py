@@ -41,13 +41,10 @@ ZONE_SPELLINGS = [
     ("Ban Chỉ huy PTKV 5 - Đồng Xuân ra quân.", "Ban Chỉ huy PTKV 5 - Đồng Xuân", f"{ZONE} 5 – Đồng Xuân"),
     ("Ban Chỉ huy Phòng thủ Khu vực II - Long Xuyên ra quân.", "Ban Chỉ huy Phòng thủ Khu vực II - Long Xuyên",
      f"{ZONE} 2 – Long Xuyên"),
-    # scope.defence_zones reads these two; units.defence_zones_in keeps only mentions starting with
-    # "Ban |BCH|CHPTKV" (case-sensitive), so a headline in capitals and a zone named alone are
-    # dropped there (_COMMAND_START would need "BAN " and "Khu vực |KHU VỰC ").
-    pytest.param("BAN CHỈ HUY PHÒNG THỦ KHU VỰC 4 – MƯỜNG ẢNG RA MẮT", "BAN CHỈ HUY PHÒNG THỦ KHU VỰC 4 – MƯỜNG ẢNG",
-                 f"{ZONE} 4 – Mường Ảng", marks=pytest.mark.xfail(reason="units._COMMAND_START: no capitals")),
-    pytest.param("Trợ lý Dân quân tự vệ Khu vực III - Tân Châu dự.", "Khu vực III - Tân Châu",
-                 f"{ZONE} 3 – Tân Châu", marks=pytest.mark.xfail(reason="units._COMMAND_START: no zone alone")),
+    # a headline in capitals, and a zone named alone (numbered and named after a dash)
+    ("BAN CHỈ HUY PHÒNG THỦ KHU VỰC 4 – MƯỜNG ẢNG RA MẮT", "BAN CHỈ HUY PHÒNG THỦ KHU VỰC 4 – MƯỜNG ẢNG",
+     f"{ZONE} 4 – Mường Ảng"),
+    ("Trợ lý Dân quân tự vệ Khu vực III - Tân Châu dự.", "Khu vực III - Tân Châu", f"{ZONE} 3 – Tân Châu"),
 ]
 
 

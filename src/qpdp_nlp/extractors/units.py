@@ -57,13 +57,14 @@ from typing import Any, TypeVar
 from ..records import Level, Person, Place, Scope, Unit, UnitType, is_level, is_unit_type
 from ..lexicons import read_table
 from ..text import Analysis, normalize
+from .zones import defence_zones
 
 # The rule of each unit (``Unit.rule``): how it was found.
 RULES: dict[str, str] = {
     "unit_heads": 'a head of unit_heads.tsv as its row writes it, then what the row lets follow: level word, place, number, name',
     "unit_heads.abbreviated": 'the same, the head written with abbreviations of abbreviations.tsv ("Ban CHQS huyện", "UBND xã")',
     "unit_heads.joined": 'heads written side by side, one unit ("Ban Thường vụ Tỉnh ủy", "Sư đoàn 316 Quân khu 2"); parent: the rest',
-    "defence_zone": 'a defence-zone command, by the zone grammar of scope.defence_zones ("Ban CHPTKV 3 - Bảo Lâm")',
+    "defence_zone": 'a defence-zone command, by the zone grammar of zones.defence_zones ("Ban CHPTKV 3 - Bảo Lâm")',
     "defence_zone.joined": "a defence-zone command with a head written right after it, one unit",
     "party_of_command": 'a bare Party body next to a command ("Đảng ủy, Ban Chỉ huy PTKV 2") or of it: its Party committee',
     "party_of_zone": 'a bare "Đảng ủy" in an article whose scope is a defence zone: the zone command\'s Party committee',
@@ -380,10 +381,10 @@ def _arabic(number: str) -> str:
 # --- defence-zone commands -----------------------------------------------------------------------
 
 ZONE_COMMAND = "Ban Chỉ huy Phòng thủ khu vực"
-# The grammar of zone names has one home, scope.defence_zones (number and name in all their
+# The grammar of zone names has one home, zones.defence_zones (number and name in all their
 # spellings); a unit is the command, so its mention starts with the command's head, not with
 # the zone itself ("khu vực phòng thủ 3", "PTKV 4" alone).
-_COMMAND_START = re.compile(r"Ban |BCH|CHPTKV")
+_COMMAND_START = re.compile(r"(?i:ban )|BCH|CHPTKV|Khu vực |KHU VỰC ")
 
 
 @dataclass(frozen=True)
@@ -412,8 +413,6 @@ def defence_zones_in(text: str) -> list[DefenceZone]:
     [('Ban Chỉ huy PTKV số 3', 'Ban Chỉ huy Phòng thủ khu vực 3'),
      ('BCH PTKV 4 - Chư Prông', 'Ban Chỉ huy Phòng thủ khu vực 4 – Chư Prông')]
     """
-    from .scope import defence_zones  # the one parser of zone names; scope reads units, not back
-
     return [
         DefenceZone(text[z.start:z.end], z.start, z.end, z.number, z.name)
         for z in defence_zones(text)
