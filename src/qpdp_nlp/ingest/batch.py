@@ -47,16 +47,36 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Optional, Union
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any, NoReturn, Optional, Protocol, Union
 
 from ..atomic import atomic_path, write_lines
 from ..errors import InputError, QpdpError
 from .names import shown, stored
-from .sources import Article, ReadOptions, expand_paths, read_file, read_stdin
+from .sources import Article, ReadOptions, SourceItem, expand_paths, read_file, read_stdin
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    import numpy as np
+
+    from ..records import ArticleRecord
+
+    # What extract_chunk gives for each article: (record, MinHash signature or None, None), or
+    # (None, None, the error).
+    Outcome = tuple[Optional[ArticleRecord], Optional[np.ndarray], Optional["ErrorRow"]]
+    # Where chunks are extracted: in the driver, in a process pool or on a Dask cluster.
+    Executor = Union["_Inline", "_Dask", ProcessPoolExecutor]
+
+
+class _Future(Protocol):
+    """What every executor's ``submit`` gives back (a Future, a dask Future, :class:`_Done`)."""
+
+    def result(self) -> Any: ...
 
 MANIFEST_NAME = "manifest.sqlite"
 LOCK_NAME = ".qpdp.lock"  # OUT/.qpdp.lock: flock-ed by the run that owns the folder
@@ -159,7 +179,7 @@ class RunSummary:
 
     def to_dict(self) -> dict[str, Any]:
         rate = self.articles / self.seconds if self.seconds else 0.0
-        data = {"read": self.read, "articles": self.articles, "skipped": self.skipped, "errors": self.errors,
+        data: dict[str, Any] = {"read": self.read, "articles": self.articles, "skipped": self.skipped, "errors": self.errors,
                 "acknowledged": self.acknowledged, "duplicates": self.duplicates,
                 "seconds": round(self.seconds, 3), "articles_per_second": round(rate, 2)}
         if self.stopped:
@@ -268,11 +288,11 @@ def time_budget(seconds: Optional[float]) -> Iterator[bool]:
     """
     usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
-    if not usable:
+    if seconds is None or not usable:
         yield False
         return
 
-    def on_alarm(signum, frame):
+    def on_alarm(signum: int, frame: Optional[FrameType]) -> NoReturn:
         raise ArticleTimeout
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
@@ -285,14 +305,14 @@ def time_budget(seconds: Optional[float]) -> Iterator[bool]:
 
 
 def extract_chunk(articles: list[Article], with_signatures: bool = True,
-                  timeout: Optional[float] = None) -> list[tuple]:
+                  timeout: Optional[float] = None) -> list[Outcome]:
     """Extract each article: ``(record, signature, None)`` or ``(None, None, ErrorRow)``; an
     article over ``timeout`` seconds gives an E010 error."""
     from .dedup import signature
     from ..pipeline import shared_pipeline
 
     pipe = shared_pipeline()
-    out = []
+    out: list[Outcome] = []
     for art in articles:
         started = time.monotonic()
         try:
@@ -314,7 +334,7 @@ def extract_chunk(articles: list[Article], with_signatures: bool = True,
     return out
 
 
-def _stamp(record, article: Article) -> None:
+def _stamp(record: ArticleRecord, article: Article) -> None:
     """What the source said and the pipeline does not read: the date as written, the outlet."""
     for name in ("published_raw", "site"):
         if hasattr(record, name) and article.meta.get(name):
@@ -334,7 +354,7 @@ class _Done:
 class _Inline:
     """One worker: extract in the driver itself (no process to feed)."""
 
-    def submit(self, fn, *args):
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Done:
         return _Done(fn(*args))
 
     def shutdown(self) -> None:
@@ -348,17 +368,19 @@ class _Dask:
         self.own = options.dask_client is None
         if options.dask_client is not None:
             self.client = options.dask_client
+        # dask.distributed's Client and LocalCluster are not annotated
         elif options.scheduler:
-            self.client = Client(options.scheduler)
+            self.client = Client(options.scheduler)  # type: ignore[no-untyped-call]
         else:
-            self.cluster = LocalCluster(n_workers=options.workers or os.cpu_count() or 1,
-                                        threads_per_worker=1, processes=True, dashboard_address=None)
-            self.client = Client(self.cluster)
+            self.cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=options.workers or os.cpu_count() or 1,
+                threads_per_worker=1, processes=True, dashboard_address=None)
+            self.client = Client(self.cluster)  # type: ignore[no-untyped-call]
         self.client.run(_init_worker)
         # keep every worker thread of the cluster busy, not the driver's core count
         self.slots = max(1, sum(self.client.nthreads().values()))
 
-    def submit(self, fn, *args):
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:  # a dask Future
         return self.client.submit(fn, *args, pure=False)
 
     def shutdown(self) -> None:
@@ -375,7 +397,7 @@ _PRELOAD = ["underthesea", "qpdp_nlp.pipeline", "qpdp_nlp.classify.relevance", "
                                                                          "documents", "scope"))]
 
 
-def _executor(options: RunOptions):
+def _executor(options: RunOptions) -> Executor:
     if options.engine == "dask":
         return _Dask(options)
     workers = options.workers or os.cpu_count() or 1
@@ -544,7 +566,7 @@ class Reporter:
 
 # --- sinks: where committed records go ---------------------------------------------------------
 
-def _keep_facts(record, options: RunOptions) -> bool:
+def _keep_facts(record: ArticleRecord, options: RunOptions) -> bool:
     """Whether the record's facts are written: ``None`` (no classifier) always keeps them."""
     if options.only_defense and record.is_defense is False:
         return False
@@ -554,7 +576,7 @@ def _keep_facts(record, options: RunOptions) -> bool:
     return True
 
 
-def _strip_facts(record) -> None:
+def _strip_facts(record: ArticleRecord) -> None:
     from ..records import FACT_TYPES
 
     for kind in FACT_TYPES:
@@ -575,8 +597,9 @@ class _Sink:
         self.reporter = reporter
         self.summary = summary
         self.output = output
-        self._tmp = None
+        self._tmp: Optional[tempfile.TemporaryDirectory[str]] = None
         self._lock: Optional[OutputLock] = None
+        self.out: Optional[Path]  # the dataset folder; None: records go to ``output`` as JSON Lines
         if options.out is not None:
             self.out = Path(options.out)
             self.out.mkdir(parents=True, exist_ok=True)
@@ -590,29 +613,36 @@ class _Sink:
         if self.out is not None:
             self.recover()
 
+    @property
+    def folder(self) -> Path:
+        """The dataset folder: what only a run with ``--out`` asks for."""
+        if self.out is None:
+            raise RuntimeError("this run writes JSON Lines to a stream, not a dataset folder")
+        return self.out
+
     # the dataset folder's file layout
     def _files_of(self, part: str) -> list[Path]:
         from ..dataset import TABLE_NAMES
 
-        files = [self.out / name / f"{part}.parquet" for name in TABLE_NAMES]
-        return files + [self.out / RECORDS_DIR / f"{part}.jsonl"]
+        files = [self.folder / name / f"{part}.parquet" for name in TABLE_NAMES]
+        return files + [self.folder / RECORDS_DIR / f"{part}.jsonl"]
 
     def recover(self) -> None:
         """Delete what a killed run left unrecorded, then finish any pending compaction."""
         from ..dataset import TABLE_NAMES
 
-        for path in self.manifest.unrecorded_files(self.out, TABLE_NAMES, (".parquet",)):
+        for path in self.manifest.unrecorded_files(self.folder, TABLE_NAMES, (".parquet",)):
             path.unlink(missing_ok=True)
-        for path in self.manifest.unrecorded_files(self.out, (RECORDS_DIR,), (".jsonl",)):
+        for path in self.manifest.unrecorded_files(self.folder, (RECORDS_DIR,), (".jsonl",)):
             path.unlink(missing_ok=True)
-        for path in self.out.glob(".*.tmp*"):  # a DuckDB/CSV/JSONL export cut short
+        for path in self.folder.glob(".*.tmp*"):  # a DuckDB/CSV/JSONL export cut short
             path.unlink(missing_ok=True)
         self.compact()
 
     def is_done(self, article_id: str) -> bool:
         return self.manifest.is_done(article_id, self.version, force=self.options.force)
 
-    def commit(self, outcomes: list[tuple[str, tuple]], errors: list[ErrorRow]) -> None:
+    def commit(self, outcomes: list[tuple[str, Outcome]], errors: list[ErrorRow]) -> None:
         """Commit one part: ``outcomes`` are (article_id, (record, signature, error)) in input order."""
         m = self.manifest
         m.begin()
@@ -639,6 +669,8 @@ class _Sink:
                 if error is not None:
                     add_error(error)
                     continue
+                if record is None:  # extract_chunk gives a record or an error, never neither
+                    raise RuntimeError(f"no record and no error for article {_article_id}")
                 entry = m.entry(record.article_id)
                 same_version = not self.options.force and entry is not None and entry[0] == self.version
                 if entry is not None and (entry[2] == m.run_id or same_version):
@@ -665,6 +697,8 @@ class _Sink:
                 records.append(record)
             self.summary.articles += len(records)
             if self.out is None:
+                if self.output is None:  # run() gives sys.stdout when there is no --out
+                    raise RuntimeError("a run without --out needs an output stream")
                 for record in records:
                     self.output.write(json.dumps(record.to_dict(with_text=self.options.with_text),
                                                  ensure_ascii=False) + "\n")
@@ -680,13 +714,13 @@ class _Sink:
             m.rollback()
             raise
 
-    def _write_part(self, name: str, records: list, error_rows: list) -> None:
+    def _write_part(self, name: str, records: list[ArticleRecord], error_rows: list[ErrorRow]) -> None:
         from ..dataset import to_arrow, write_part
 
         error_rows = [ErrorRow(stored(r.source), r.code, stored(r.reason)) for r in error_rows]
-        write_part(to_arrow(records, error_rows), self.out, name)
+        write_part(to_arrow(records, error_rows), self.folder, name)
         if self.options.fmt == "jsonl":
-            write_lines(self.out / RECORDS_DIR / f"{name}.jsonl",
+            write_lines(self.folder / RECORDS_DIR / f"{name}.jsonl",
                                 (json.dumps(r.to_dict(), ensure_ascii=False) for r in records))
 
     def compact(self) -> None:
@@ -702,7 +736,7 @@ class _Sink:
             keep_errors = m.errors_in(old)
             tables = {}
             for table in TABLE_NAMES:
-                path = self.out / table / f"{old}.parquet"
+                path = self.folder / table / f"{old}.parquet"
                 data = pq.read_table(path)
                 if table == "errors":
                     pairs = zip(data["source"].to_pylist(), data["code"].to_pylist())
@@ -718,10 +752,10 @@ class _Sink:
                 if new is not None:
                     from ..dataset import write_part
 
-                    write_part(tables, self.out, new)
-                    old_records = self.out / RECORDS_DIR / f"{old}.jsonl"
+                    write_part(tables, self.folder, new)
+                    old_records = self.folder / RECORDS_DIR / f"{old}.jsonl"
                     if old_records.exists():
-                        write_lines(self.out / RECORDS_DIR / f"{new}.jsonl",
+                        write_lines(self.folder / RECORDS_DIR / f"{new}.jsonl",
                                             (line.rstrip("\n") for line in open(old_records, encoding="utf-8")
                                              if json.loads(line)["article_id"] in keep))
                 m.replace_part(old, new, seq, len(keep), len(keep_errors))
@@ -737,12 +771,12 @@ class _Sink:
         forced rerun in another order would otherwise rewrite a part many times), then build what
         the format asks for from all the parts (not only this run's)."""
         if self.out is not None:
-            from .. import dataset
+            from .. import publish
 
             self.compact()
 
             if self.options.fmt == "duckdb":
-                dataset.build_duckdb(self.out)
+                publish.build_duckdb(self.out)
             elif self.options.fmt == "csv":
                 _export_csv(self.out)
             elif self.options.fmt == "jsonl":
@@ -753,23 +787,23 @@ class _Sink:
         from .. import dataset
 
         parts = self.manifest.parts()
-        missing = [p for p in parts if not (self.out / RECORDS_DIR / f"{p}.jsonl").exists()]
+        missing = [p for p in parts if not (self.folder / RECORDS_DIR / f"{p}.jsonl").exists()]
         if missing:
-            self.reporter.error(ErrorRow(str(self.out), "E004",
+            self.reporter.error(ErrorRow(str(self.folder), "E004",
                                          f"cannot read: {len(missing)} parts were written without "
                                          "--format jsonl; rerun with --force to include them"))
 
         def lines() -> Iterator[str]:
             for part in parts:
-                path = self.out / RECORDS_DIR / f"{part}.jsonl"
+                path = self.folder / RECORDS_DIR / f"{part}.jsonl"
                 if path.exists():
                     with open(path, encoding="utf-8") as fh:
                         for line in fh:
                             yield line.rstrip("\n")
 
-        write_lines(self.out / dataset.JSONL_FILE, lines())
-        errors = dataset.read(self.out, tables=["errors"], fmt="parquet")["errors"]
-        write_lines(self.out / dataset.ERRORS_JSONL_FILE,
+        write_lines(self.folder / dataset.JSONL_FILE, lines())
+        errors = dataset.read(self.folder, tables=["errors"], fmt="parquet")["errors"]
+        write_lines(self.folder / dataset.ERRORS_JSONL_FILE,
                             (json.dumps(row, ensure_ascii=False) for row in
                              errors.astype(object).where(errors.notna(), None).to_dict("records")))
 
@@ -826,7 +860,7 @@ class OutputLock:
             self.fh.close()
 
 
-def _string_array(values: Iterable[str]):
+def _string_array(values: Iterable[str]) -> Any:  # a pyarrow StringArray (pyarrow is not annotated)
     import pyarrow as pa
 
     return pa.array(sorted(values), type=pa.string())
@@ -855,14 +889,14 @@ def _export_csv(out: Path) -> None:
 
 # --- the run ---------------------------------------------------------------------------------
 
-def _items(paths: Iterable[str], options: RunOptions, stdin,
+def _items(paths: Iterable[str], options: RunOptions, stdin: Optional[IO[bytes]],
            progress: list[int]) -> Iterator[Union[Article, InputError]]:
     """Every article or error, in input order; ``progress[0]`` counts the bytes of files read."""
     read = dataclasses.replace(options.read, progress=progress)
     for item in expand_paths(paths):
         if isinstance(item, InputError):
             yield item
-        elif item == "-":
+        elif isinstance(item, str):  # "-": expand_paths gives no other string
             yield from read_stdin(stdin, read)
         else:
             before = progress[0]
@@ -893,7 +927,7 @@ def _signals_raise() -> Iterator[None]:
         yield
         return
 
-    def on_term(signum, frame):
+    def on_term(signum: int, frame: Optional[FrameType]) -> NoReturn:
         raise _Signalled(signum)
 
     previous = signal.signal(signal.SIGTERM, on_term)
@@ -904,7 +938,7 @@ def _signals_raise() -> Iterator[None]:
 
 
 def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: Optional[IO[str]] = None,
-        stdin=None, stderr: Optional[IO[str]] = None) -> RunSummary:
+        stdin: Optional[IO[bytes]] = None, stderr: Optional[IO[str]] = None) -> RunSummary:
     """Extract every article under ``paths`` (files, folders, globs, ``-``) as ``options`` says.
 
     Returns the summary; its ``exit_code`` is 1 when some input failed (and was not acknowledged).
@@ -931,7 +965,7 @@ def run(paths: Iterable[str], options: Optional[RunOptions] = None, *, output: O
 
 
 def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]],
-         stdin, stderr: Optional[IO[str]]) -> RunSummary:
+         stdin: Optional[IO[bytes]], stderr: Optional[IO[str]]) -> RunSummary:
     from ..pipeline import PIPELINE_VERSION, article_id
     from ..text import normalize
 
@@ -966,7 +1000,7 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
         items = _items(paths, options, stdin, bytes_read)
         if options.limit is not None:
             items = _limited(items, options.limit, summary)
-        head: list = []
+        head: list[Union[Article, InputError]] = []
         n_head = 0
         for item in items:
             head.append(item)
@@ -980,8 +1014,8 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
         max_in_flight = 2 * workers + 1
         chunk_size = max(1, min(options.chunk_size, options.batch_size))
         in_flight: dict[str, int] = {}  # ids dispatched and not yet committed
-        pending: deque = deque()
-        part_outcomes: list[tuple[str, tuple]] = []
+        pending: deque[tuple[_Chunk, Optional[_Future]]] = deque()
+        part_outcomes: list[tuple[str, Outcome]] = []
         part_errors: list[ErrorRow] = []
 
         def count_error(row: ErrorRow) -> None:
@@ -1086,12 +1120,12 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
     summary.seconds = time.monotonic() - started
     target = (str(options.out) + os.sep) if options.out is not None else None
     if interrupted is not None:
-        exc = RunInterrupted(interrupted, summary.articles)
+        stop = RunInterrupted(interrupted, summary.articles)
         reporter.event("interrupted", signal=signal.Signals(interrupted).name, **summary.to_dict(),
-                       exit_code=exc.exit_code)
+                       exit_code=stop.exit_code)
         if not reporter.log_json:
-            reporter.line(f"qpdp: {exc}")
-        raise exc
+            reporter.line(f"qpdp: {stop}")
+        raise stop
     if summary.stopped and not reporter.log_json:
         reporter.line(f"qpdp: stopped reading after {progress.errors - progress.acknowledged:,} errors "
                       f"({summary.stopped}); what was read before is committed")
@@ -1100,7 +1134,7 @@ def _run(paths: Iterable[str], options: RunOptions, *, output: Optional[IO[str]]
     return summary
 
 
-def _abandon(executor) -> None:
+def _abandon(executor: Executor) -> None:
     """Stop an executor at once after a signal: the chunks in flight are dropped (their articles
     were not committed, so the next run does them)."""
     from concurrent.futures import ProcessPoolExecutor
@@ -1114,7 +1148,7 @@ def _abandon(executor) -> None:
         executor.shutdown()
 
 
-def _limited(items: Iterator, limit: int, summary: RunSummary) -> Iterator:
+def _limited(items: Iterator[SourceItem], limit: int, summary: RunSummary) -> Iterator[SourceItem]:
     """The items until ``limit`` articles have been read (errors on the way pass through)."""
     n = 0
     for item in items:
