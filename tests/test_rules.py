@@ -74,8 +74,10 @@ def test_every_fact_names_a_declared_rule(corpus):
             for fact in getattr(record, kind):
                 if not fact.rule or fact.rule not in module.RULES:
                     undeclared.append((record.source or "", kind, fact.rule, fact.text))
-        if CHECK_SCOPE and record.scope.rule is not None and record.scope.rule not in scope.RULES:
+        if CHECK_SCOPE and record.scope.rule not in scope.RULES:
             undeclared.append((record.source or "", "scope", record.scope.rule, ""))
+        if record.report_year_rule not in scope.YEAR_RULES:
+            undeclared.append((record.source or "", "report_year", record.report_year_rule, ""))
     assert not undeclared, undeclared[:20]
 
 

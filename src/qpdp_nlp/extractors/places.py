@@ -28,6 +28,14 @@ from ..gazetteer import AdminUnit, name_key
 from ..records import Place
 from ..text import Analysis
 
+# How a place mention was found: the ``rule`` of every Place.
+RULES: dict[str, str] = {
+    "typed": 'a name after its type word ("huyện Ba Bể", "xã Nam Cường", "tỉnh Bắc Kạn")',
+    "bare": "a known name written without its type word, resolved by the article's other places",
+    "coordinated": 'a name listed after a typed one, sharing its type ("các huyện Khoái Châu, Yên Mỹ")',
+    "echo": "a commune typed once and named bare elsewhere, outside a list: the same unit",
+}
+
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha() and c.isprintable())
 _CAP_WORD = rf"[{_UPPER}](?:[^\W_]|['’](?=[^\W_]))*"
 _NAME = (

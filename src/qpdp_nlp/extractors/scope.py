@@ -160,6 +160,37 @@ def _weight(start: int, title_end: int, lead_end: int) -> float:
 
 # --- defence zones (their names: extractors/zones.py) ----------------------------------------
 
+# How the scope was decided: "<level>:<evidence>", the level of the unit whose work is reported
+# and where the deciding evidence stood. Every Scope.rule is one of RULES (or None: no evidence).
+_LEVEL_MEANING = {
+    "commune": "a commune or ward", "district": "a district", "province": "a province",
+    "zone": "a defence zone (district level)",
+}
+_EVIDENCE_MEANING = {
+    "title": "named in the title", "slug": "named in the URL's slug (a page without a headline)",
+    "url": "the web domain of its own portal", "lead": "acting in the lead", "body": "acting in the body",
+}
+RULES: dict[str, str] = {
+    **{f"{level}:{where}": f"{meaning}, {evidence}" for level, meaning in _LEVEL_MEANING.items()
+       for where, evidence in _EVIDENCE_MEANING.items() if not (level == "zone" and where in ("slug", "url"))},
+    "province:districts": "a province, whose several districts the title or lead names side by side",
+    "province:unnamed_body": 'a province, its body acting without a name ("Bộ CHQS tỉnh" tổng kết …)',
+    "military_region:provinces": "a military region, the lead listing provinces of one region",
+    "military_region:lead": "a military region acting in the title or lead",
+    "national:provinces": "national, the lead listing three or more provinces",
+    "national:lead": "national, a national body or reach in the title or lead",
+    "national:body": "national: no place at all, and a nationwide reach in the text",
+    "unknown": "no place and no reach decides: level unknown",
+}
+# How the report year was decided (ArticleRecord.report_year_rule).
+YEAR_RULES: dict[str, str] = {
+    "text": "the best-supported year written in the text (a review's, an event's, an intake's …)",
+    "period": "a review of several years: no single year",
+    "published": "no year in the text: the publication year of an event reported as it happens",
+    "dateline": "no year in the text nor metadata: the year of the page's dateline",
+    "none": "nothing gives a year",
+}
+
 _ZONE_CANONICAL = "Ban Chỉ huy Phòng thủ khu vực"
 
 
@@ -540,6 +571,8 @@ def decide_scope(
         scope.level, scope.rule = "national", "national:body"  # no place at all, a nationwide reach
     if scope.province in former_province_names:
         scope.province = former_province_names[scope.province]
+    if scope.rule is None:
+        scope.rule = "unknown"
     return scope
 
 
