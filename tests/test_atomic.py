@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qpdp_nlp import atomic, dataset
+from qpdp_nlp import atomic, publish
 from qpdp_nlp.cli import cli
 from qpdp_nlp.records import ArticleRecord
 
@@ -80,7 +80,7 @@ def test_every_output_has_the_same_permissions(tmp_path, umask):
     written.append(tmp_path / "facts.jsonl")
     rec = ArticleRecord(article_id="a1", text="Huyện Ba Bể")
     for fmt in ("parquet", "csv", "jsonl", "duckdb"):
-        written += dataset.write([rec], tmp_path / f"write-{fmt}", fmt)
+        written += publish.write([rec], tmp_path / f"write-{fmt}", fmt)
     kinds = {p.suffix for p in written}
     assert {".parquet", ".csv", ".jsonl", ".duckdb"} <= kinds
     wrong = {str(p.relative_to(tmp_path)): oct(_mode(p)) for p in written if _mode(p) != expected}

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from qpdp_nlp import dataset
+from qpdp_nlp import dataset, publish
 from qpdp_nlp.cli import cli
 from qpdp_nlp.compare import PERCENT_INDICATORS, compare, format_number, records_frames
 from qpdp_nlp.records import INDICATORS, ArticleRecord, Count, Scope
@@ -310,13 +310,13 @@ SAMPLE = [
 def sample_dirs(tmp_path_factory):
     root = tmp_path_factory.mktemp("compare")
     dirs = {}
-    for fmt in dataset.FORMATS:
-        dataset.write(SAMPLE, root / fmt, fmt)
+    for fmt in publish.FORMATS:
+        publish.write(SAMPLE, root / fmt, fmt)
         dirs[fmt] = root / fmt
     return dirs
 
 
-@pytest.mark.parametrize("fmt", dataset.FORMATS)
+@pytest.mark.parametrize("fmt", publish.FORMATS)
 def test_compare_reads_every_layout_alike(sample_dirs, fmt):
     expected = compare(records_frames(SAMPLE))
     got = compare(sample_dirs[fmt])

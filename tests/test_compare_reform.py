@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from qpdp_nlp import dataset
+from qpdp_nlp import dataset, publish
 from qpdp_nlp.cli import cli
 from qpdp_nlp.compare import compare, legacy_districts, records_frames
 from qpdp_nlp.records import ArticleRecord, Count, Scope
@@ -307,7 +307,7 @@ CROSSING = [
 def crossing_dirs(tmp_path_factory):
     root = tmp_path_factory.mktemp("reform")
     for fmt in ("parquet", "duckdb"):
-        dataset.write(CROSSING, root / fmt, fmt)
+        publish.write(CROSSING, root / fmt, fmt)
     return root
 
 

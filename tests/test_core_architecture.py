@@ -94,6 +94,13 @@ def test_counts_and_indicators_do_not_import_each_other():
     assert "qpdp_nlp.extractors.counts" not in graph["qpdp_nlp.classify.indicators"]
 
 
+def test_dataset_compare_publish_are_layers():
+    """records → dataset (the base tables) → compare (the comparison) → publish (what carries it)."""
+    graph = _graph()
+    assert not {"qpdp_nlp.compare", "qpdp_nlp.publish"} & graph["qpdp_nlp.dataset"]
+    assert "qpdp_nlp.publish" not in graph["qpdp_nlp.compare"]
+
+
 def test_a_missing_model_is_a_coded_error(monkeypatch, tmp_path):
     from qpdp_nlp.classify import indicators, relevance
 

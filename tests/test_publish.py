@@ -53,7 +53,7 @@ def mixed_dirs(tmp_path_factory):
     root = tmp_path_factory.mktemp("mixed")
     records = [mixed_record(), mixed_record("m2", "https://qdnd.vn/b/2")]
     for fmt in ("parquet", "csv", "duckdb", "sqlite"):
-        dataset.write(records, root / fmt, fmt)
+        publish.write(records, root / fmt, fmt)
     return root
 
 
@@ -133,7 +133,7 @@ def test_csv_keeps_codes_with_the_datapackage(mixed_dirs):
     dtypes = {f["name"]: "string" for f in fields.values() if f["type"] == "string"}
     frame = pd.read_csv(folder / "comparison.csv", dtype=dtypes)
     assert set(frame["district_code"]) == {"064"} and set(frame["province_code"]) == {"06"}
-    assert dataset.read(folder, tables=["comparison"])["comparison"]["district_code"].tolist()[0] == "064"
+    assert publish.read(folder, tables=["comparison"])["comparison"]["district_code"].tolist()[0] == "064"
 
 
 def test_comparison_csv_neutralises_formulas():
@@ -152,7 +152,7 @@ def test_sqlite_has_keys_full_text_and_every_view(mixed_dirs):
         hits = con.execute("SELECT rowid FROM texts_fts WHERE texts_fts MATCH 'nhap ngu'").fetchall()
         assert len(hits) == 2  # diacritics folded
         views = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
-        assert views == set(dataset.VIEWS)
+        assert views == set(publish.VIEWS)
         for view in views:
             con.execute(f"SELECT * FROM {view}").fetchall()
     finally:
@@ -229,7 +229,7 @@ def test_export_and_geojson_commands(mixed_dirs, tmp_path):
     result = invoke("export", mixed_dirs / "parquet", tmp_path / "share", "--format", "sqlite")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "share" / dataset.SQLITE_FILE).is_file()
-    assert len(dataset.read(tmp_path / "share", tables=["comparison"])["comparison"]) == 4
+    assert len(publish.read(tmp_path / "share", tables=["comparison"])["comparison"]) == 4
     result = invoke("compare", mixed_dirs / "sqlite", "--format", "csv", "-o", tmp_path / "c.csv",
                     "--geojson", tmp_path / "c.geojson")
     assert result.exit_code == 0, result.output
@@ -253,7 +253,7 @@ def test_datasette_serves_tables_facets_and_search(tmp_path):
     pytest.importorskip("datasette", reason="datasette is not installed (pip install -e '.[test]')")
     records = [mixed_record(), mixed_record("x", "javascript:alert(1)")]
     records[1].title = "<script>document.title='PWNED'</script>"
-    dataset.write(records, tmp_path, "sqlite")
+    publish.write(records, tmp_path, "sqlite")
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(tmp_path / dataset.SQLITE_FILE),
                                "-m", str(tmp_path / publish.METADATA_FILE), "-h", "127.0.0.1", "-p", str(port)],
@@ -300,8 +300,8 @@ def _every_output(source: Path, out: Path) -> None:
     from qpdp_nlp.report import write_report
 
     for fmt in ("csv", "duckdb", "sqlite"):
-        dataset.export(source, out / fmt, fmt)
-    table = dataset.read(out / "sqlite", tables=["comparison"])["comparison"]
+        publish.export(source, out / fmt, fmt)
+    table = publish.read(out / "sqlite", tables=["comparison"])["comparison"]
     assert len(table) and table["comparison_id"].is_unique
     keys = table[["era", "level", "province", "district", "zone", "commune", "year", "indicator"]].astype("string")
     measures = table.assign(k=keys.fillna("").agg("|".join, axis=1)).groupby("k")["measure"]
@@ -350,5 +350,5 @@ def test_codebook_describes_every_table_column_and_indicator():
             assert publish.describe(name, column.name), (name, column.name)
     for key in INDICATORS:
         assert f"| `{key}` |" in text
-    for view in dataset.VIEWS:
+    for view in publish.VIEWS:
         assert f"`{view}`" in text

@@ -452,7 +452,7 @@ def export_cmd(dataset: str, out_dir: str, fmt: str) -> None:
       datasette out/share/qpdp.sqlite -m out/share/metadata.json
       qpdp export out/demo out/csv --format csv
     """
-    from .dataset import export
+    from .publish import export
 
     try:
         written = export(dataset, out_dir, fmt)

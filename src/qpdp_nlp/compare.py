@@ -1,6 +1,7 @@
 """Cross-place comparison: indicator × place × year, with values, qualifiers and provenance.
 
-Reads a dataset written by :func:`qpdp_nlp.dataset.write` / ``write_part`` (any layout) and gives,
+Reads a dataset written by :func:`qpdp_nlp.dataset.write` / ``write_part`` or
+:func:`qpdp_nlp.publish.write` (any layout) and gives,
 for every place, year and indicator, one value and the article ids and text spans behind it.
 
 De-duplication rule (applied in this order):
@@ -88,12 +89,11 @@ from typing import Any
 import pandas as pd
 
 from .dataset import outlet
+from .dataset import PERCENT, PERCENT_INDICATORS, measure_of
 from .records import INDICATORS
 from .lexicons import read_table
 from .text import normalize
 
-PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})
-PERCENT = "%"
 NOT_COMPARED_BY_DEFAULT = frozenset({"other"})
 BY = ("district", "province", "zone", "commune")
 ERAS = ("legacy", "2025")
@@ -127,7 +127,6 @@ CONFLICT_COLUMNS = (
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d")
 _PROVINCE_PREFIX = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
-_FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")  # "xã, thị trấn" → "xã"
 _RELATIVE_TOLERANCE = 1e-9
 # The codes an article's scope carries, kept with its place (a cell's fallback when the gazetteer
 # cannot name the code of a cell's place by its name).
@@ -1420,32 +1419,3 @@ def in_one_article(indicator: str) -> str:
     ('largest', 'sum', 'sum')
     """
     return _combine_rules().get(indicator, "sum")
-
-
-@lru_cache(maxsize=1)
-def _measures() -> dict[str, str]:
-    return {normalize(row["noun"]).casefold(): row["measure"].strip()
-            for row in read_table("compare_measures.tsv")}
-
-
-@lru_cache(maxsize=4096)
-def measure_of(unit: str | None, *, percent: bool = False) -> str:
-    """What a count counts, so that only like is added to like.
-
-    >>> measure_of("công dân"), measure_of("chiến sĩ dân quân"), measure_of("xã, thị trấn")
-    ('người', 'người', 'xã, phường')
-    >>> measure_of("tỷ đồng"), measure_of("%"), measure_of("ha"), measure_of(None)
-    ('đồng', '%', 'ha', '')
-    """
-    if percent or (unit or "").strip() == PERCENT:
-        return PERCENT
-    if not unit:
-        return ""
-    first = _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
-    table = _measures()
-    words = first.split()
-    for n in range(len(words), 0, -1):  # the longest listed noun that starts the unit
-        measure = table.get(" ".join(words[:n]))
-        if measure is not None:
-            return measure
-    return first

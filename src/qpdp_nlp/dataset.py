@@ -18,24 +18,31 @@ Tables (``TABLE_NAMES``):
                points into (the evidence of a report, and the full-text index of ``sqlite``)
 
 Derived (:data:`DERIVED_TABLES`): ``comparison``, one row per place × year × indicator × measure,
-de-duplicated by :mod:`qpdp_nlp.compare` (:func:`comparison_table`); the layouts ``csv``,
-``duckdb`` and ``sqlite`` carry it.
+de-duplicated by :mod:`qpdp_nlp.compare` (:func:`~qpdp_nlp.compare.comparison_table`). Its columns are
+declared here with the others (one declaration of every table's types), but this module neither
+computes nor writes it: the published layouts that carry it (``csv``, ``duckdb``, ``sqlite``) are
+written by :mod:`qpdp_nlp.publish` (:func:`qpdp_nlp.publish.write`, :func:`qpdp_nlp.publish.export`),
+which imports this module and :mod:`qpdp_nlp.compare`, never the other way round.
 
 A dataset written before the renaming (``index``, ``start``, ``end``) is read as it is: the old
 names are mapped onto the new ones (:data:`RENAMED`).
 
-Layouts of an output folder ``OUT`` (:func:`write`, :func:`read`):
+Layouts of an output folder ``OUT`` of the base tables (:func:`write`; :func:`read` reads them all,
+``sqlite`` too):
 
 ``parquet``  ``OUT/<table>/<part>.parquet`` — one file per table per part (:func:`write_part`),
              always with the explicit schema, so empty and one-row parts keep their types
 ``csv``      ``OUT/<table>.csv`` — header row; every non-null value quoted, a null left empty,
-             so an empty string and a missing value stay apart; ``datapackage.json`` beside them
-             (Frictionless: the types, keys and codes as strings, so "064" stays "064")
-``duckdb``   ``OUT/qpdp.duckdb`` — the same tables plus views (:data:`VIEWS`)
-``sqlite``   ``OUT/qpdp.sqlite`` — the same tables with primary and foreign keys, full-text search
-             over the texts and titles (FTS5), the views, and ``metadata.json`` for datasette
-             (:mod:`qpdp_nlp.publish`)
+             so an empty string and a missing value stay apart
+``duckdb``   ``OUT/qpdp.duckdb`` — the same tables plus the views of the base tables (:data:`VIEWS`)
 ``jsonl``    ``OUT/articles.jsonl`` — the full records (``ArticleRecord.to_dict()``), text included
+``sqlite``   ``OUT/qpdp.sqlite`` — read here; written only by :mod:`qpdp_nlp.publish` (keys,
+             full-text search, the views, ``metadata.json`` for datasette)
+
+What an analyst publishes — ``csv`` with ``comparison.csv`` and ``datapackage.json``, ``duckdb``
+with the ``comparison`` table and the ``indicator_by_*`` views on it, ``sqlite`` — is
+:func:`qpdp_nlp.publish.write` (``qpdp export``; ``qpdp extract --format duckdb`` builds its file
+with :func:`qpdp_nlp.publish.build_duckdb`).
 
 Every file is written to a temporary name in the same folder and renamed into place, so a reader
 (or a run killed half-way) never sees half a file.
@@ -61,6 +68,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +76,10 @@ import pandas as pd
 import pyarrow as pa
 
 from .atomic import atomic_path, write_lines
-from .lexicons import read_rows
+from .lexicons import read_rows, read_table
 from .provenance import outlet
 from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord
+from .text import normalize
 
 DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
 # the administrative word as the places extractor writes it (gazetteer's types, before and after 2025)
@@ -78,7 +87,10 @@ PLACE_TYPES = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã"
 # The kinds the documents extractor knows: its table is the one list (a kind missing here would
 # turn a real value into a pandas/Arrow category warning and a null).
 DOCUMENT_KINDS = tuple(row[0] for row in read_rows("document_kinds.tsv", pad=True)[1])
-FORMATS = ("parquet", "csv", "duckdb", "sqlite", "jsonl")
+# Layouts :func:`write` writes (the base tables); :func:`read` also reads ``sqlite`` (written by
+# qpdp_nlp.publish, like the published csv and duckdb layouts that add the comparison).
+FORMATS = ("parquet", "csv", "duckdb", "jsonl")
+READ_FORMATS = ("parquet", "csv", "duckdb", "sqlite", "jsonl")
 DUCKDB_FILE = "qpdp.duckdb"
 SQLITE_FILE = "qpdp.sqlite"
 JSONL_FILE = "articles.jsonl"
@@ -165,7 +177,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _b("is_percent"), _f("upper"), _f("denominator"), _i("year"), _s("indicator_rule"),
         _f("indicator_confidence"), _f("confidence"),
         _b("part_of_total"),  # derived: see part_of_total(); null when the record has no text
-        _s("measure"),  # derived: what is counted (compare.measure_of): people, classes, %, đồng …
+        _s("measure"),  # derived: what is counted (measure_of): people, classes, %, đồng …
     ),
     "documents": (
         *_FACT_HEAD, _c("kind", DOCUMENT_KINDS), _s("number"), _s("symbol"), _i("year"), _s("date"),
@@ -214,22 +226,16 @@ _ARTICLE_FIELDS = (
     "defense_probability", "duplicate_of", "pipeline_version",
 )
 
-# Views of the DuckDB and SQLite files, in SQL both read (no GROUP BY ALL, no lists). The
-# ``indicator_by_*`` views are the de-duplicated ``comparison`` table (one value per place-year-
-# indicator-measure, conflicts summarised, never summed); the ``mentions_by_*`` views are plain
-# aggregates of the mentions, grouped by measure too so that people and classes never meet.
-# ``year`` is the count's own year when its sentence names one, else the article's report year.
+# Views of the base tables, in SQL that DuckDB and SQLite both read (no GROUP BY ALL, no lists).
+# The ``mentions_by_*`` views are plain aggregates of the mentions, grouped by measure too so that
+# people and classes never meet. ``year`` is the count's own year when its sentence names one, else
+# the article's report year. The views on the ``comparison`` table (``indicator_by_*``) are
+# qpdp_nlp.publish's, with the table they read.
 _CELL_FILTER = "a.duplicate_of IS NULL AND (a.is_defense IS NULL OR a.is_defense) AND c.value IS NOT NULL"
 _AGGREGATES = """count(DISTINCT c.article_id) AS n_articles, count(*) AS n_mentions,
                min(c.value) AS min_value, max(c.value) AS max_value,
                count(DISTINCT c.value) AS n_distinct_values,
                min(c.confidence) AS min_confidence, max(c.confidence) AS max_confidence"""
-_COMPARED = """era, province, province_code, district, district_code, zone, commune, commune_code,
-               province_2025, province_2025_code, year, indicator, indicator_label, measure, is_percent,
-               value, qualifier, unit, conflict, conflict_values, n_values, min_value, median_value, max_value,
-               mode_value, n_articles, n_sources, confidence, approximate, successor_of, lat, lon,
-               geo_precision, urls, comparison_id"""
-_COMPARED_ORDER = "ORDER BY province, district, zone, commune, year, indicator, measure"
 VIEWS: dict[str, str] = {
     "counts_in_scope": """
         SELECT a.province, a.district, a.level, a.report_year, a.topic, a.is_defense, a.duplicate_of,
@@ -238,14 +244,6 @@ VIEWS: dict[str, str] = {
                coalesce(c.year, a.report_year) AS cell_year,
                c.*
         FROM counts c JOIN articles a ON a.article_id = c.article_id""",
-    "indicator_by_district": f"""
-        SELECT {_COMPARED} FROM comparison WHERE level IN ('district', 'zone') {_COMPARED_ORDER}""",
-    "indicator_by_zone": f"""
-        SELECT {_COMPARED} FROM comparison WHERE level = 'zone' {_COMPARED_ORDER}""",
-    "indicator_by_commune": f"""
-        SELECT {_COMPARED} FROM comparison WHERE level = 'commune' {_COMPARED_ORDER}""",
-    "indicator_by_province": f"""
-        SELECT {_COMPARED} FROM comparison WHERE level = 'province' {_COMPARED_ORDER}""",
     "mentions_by_district": f"""
         SELECT a.province, a.district, a.era, coalesce(c.year, a.report_year) AS year,
                c.indicator, c.measure, c.is_percent, {_AGGREGATES}
@@ -322,8 +320,6 @@ def record_rows(record: ArticleRecord | Mapping[str, Any]) -> dict[str, list[dic
                 row["candidates"] = CANDIDATE_SEPARATOR.join(row["candidates"]) or None
             kind_rows.append(row)
         if kind == "counts":
-            from .compare import PERCENT_INDICATORS, measure_of
-
             for row, flag in zip(kind_rows, part_of_total(record.text, record.counts)):
                 row["part_of_total"] = flag
                 row["measure"] = measure_of(row["unit"], percent=bool(row["is_percent"])
@@ -368,6 +364,41 @@ def part_of_total(text: str, counts: list) -> list[bool | None]:
                 for total in counts[:i])
         flags.append(flag)
     return flags
+
+
+# What a count counts (the ``measure`` column; qpdp_nlp.compare never adds two measures up).
+PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})
+PERCENT = "%"
+_FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")  # "xã, thị trấn" → "xã"
+
+
+@lru_cache(maxsize=1)
+def _measures() -> dict[str, str]:
+    return {normalize(row["noun"]).casefold(): row["measure"].strip()
+            for row in read_table("compare_measures.tsv")}
+
+
+@lru_cache(maxsize=4096)
+def measure_of(unit: str | None, *, percent: bool = False) -> str:
+    """What a count counts, so that only like is added to like (``data/compare_measures.tsv``).
+
+    >>> measure_of("công dân"), measure_of("chiến sĩ dân quân"), measure_of("xã, thị trấn")
+    ('người', 'người', 'xã, phường')
+    >>> measure_of("tỷ đồng"), measure_of("%"), measure_of("ha"), measure_of(None)
+    ('đồng', '%', 'ha', '')
+    """
+    if percent or (unit or "").strip() == PERCENT:
+        return PERCENT
+    if not unit:
+        return ""
+    first = _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
+    table = _measures()
+    words = first.split()
+    for n in range(len(words), 0, -1):  # the longest listed noun that starts the unit
+        measure = table.get(" ".join(words[:n]))
+        if measure is not None:
+            return measure
+    return first
 
 
 def error_row(error: Any) -> dict[str, Any]:
@@ -479,8 +510,8 @@ def fit_schema(table: str, data: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _tables_of(records_or_tables: Any, errors: Iterable[Any] = ()) -> dict[str, pa.Table]:
-    """Accept records, a dict of Arrow tables, or a dict of DataFrames."""
+def tables_of(records_or_tables: Any, errors: Iterable[Any] = ()) -> dict[str, pa.Table]:
+    """The base tables as Arrow tables, from records, a dict of Arrow tables, or a dict of DataFrames."""
     if isinstance(records_or_tables, Mapping) and all(k in TABLES for k in records_or_tables):
         tables = empty_tables()
         for name, data in records_or_tables.items():
@@ -562,16 +593,31 @@ def _write_csv(name: str, table: pa.Table, target: Path) -> None:
         pcsv.write_csv(_csv_ready(table), tmp, write_options=pcsv.WriteOptions(quoting_style="all_valid"))
 
 
-def _write_duckdb(tables: Mapping[str, Any], target: Path) -> None:
-    """``tables``: Arrow tables or pyarrow datasets (scanned lazily, so a large dataset streams)."""
+def write_csv(tables: Mapping[str, Any], out_dir: str | Path) -> list[Path]:
+    """``OUT/<table>.csv`` for every declared table given in ``tables`` (Arrow tables or pyarrow
+    datasets), in the order of :data:`ALL_TABLES`; returns the files written."""
+    out = Path(out_dir)
+    written = []
+    for name in ALL_TABLES:
+        if name in tables:
+            _write_csv(name, as_table(tables[name]), out / f"{name}.csv")
+            written.append(out / f"{name}.csv")
+    return written
+
+
+def write_duckdb(tables: Mapping[str, Any], target: str | Path, *,
+                 views: Mapping[str, str] = VIEWS) -> Path:
+    """``target`` as one DuckDB file: a table for every declared table given in ``tables`` (Arrow
+    tables or pyarrow datasets, scanned lazily, so a large dataset streams), then ``views``."""
     import duckdb
 
+    target = Path(target)
     with atomic_path(target, create=False) as tmp:  # duckdb wants to create the file itself
         con = duckdb.connect(str(tmp))
-        if tables.get("comparison") is None:
-            tables = {**tables, "comparison": comparison_arrow(tables)}
         try:
             for name in ALL_TABLES:
+                if name not in tables:
+                    continue
                 # closed sets become VARCHAR: plain to query, and a value outside the set still fits
                 select = ", ".join(
                     f'CAST("{c.name}" AS VARCHAR) AS "{c.name}"' if c.kind == "category" else f'"{c.name}"'
@@ -579,30 +625,18 @@ def _write_duckdb(tables: Mapping[str, Any], target: Path) -> None:
                 con.register("incoming", tables[name])
                 con.execute(f'CREATE TABLE "{name}" AS SELECT {select} FROM incoming')
                 con.unregister("incoming")
-            _create_views(con)
+            for view, sql in views.items():
+                con.execute(f'CREATE OR REPLACE VIEW "{view}" AS {sql}')
             con.execute("CHECKPOINT")
         finally:
             con.close()
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return target
 
 
-def _whole(data: Any) -> pa.Table:
+def as_table(data: Any) -> pa.Table:
     """An Arrow table from a table or a pyarrow dataset."""
     return data if isinstance(data, pa.Table) else data.to_table()
-
-
-def comparison_arrow(tables: Mapping[str, Any]) -> pa.Table:
-    """The ``comparison`` table of a dataset's ``articles`` and ``counts`` (Arrow tables or
-    pyarrow datasets), by :func:`qpdp_nlp.compare.comparison_table`."""
-    from .compare import comparison_table
-
-    frames = {name: arrow_to_frame(name, _whole(tables[name])) for name in ("articles", "counts")}
-    return frame_to_arrow("comparison", comparison_table(frames))
-
-
-def _create_views(con) -> None:
-    for view, sql in VIEWS.items():
-        con.execute(f'CREATE OR REPLACE VIEW "{view}" AS {sql}')
 
 
 def _write_jsonl(lines: Iterable[dict[str, Any]], target: Path) -> None:
@@ -611,7 +645,9 @@ def _write_jsonl(lines: Iterable[dict[str, Any]], target: Path) -> None:
 
 def write(records_or_tables: Any, out_dir: str | Path, fmt: str = "parquet", *,
           errors: Iterable[Any] = ()) -> list[Path]:
-    """Write a whole dataset to ``out_dir`` in one format; returns the files written.
+    """Write the base tables of a dataset to ``out_dir`` in one layout of :data:`FORMATS`;
+    returns the files written. (The layouts an analyst publishes, with the ``comparison`` table,
+    its views, the data package and ``sqlite``, are :func:`qpdp_nlp.publish.write`.)
 
     ``records_or_tables`` is an iterable of records (ArticleRecord or dicts) or a dict of tables
     (Arrow or pandas) keyed by table name; ``jsonl`` needs records (it keeps the full text).
@@ -622,7 +658,8 @@ def write(records_or_tables: Any, out_dir: str | Path, fmt: str = "parquet", *,
     ['articles.csv', 'persons.csv']
     """
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        hint = "; sqlite is written by qpdp_nlp.publish.write" if fmt == "sqlite" else ""
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}{hint}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     errors = list(errors)
@@ -635,79 +672,19 @@ def write(records_or_tables: Any, out_dir: str | Path, fmt: str = "parquet", *,
             written.append(out / ERRORS_JSONL_FILE)
             _write_jsonl((error_row(e) for e in errors), written[1])
         return written
-    tables = _tables_of(records_or_tables, errors)
+    tables = tables_of(records_or_tables, errors)
     if fmt == "parquet":
         return write_part(tables, out, "part-00000")
     if fmt == "csv":
-        return write_csv_layout(tables, out)
-    if fmt == "sqlite":
-        from .publish import METADATA_FILE, write_sqlite
-
-        return [write_sqlite(tables, out / SQLITE_FILE), out / METADATA_FILE]
-    _write_duckdb(tables, out / DUCKDB_FILE)
-    return [out / DUCKDB_FILE]
+        return write_csv(tables, out)
+    return [write_duckdb(tables, out / DUCKDB_FILE)]
 
 
-def write_csv_layout(tables: Mapping[str, Any], out: Path) -> list[Path]:
-    """``OUT/<table>.csv`` for every table and the comparison, and ``datapackage.json`` beside them."""
-    from .publish import write_datapackage
-
-    tables = {**tables, "comparison": tables.get("comparison")}
-    if tables["comparison"] is None:
-        tables["comparison"] = comparison_arrow(tables)
-    written = []
-    for name in ALL_TABLES:
-        _write_csv(name, _whole(tables[name]), out / f"{name}.csv")
-        written.append(out / f"{name}.csv")
-    written.append(write_datapackage(out))
-    return written
-
-
-def export(dataset_path: str | Path, out_dir: str | Path, fmt: str) -> list[Path]:
-    """Any dataset (a folder of Parquet parts, CSV, DuckDB, SQLite or JSON Lines) rewritten in
-    the layout ``fmt`` under ``out_dir``, with its comparison (and for ``sqlite`` the datasette
-    metadata, for ``csv`` the data package)."""
-    if fmt == "jsonl":
-        raise ValueError("jsonl keeps whole records: write it with 'qpdp extract -o'")
-    frames = read(dataset_path)
-    return write(frames, out_dir, fmt)
-
-
-def _read_comparison(path: Path, layout: str) -> pd.DataFrame:
-    """The comparison a layout carries, else computed from its articles and counts."""
-    table = None
-    if layout == "csv" and (path / "comparison.csv").is_file():
-        table = _read_csv_table(path, "comparison")
-    elif layout in ("duckdb", "sqlite"):
-        target = path if path.is_file() else path / (DUCKDB_FILE if layout == "duckdb" else SQLITE_FILE)
-        reader = _read_duckdb if layout == "duckdb" else _read_sqlite
-        table = reader(target, ["comparison"])["comparison"]
-        table = table if table.num_rows else None  # an older file without the table
-    if table is None:
-        frames = read(path, tables=("articles", "counts"), fmt=layout)
-        from .compare import comparison_table
-
-        return conform("comparison", comparison_table(frames))
-    return arrow_to_frame("comparison", table)
-
-
-def build_sqlite(out_dir: str | Path) -> Path:
-    """Build (or rebuild) ``OUT/qpdp.sqlite`` and ``OUT/metadata.json`` from the Parquet parts."""
-    from .publish import write_sqlite
-
+def parquet_sources(out_dir: str | Path) -> dict[str, Any]:
+    """Every base table of the Parquet parts under ``out_dir`` as a pyarrow dataset (scanned, not
+    loaded: memory stays flat however large the dataset), or an empty table when it has no part."""
     out = Path(out_dir)
-    return write_sqlite({name: _parquet_source(out, name) for name in TABLE_NAMES}, out / SQLITE_FILE)
-
-
-def build_duckdb(out_dir: str | Path) -> Path:
-    """Build (or rebuild) ``OUT/qpdp.duckdb`` from the Parquet parts under ``OUT``, with the views.
-
-    The parts are scanned, not loaded: memory stays flat however large the dataset.
-    """
-    out = Path(out_dir)
-    tables = {name: _parquet_source(out, name) for name in TABLE_NAMES}
-    _write_duckdb(tables, out / DUCKDB_FILE)
-    return out / DUCKDB_FILE
+    return {name: _parquet_source(out, name) for name in TABLE_NAMES}
 
 
 # --- readers ---------------------------------------------------------------------------------
@@ -794,8 +771,10 @@ def _read_jsonl(path: Path) -> dict[str, pa.Table]:
 
 def read(out_dir: str | Path, *, tables: Iterable[str] | None = None,
          fmt: str | None = None) -> dict[str, pd.DataFrame]:
-    """Load a dataset written by :func:`write` / :func:`write_part` (any layout) back as typed
-    DataFrames, keyed by table name; ``tables`` limits which are loaded.
+    """Load the base tables of a dataset written by :func:`write` / :func:`write_part` or
+    :func:`qpdp_nlp.publish.write` (any layout of :data:`READ_FORMATS`) back as typed DataFrames,
+    keyed by table name; ``tables`` limits which are loaded. (The ``comparison`` table, stored or
+    computed: :func:`qpdp_nlp.publish.read`.)
 
     ``out_dir`` is the output folder, or a ``.duckdb`` / ``.jsonl`` file itself (the JSON Lines
     of ``qpdp extract -o`` included).
@@ -803,12 +782,12 @@ def read(out_dir: str | Path, *, tables: Iterable[str] | None = None,
     path = Path(out_dir)
     layout = fmt or detect_layout(path)
     wanted = tuple(tables) if tables is not None else TABLE_NAMES
-    unknown = set(wanted) - set(ALL_TABLES)
+    unknown = set(wanted) - set(TABLES)
+    if unknown & set(DERIVED_TABLES):
+        raise ValueError(f"{', '.join(sorted(unknown & set(DERIVED_TABLES)))}: derived from the base tables; "
+                         "read it with qpdp_nlp.publish.read")
     if unknown:
-        raise ValueError(f"unknown tables {sorted(unknown)}; the dataset has {', '.join(ALL_TABLES)}")
-    if "comparison" in wanted:
-        rest = read(out_dir, tables=[n for n in wanted if n != "comparison"], fmt=fmt)
-        return {**rest, "comparison": _read_comparison(path, layout)}
+        raise ValueError(f"unknown tables {sorted(unknown)}; the dataset has {', '.join(TABLES)}")
     if layout == "parquet":
         data = {name: _read_parquet_table(path, name) for name in wanted}
     elif layout == "csv":
@@ -821,8 +800,24 @@ def read(out_dir: str | Path, *, tables: Iterable[str] | None = None,
         everything = _read_jsonl(path if path.is_file() else path / JSONL_FILE)
         data = {name: everything[name] for name in wanted}
     else:
-        raise ValueError(f"unknown format {layout!r}; use one of {', '.join(FORMATS)}")
+        raise ValueError(f"unknown format {layout!r}; use one of {', '.join(READ_FORMATS)}")
     return {name: arrow_to_frame(name, table) for name, table in data.items()}
+
+
+def read_stored(out_dir: str | Path, name: str, fmt: str | None = None) -> pa.Table | None:
+    """A derived table (``comparison``) as a layout stores it beside the base tables (CSV, DuckDB,
+    SQLite), or None when it has none: Parquet parts and JSON Lines never carry it, and an older
+    DuckDB or SQLite file may lack it or hold it empty."""
+    path = Path(out_dir)
+    layout = fmt or detect_layout(path)
+    if layout == "csv":
+        return _read_csv_table(path, name) if (path / f"{name}.csv").is_file() else None
+    if layout in ("duckdb", "sqlite"):
+        target = path if path.is_file() else path / (DUCKDB_FILE if layout == "duckdb" else SQLITE_FILE)
+        reader = _read_duckdb if layout == "duckdb" else _read_sqlite
+        table = reader(target, [name])[name]
+        return table if table.num_rows else None
+    return None
 
 
 def _read_duckdb(target: Path, wanted: Iterable[str]) -> dict[str, pa.Table]:

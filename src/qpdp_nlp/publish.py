@@ -1,9 +1,24 @@
-"""Sharing the dataset without code: SQLite for datasette, a Frictionless data package, GeoJSON.
+"""What an analyst publishes: the dataset with its ``comparison`` table, in the layouts that carry
+it — CSV with a Frictionless data package, DuckDB, SQLite for datasette — and GeoJSON.
 
+The layers: :mod:`qpdp_nlp.dataset` (the base tables and their plain readers and writers) →
+:mod:`qpdp_nlp.compare` (the comparison) → this module, which imports both.
+
+- :func:`write` — a dataset (records or tables) in one layout of :data:`FORMATS`, with the
+  ``comparison`` table where the layout carries it: ``csv`` (``OUT/<table>.csv``,
+  ``comparison.csv``, ``datapackage.json``), ``duckdb`` (``OUT/qpdp.duckdb``: the tables, the
+  comparison, the views of :data:`VIEWS`), ``sqlite`` (below); ``parquet`` and ``jsonl`` are the
+  base tables as :func:`qpdp_nlp.dataset.write` writes them. :func:`export` rewrites any dataset
+  (``qpdp export``); :func:`build_duckdb` / :func:`build_sqlite` build the files from the Parquet
+  parts of a batch output (``qpdp extract --out DIR --format duckdb``); :func:`read` reads the
+  base tables and the comparison (the stored one, else computed).
+- :data:`VIEWS` — the views of the DuckDB and SQLite files: those of the base tables
+  (:data:`qpdp_nlp.dataset.VIEWS`) and the ``indicator_by_*`` views on the comparison
+  (:data:`COMPARISON_VIEWS`).
 - :func:`write_sqlite` — ``qpdp.sqlite``: every table of :data:`qpdp_nlp.dataset.ALL_TABLES` with
   its primary key (``article_id``; ``article_id, fact_index`` for the facts; ``comparison_id``) and
   foreign keys to ``articles``, full-text search (FTS5, diacritics folded) over the texts and the
-  titles, the views of :data:`qpdp_nlp.dataset.VIEWS`, and ``metadata.json`` beside it, so that
+  titles, the views of :data:`VIEWS`, and ``metadata.json`` beside it, so that
   ``datasette qpdp.sqlite -m metadata.json`` shows labelled, faceted, searchable tables.
 - :func:`datapackage` — ``datapackage.json`` beside the CSV files: the type of every column, the
   keys, and codes as strings, so "064" stays "064" in any Frictionless reader.
@@ -24,16 +39,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 
+from . import dataset
 from .atomic import atomic_open, atomic_path
+from .compare import comparison_table
+from .dataset import ALL_TABLES, DUCKDB_FILE, FACT_TABLES, SCHEMAS, SQLITE_FILE, TABLE_NAMES, fit_schema
 from .lexicons import read_table
 
+# The layouts :func:`write` writes: csv, duckdb and sqlite with the comparison; parquet and jsonl
+# as qpdp_nlp.dataset writes them (the base tables; compare and report compute the comparison).
+FORMATS = ("parquet", "csv", "duckdb", "sqlite", "jsonl")
 METADATA_FILE = "metadata.json"
 DATAPACKAGE_FILE = "datapackage.json"
 TITLE = "qpdp_nlp — quốc phòng địa phương: dữ liệu trích từ báo chí"
@@ -56,11 +78,35 @@ FACETS = {
 }
 LABEL_COLUMNS = {"articles": "title", "comparison": "value_shown"}
 
+# The views on the comparison table: its rows of one level (one value per place-year-indicator-
+# measure, conflicts summarised, never summed), in SQL that DuckDB and SQLite both read.
+_COMPARED = """era, province, province_code, district, district_code, zone, commune, commune_code,
+               province_2025, province_2025_code, year, indicator, indicator_label, measure, is_percent,
+               value, qualifier, unit, conflict, conflict_values, n_values, min_value, median_value, max_value,
+               mode_value, n_articles, n_sources, confidence, approximate, successor_of, lat, lon,
+               geo_precision, urls, comparison_id"""
+_COMPARED_ORDER = "ORDER BY province, district, zone, commune, year, indicator, measure"
+COMPARISON_VIEWS: dict[str, str] = {
+    "indicator_by_district": f"""
+        SELECT {_COMPARED} FROM comparison WHERE level IN ('district', 'zone') {_COMPARED_ORDER}""",
+    "indicator_by_zone": f"""
+        SELECT {_COMPARED} FROM comparison WHERE level = 'zone' {_COMPARED_ORDER}""",
+    "indicator_by_commune": f"""
+        SELECT {_COMPARED} FROM comparison WHERE level = 'commune' {_COMPARED_ORDER}""",
+    "indicator_by_province": f"""
+        SELECT {_COMPARED} FROM comparison WHERE level = 'province' {_COMPARED_ORDER}""",
+}
+# Every view of the published DuckDB and SQLite files, in the order they are created and listed
+# in metadata.json: the counts in scope, the comparison's levels, then the plain aggregates.
+VIEWS: dict[str, str] = {
+    "counts_in_scope": dataset.VIEWS["counts_in_scope"],
+    **COMPARISON_VIEWS,
+    **{name: sql for name, sql in dataset.VIEWS.items() if name != "counts_in_scope"},
+}
+
 
 def primary_key(table: str) -> list[str]:
     """The primary key of a table (none for ``errors``)."""
-    from .dataset import FACT_TABLES
-
     if table in FACT_TABLES:
         return ["article_id", "fact_index"]
     return {"articles": ["article_id"], "texts": ["article_id"], "comparison": ["comparison_id"]}.get(table, [])
@@ -68,8 +114,6 @@ def primary_key(table: str) -> list[str]:
 
 def foreign_keys(table: str) -> list[str]:
     """Columns of ``table`` that refer to ``articles.article_id``."""
-    from .dataset import FACT_TABLES
-
     return ["article_id"] if table in FACT_TABLES or table == "texts" else []
 
 
@@ -77,8 +121,6 @@ def foreign_keys(table: str) -> list[str]:
 def column_notes() -> dict[tuple[str, str], tuple[str, str]]:
     """(table, column) → (unit, description), from ``data/columns.tsv``; a ``*`` row holds for
     every fact table."""
-    from .dataset import FACT_TABLES
-
     notes: dict[tuple[str, str], tuple[str, str]] = {}
     for row in read_table("columns.tsv"):
         tables = FACT_TABLES if row["table"] == "*" else (row["table"],)
@@ -91,11 +133,117 @@ def describe(table: str, column: str) -> str:
     return column_notes().get((table, column), ("", ""))[1]
 
 
+# --- the published layouts -------------------------------------------------------------------
+
+def comparison_arrow(tables: Mapping[str, Any]) -> pa.Table:
+    """The ``comparison`` table of a dataset's ``articles`` and ``counts`` (Arrow tables or
+    pyarrow datasets), by :func:`qpdp_nlp.compare.comparison_table`."""
+    frames = {name: dataset.arrow_to_frame(name, dataset.as_table(tables[name])) for name in ("articles", "counts")}
+    return dataset.frame_to_arrow("comparison", comparison_table(frames))
+
+
+def _with_comparison(tables: Mapping[str, Any]) -> dict[str, Any]:
+    """``tables`` with their ``comparison`` (computed when absent)."""
+    tables = {**tables, "comparison": tables.get("comparison")}
+    if tables["comparison"] is None:
+        tables["comparison"] = comparison_arrow(tables)
+    return tables
+
+
+def write(records_or_tables: Any, out_dir: str | Path, fmt: str = "parquet", *,
+          errors: Iterable[Any] = ()) -> list[Path]:
+    """Write a whole dataset to ``out_dir`` in the published layout ``fmt`` (:data:`FORMATS`);
+    returns the files written. ``csv``, ``duckdb`` and ``sqlite`` carry the ``comparison`` table
+    (and its views, the data package or the datasette metadata); ``parquet`` and ``jsonl`` are
+    :func:`qpdp_nlp.dataset.write`'s.
+
+    ``records_or_tables`` is an iterable of records (ArticleRecord or dicts) or a dict of tables
+    (Arrow or pandas) keyed by table name; ``jsonl`` needs records (it keeps the full text).
+
+    >>> import tempfile; from qpdp_nlp.records import ArticleRecord
+    >>> out = tempfile.mkdtemp()
+    >>> [p.name for p in write([ArticleRecord(article_id="a1", text="Huyện Ba Bể")], out, "csv")][-2:]
+    ['comparison.csv', 'datapackage.json']
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt in ("parquet", "jsonl"):
+        return dataset.write(records_or_tables, out_dir, fmt, errors=errors)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = dataset.tables_of(records_or_tables, list(errors))
+    if fmt == "csv":
+        return write_csv(tables, out)
+    if fmt == "sqlite":
+        return [write_sqlite(tables, out / SQLITE_FILE), out / METADATA_FILE]
+    return [write_duckdb(tables, out / DUCKDB_FILE)]
+
+
+def write_csv(tables: Mapping[str, Any], out_dir: str | Path) -> list[Path]:
+    """``OUT/<table>.csv`` for every table and the comparison (computed when absent), and
+    ``datapackage.json`` beside them."""
+    written = dataset.write_csv(_with_comparison(tables), out_dir)
+    written.append(write_datapackage(out_dir))
+    return written
+
+
+def write_duckdb(tables: Mapping[str, Any], target: str | Path) -> Path:
+    """``tables`` (Arrow tables or pyarrow datasets) and the comparison (computed when absent) as
+    one DuckDB file with every view of :data:`VIEWS`."""
+    return dataset.write_duckdb(_with_comparison(tables), target, views=VIEWS)
+
+
+def export(dataset_path: str | Path, out_dir: str | Path, fmt: str) -> list[Path]:
+    """Any dataset (a folder of Parquet parts, CSV, DuckDB, SQLite or JSON Lines) rewritten in
+    the layout ``fmt`` under ``out_dir``, with its comparison (and for ``sqlite`` the datasette
+    metadata, for ``csv`` the data package)."""
+    if fmt == "jsonl":
+        raise ValueError("jsonl keeps whole records: write it with 'qpdp extract -o'")
+    frames = dataset.read(dataset_path)
+    return write(frames, out_dir, fmt)
+
+
+def build_duckdb(out_dir: str | Path) -> Path:
+    """Build (or rebuild) ``OUT/qpdp.duckdb`` from the Parquet parts under ``OUT``, with the
+    comparison and the views. The parts are scanned, not loaded: memory stays flat however large
+    the dataset (the comparison is computed from ``articles`` and ``counts``)."""
+    out = Path(out_dir)
+    return write_duckdb(dataset.parquet_sources(out), out / DUCKDB_FILE)
+
+
+def build_sqlite(out_dir: str | Path) -> Path:
+    """Build (or rebuild) ``OUT/qpdp.sqlite`` and ``OUT/metadata.json`` from the Parquet parts."""
+    out = Path(out_dir)
+    return write_sqlite(dataset.parquet_sources(out), out / SQLITE_FILE)
+
+
+def read(out_dir: str | Path, *, tables: Iterable[str] | None = None,
+         fmt: str | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`qpdp_nlp.dataset.read`, and the ``comparison`` table when ``tables`` names it: the
+    one the layout carries (CSV, DuckDB, SQLite), else computed from its articles and counts."""
+    wanted = tuple(tables) if tables is not None else TABLE_NAMES
+    unknown = set(wanted) - set(ALL_TABLES)
+    if unknown:
+        raise ValueError(f"unknown tables {sorted(unknown)}; the dataset has {', '.join(ALL_TABLES)}")
+    frames = dataset.read(out_dir, tables=[n for n in wanted if n != "comparison"], fmt=fmt)
+    if "comparison" in wanted:
+        frames = {**frames, "comparison": _read_comparison(Path(out_dir), fmt)}
+    return frames
+
+
+def _read_comparison(path: Path, fmt: str | None) -> pd.DataFrame:
+    """The comparison a layout carries, else computed from its articles and counts."""
+    layout = fmt or dataset.detect_layout(path)
+    table = dataset.read_stored(path, "comparison", layout)
+    if table is None:
+        frames = dataset.read(path, tables=("articles", "counts"), fmt=layout)
+        return dataset.conform("comparison", comparison_table(frames))
+    return dataset.arrow_to_frame("comparison", table)
+
+
 # --- SQLite ----------------------------------------------------------------------------------
 
 def _create_sql(table: str) -> str:
-    from .dataset import ALL_TABLES
-
     columns = [f'"{c.name}" {_SQL_TYPES[c.kind]}' for c in ALL_TABLES[table]]
     key = primary_key(table)
     if key:
@@ -118,11 +266,8 @@ def write_sqlite(tables: Mapping[str, Any], target: str | Path) -> Path:
 
     A row whose key is already there (an article written twice) is skipped, never duplicated.
     """
-    from .dataset import ALL_TABLES, SCHEMAS, VIEWS, comparison_arrow, fit_schema
-
     target = Path(target)
-    if tables.get("comparison") is None:
-        tables = {**tables, "comparison": comparison_arrow(tables)}
+    tables = _with_comparison(tables)
     with atomic_path(target, create=False) as tmp:
         con = sqlite3.connect(str(tmp))
         try:
@@ -164,8 +309,6 @@ def _full_text(con: sqlite3.Connection) -> None:
 def metadata(database: str = "qpdp") -> dict[str, Any]:
     """datasette's metadata: titles, descriptions of every table and column, units, facets, label
     columns, full-text search. Plain text only (``description``, never ``description_html``)."""
-    from .dataset import ALL_TABLES, VIEWS
-
     tables: dict[str, Any] = {}
     for name, columns in ALL_TABLES.items():
         entry: dict[str, Any] = {
@@ -235,8 +378,6 @@ def datapackage() -> dict[str, Any]:
     """A Frictionless Tabular Data Package describing the CSV layout (every table and the
     comparison): types, descriptions, keys; codes are strings. Strings that a spreadsheet would
     run as a formula start with "'" in the CSV files (see docs/codebook.md)."""
-    from .dataset import ALL_TABLES
-
     resources = []
     for name, columns in ALL_TABLES.items():
         fields = []
