@@ -31,11 +31,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 from collections.abc import Iterable
 
-from .text import normalize
 from .lexicons import read_table
+from .records import Era
+from .text import normalize
 
 LEVELS = ("province", "district", "commune")
 ERAS = ("legacy", "2025")
@@ -54,7 +55,7 @@ class AdminUnit:
     name: str
     type: str
     level: str
-    era: str
+    era: Era
     code: Optional[str]  # None only for a dissolved district (see ``successor_code``)
     province: str
     province_code: str
@@ -215,10 +216,10 @@ def gazetteer() -> Gazetteer:
                 era="2025",
                 code=r["wardCode"],
                 province=p.name,
-                province_code=p.code,
+                province_code=p.province_code,
                 province_type=p.type,
                 province_2025=p.name,
-                province_2025_code=p.code,
+                province_2025_code=p.province_code,
                 lat=r["wardLat"],
                 lon=r["wardLon"],
             )
@@ -242,7 +243,7 @@ def gazetteer() -> Gazetteer:
                 province_code=r["provinceCode"],
                 province_type=p_type,
                 province_2025=now.name,
-                province_2025_code=now.code,
+                province_2025_code=now.province_code,
                 lat=r["provinceLat"],
                 lon=r["provinceLon"],
             )
@@ -258,7 +259,7 @@ def gazetteer() -> Gazetteer:
                 era="legacy",
                 code=r["districtCode"],
                 province=p.name,
-                province_code=p.code,
+                province_code=p.province_code,
                 province_type=p.type,
                 province_2025=p.province_2025,
                 province_2025_code=p.province_2025_code,
@@ -280,7 +281,7 @@ def gazetteer() -> Gazetteer:
                     era="legacy",
                     code=r["wardCode"],
                     province=p.name,
-                    province_code=p.code,
+                    province_code=p.province_code,
                     province_type=p.type,
                     province_2025=p.province_2025,
                     province_2025_code=p.province_2025_code,
@@ -322,7 +323,12 @@ def gazetteer() -> Gazetteer:
     return gaz
 
 
-def _link_communes(gaz: Gazetteer, converter: dict, new_ward_code: dict, legacy_ward_code: dict) -> None:
+def _link_communes(
+    gaz: Gazetteer,
+    converter: dict[str, Any],
+    new_ward_code: dict[tuple[str, str], str],
+    legacy_ward_code: dict[str, str],
+) -> None:
     """Legacy commune code -> 2025 commune code, from the package's converter: a commune merged
     whole into a new one links to it; a commune divided among several links to the one the
     converter marks as its default (the part holding most of it)."""

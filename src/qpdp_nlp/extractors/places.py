@@ -18,6 +18,7 @@ Articles of the two-level system (after 1 July 2025) resolve to the 2025 units.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -25,6 +26,8 @@ from urllib.parse import urlsplit
 
 from .. import gazetteer as gz
 from ..gazetteer import AdminUnit, name_key
+from ..lexicons import read_table
+from ..records import Era as EraName
 from ..records import Place
 from ..text import Analysis
 
@@ -58,7 +61,7 @@ _NUMBERED = re.compile(
 _TYPE_REACH = 12  # the longest type word and its space ("thành phố ", "thị trấn ")
 
 
-def _raw_mentions(text: str):
+def _raw_mentions(text: str) -> Iterator[tuple[int, Optional[str], int, str]]:
     """(start, raw type or None, name start, name) for every candidate place name."""
     for m in _NUMBERED.finditer(text):
         yield m.start(), m.group("type"), m.start("name"), m.group("name")
@@ -136,7 +139,7 @@ def _bare_names() -> tuple[frozenset[str], frozenset[str]]:
     """Name keys that may stand bare: every province, and districts of two or more syllables."""
     names = gz.known_names()
     communes = names.get("commune", frozenset())
-    stops = {name_key(row["name"]) for row in gz.read_table("place_bare_stops.tsv")}
+    stops = {name_key(row["name"]) for row in read_table("place_bare_stops.tsv")}
     # A dissolved district's name often lives on in a commune ("Tân Thành"): only typed then.
     former = {gz.name_key(u.name) for u in gz.units("district") if u.code is None}
     districts = frozenset(
@@ -269,7 +272,9 @@ def _bare_parts(run: str) -> list[tuple[str, int]]:
     return parts
 
 
-def _coordinated(text: str, mentions: list[Mention], end: int, levels, types) -> None:
+def _coordinated(
+    text: str, mentions: list[Mention], end: int, levels: tuple[str, ...], types: tuple[str, ...]
+) -> None:
     pos = end
     first = len(mentions) - 1
     while True:
@@ -379,6 +384,7 @@ _HOST_MEDIA_SUFFIXES = ("rt", "tv", "ttth")
 
 
 def _district_in_label(label: str, provinces: list[AdminUnit], *, explicit: bool) -> list[AdminUnit]:
+    forms: Sequence[tuple[str, Optional[str]]]
     if explicit:
         forms = [
             (label[len(pre) : len(label) - len(suf)], unit_type)
@@ -578,7 +584,7 @@ class Era:
     written with its type word, ``two_level``, ``former`` for "huyện X (cũ)", ``defence_zone``),
     ``names`` (every commune named exists only on the 2025 map) or ``default``."""
 
-    era: str  # "legacy" | "2025"
+    era: EraName
     evidence: str
 
     @property
@@ -666,7 +672,7 @@ def article_era(doc: Analysis) -> Era:
     if _typed_districts(doc.text, mentions):
         return Era("legacy", "text:district")
     when, source = published_year_month(doc)
-    if when is not None:
+    if when is not None and source is not None:  # found together: both or neither
         return Era("2025" if when >= _REFORM else "legacy", source)
     if _TWO_LEVEL_CUES.search(doc.text):
         return Era("2025", "text:two_level")
@@ -693,10 +699,10 @@ def two_level_era(doc: Analysis, mentions: list[Mention]) -> bool:
 
 def resolve(doc: Analysis, mentions: list[Mention], era: Optional[Era] = None) -> None:
     """Choose each mention's unit in place, or leave ``chosen`` None when it cannot be known."""
-    era = (era or article_era(doc)).era
+    on = (era or article_era(doc)).era
     for m in mentions:
         m.every = list(m.candidates)
-        in_era = [u for u in m.candidates if u.era == era]
+        in_era = [u for u in m.candidates if u.era == on]
         # A commune of the other era only ("Tam Xuân" before 2025) is not the place meant.
         m.settled = bool(in_era) or m.levels != ("commune",)
         m.candidates = in_era or m.candidates
@@ -734,7 +740,7 @@ def resolve(doc: Analysis, mentions: list[Mention], era: Optional[Era] = None) -
         if "commune" in m.levels and area and not (m.chosen and any(_contains(p, m.chosen) for p in area)):
             # Only a commune of the other era fits the article's province: "xã Đa Phúc" of Hà Nội
             # (2025) rather than of Hòa Bình (before) when the date did not tell the era.
-            other = [u for u in m.every if u.era != era and any(_contains(p, u) for p in area)]
+            other = [u for u in m.every if u.era != on and any(_contains(p, u) for p in area)]
             if len(other) == 1:
                 m.chosen = other[0]
 

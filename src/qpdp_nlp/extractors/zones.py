@@ -68,7 +68,7 @@ class ZoneMention:
     name: Optional[str]
 
 
-def _is_local(key: str, known: dict, province_too: bool) -> bool:
+def _is_local(key: str, known: dict[str, frozenset[str]], province_too: bool) -> bool:
     """A district or commune name of either map; a province's name only when ``province_too``
     (after a comma or a space the province is the zone's parent, not its name: "khu vực 2,
     Quảng Trị")."""
@@ -86,7 +86,7 @@ def _zone_name(raw: Optional[str], sep: Optional[str]) -> Optional[str]:
         return None
     words = raw.split(" ")
     capitals = all(w.isupper() for w in words) and len(raw) > 3
-    dash = bool(sep) and sep.strip() in ("-", "–", "—")
+    dash = sep is not None and sep.strip() in ("-", "–", "—")
     known = gz.known_names()
     for n in range(len(words), 0, -1):
         if words[0] in _NOT_ZONE_NAME and n == 1:
