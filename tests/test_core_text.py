@@ -154,6 +154,7 @@ def test_words_same_as_underthesea_path_on_gold_texts(monkeypatch):
     assert fast == slow
 
 
+@pytest.mark.slow
 def test_two_megabyte_single_line_article_of_a_dot_a_dot():
     # underthesea is quadratic on this line in both its word regex (57 s for 50,000 characters)
     # and its sentence splitter (37 s for 20,000); words() and sentences() cut such runs. A shape
