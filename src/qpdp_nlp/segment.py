@@ -16,13 +16,18 @@ computed without any feature string, from the same files, read at run time:
    bounds the cost of pathological lines (rule L, the only place where the output may differ).
 2. **Features per template, memoised.** Every template reads one syllable (T[k]), a pair
    (T[k,k+1]) or a triple (T[k,k+2]). The weights of the model are regrouped by template into
-   dicts ``value -> (w_B, w_I)``; the contribution of a syllable at each of the offsets -2..2, of a
-   pair at -2..1 and of a triple at -2..0 is computed once and kept in bounded tables (rows of a
-   NumPy array, found by an id), so a sentence is three dict look-ups per syllable and a dozen
-   NumPy gathers. BOS/EOS are rows of their own, given by the same templates with value
-   "BOS"/"EOS" and the same rules as underthesea_core (a window starting before the sentence is
-   BOS, one reaching past its end EOS).
-3. **Viterbi** over two labels with the model's 2x2 transitions, ties to B-W as CRFsuite does.
+   dicts ``value -> (w_B, w_I)``. The weights a syllable gets from each template at each offset
+   -2..2 (a pair at -2..1, a triple at -2..0) are looked up once and kept as a row of a NumPy
+   table, found by a dict (syllable, or tuple of syllables, -> row). The rows of every syllable,
+   pair and triple the model has a weight for are built at load and kept; the others are
+   memoised up to a cap. A sentence is then three dict look-ups per syllable and a dozen NumPy
+   gathers. BOS/EOS are rows of their own (value "BOS"/"EOS", the same rules as underthesea_core:
+   a window starting before the sentence is BOS, one reaching past its end EOS).
+3. **Scores in underthesea_core's order.** The 43 weights of a syllable are added one by one in
+   template order (``np.cumsum``, strictly sequential): floating-point addition is not
+   associative, and exact ties between two paths occur (two unknown tokens in a row, e.g. an
+   emoji and its skin tone), which the last bit decides. Then Viterbi over two labels with the
+   model's 2x2 transitions, ties to the lower label (B-W).
 
 The attribute functions are those of underthesea_core (Rust), measured on every code point:
 ``lower`` is Unicode lower case; ``isdigit`` is "parses as a 32-bit signed integer" ("+5" yes,
