@@ -82,7 +82,8 @@ DECISIONS = [
     ("UBND thị trấn tặng giấy khen cho ⟦5 tập thể⟧ xuất sắc.", "awards_collective"),
     ("UBND thị trấn tặng giấy khen cho 5 tập thể và ⟦9 cá nhân⟧ xuất sắc.", "awards_individual"),
     ("Huyện hoàn thành ⟦100% chỉ tiêu⟧ giao quân hai năm liền.", "enlistment_target_pct"),
-    ("Cuộc diễn tập huy động ⟦350 người⟧ cùng nhiều phương tiện.", "exercises"),
+    ("Năm nay ⟦12 xã, thị trấn⟧ tổ chức diễn tập chiến đấu phòng thủ.", "exercises"),
+    ("Huyện hỗ trợ ⟦100 gia đình⟧ có con lên đường nhập ngũ.", "policy_support"),
     ("Năm nay xã có ⟦4 xã⟧ diễn tập chiến đấu phòng thủ.", "exercises"),
     ("Tỉnh trích ngân sách ⟦700 triệu đồng⟧ cho huấn luyện.", "budget"),
     ("Đơn vị trao ⟦60 suất quà⟧ cho gia đình chính sách.", "policy_support"),
@@ -136,3 +137,21 @@ def test_counts_outside_defence_are_other():
     found = counts.extract(doc)
     indicators.fill_indicators(doc, found)
     assert found and {c.indicator for c in found} == {"other"}
+
+
+# What an indicator counts (DESIGN.md, data/indicator_measures.tsv): whatever the cues and the model
+# say, a count is never given an indicator its measure rules out.
+MEASURE_RULED_OUT = [
+    ("Cuộc diễn tập huy động ⟦350 người⟧ cùng nhiều phương tiện.", "exercises"),  # drills count communes
+    ("Lễ giao nhận quân có ⟦trên 100 gia đình⟧ tân binh đến dự.", "enlisted"),     # households
+    ("Huyện lập ⟦1 danh sách⟧ công dân nhập ngũ năm 2026.", "enlisted"),          # a list
+    ("Tổng kinh phí tuyển quân là ⟦2 tỷ đồng⟧.", "enlisted"),                     # money is a budget
+    ("Huyện giao ⟦150 thanh niên⟧ nhập ngũ.", "budget"),                           # people are no money
+]
+
+
+@pytest.mark.parametrize("marked, ruled_out", MEASURE_RULED_OUT, ids=[m[:40] for m, _ in MEASURE_RULED_OUT])
+def test_measure_rules_an_indicator_out(marked, ruled_out):
+    ctx = _context(marked)
+    assert ruled_out not in indicators.measure_allows(ctx)
+    assert indicators.classify([ctx]) != [ruled_out]

@@ -45,6 +45,7 @@ from ..extractors.count_nouns import read_unit
 from ..extractors.count_nouns import tables as count_tables
 from ..extractors.numbers import fold
 from ..lexicons import read_rows
+from ..measures import indicators_for_measure, known_measure
 from ..records import INDICATORS, Count, Indicator
 from ..text import Analysis, normalize
 from .linear import LinearModel, FloatArray, read_model
@@ -374,13 +375,14 @@ class Decision:
 
 
 def decide(contexts: Sequence[Context], model: _Model | None = None, *, settle: float = SETTLE) -> list[Decision]:
-    """The indicator of each context: a cue row that names one indicator and has proved precise
-    settles it; otherwise the model decides."""
+    """The indicator of each context: a cue row that names one indicator the count's measure
+    allows, and has proved precise, settles it; otherwise the model decides among the allowed."""
     model = model or _model()
     decided: list[Decision | None] = []
     allowed: list[list[Indicator]] = []
     for ctx in contexts:
-        rows = cue_rows(ctx)
+        fits = measure_allows(ctx)  # a cue never names an indicator the count's measure rules out
+        rows = [c for c in cue_rows(ctx) if c.indicator in fits]
         names = list(dict.fromkeys(c.indicator for c in rows))
         if len(names) == 1:
             best = max(rows, key=lambda c: model.precision(c.key))
@@ -407,18 +409,14 @@ def decide(contexts: Sequence[Context], model: _Model | None = None, *, settle: 
     return [d if d is not None else Decision("other", "model", 0.0) for d in decided]
 
 
-_MONEY_UNITS = frozenset(("đồng", "usd", "triệu", "tỷ", "tỉ", "nghìn", "ngàn"))
-
-
 def measure_allows(ctx: Context) -> frozenset[str]:
-    """The indicators whose measure fits the count (DESIGN.md: measures never mix): a share of the
-    quota is a percentage, a budget is money, and money is a budget or nothing of ours."""
-    unit = fold(ctx.unit or "")
-    if ctx.is_percent:
-        return frozenset(INDICATORS) - {"budget"}
-    if unit in _MONEY_UNITS:
-        return frozenset(("budget", "other"))
-    return frozenset(INDICATORS) - {"budget", "enlistment_target_pct"}
+    """The indicators whose measure fits the count (DESIGN.md: measures never mix;
+    ``data/indicator_measures.tsv``): a share of the quota is a percentage, a budget is money,
+    households are no enlisted citizens, a list or a meeting is no indicator of ours."""
+    allowed = indicators_for_measure(known_measure(ctx.unit, percent=ctx.is_percent))
+    if not ctx.is_percent:
+        allowed -= {"enlistment_target_pct"}
+    return allowed
 
 
 def classify(contexts: Sequence[Context], previous: Sequence[str] | None = None) -> list[str]:

@@ -1,0 +1,80 @@
+"""What a count counts (its *measure*: people, households, communes, VND, percent …) and which
+indicators may count it: the one home of both, read by the indicator decision (a count of
+households is never "enlisted") and by the comparison (counts of two measures are never added).
+
+Tables: ``data/compare_measures.tsv`` (counted noun → measure) and
+``data/indicator_measures.tsv`` (indicator → the measures it may take).
+
+>>> measure_of("công dân"), measure_of("chiến sĩ dân quân"), measure_of("xã, thị trấn")
+('người', 'người', 'xã, phường')
+>>> measure_of("tỷ đồng"), measure_of("%"), measure_of("ha"), measure_of(None)
+('đồng', '%', 'ha', '')
+>>> sorted(indicators_for_measure("hộ"))[:3], known_measure("danh sách")
+(['awards_collective', 'other', 'policy_support'], 'danh sách')
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from .lexicons import read_table
+from .records import INDICATORS
+from .text import normalize
+
+PERCENT = "%"
+ANY = "*"
+_FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")  # "xã, thị trấn" → "xã"
+
+
+@lru_cache(maxsize=1)
+def _measures() -> dict[str, str]:
+    return {normalize(row["noun"]).casefold(): row["measure"].strip()
+            for row in read_table("compare_measures.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _indicator_measures() -> dict[str, frozenset[str]]:
+    table = {row["indicator"]: frozenset(m.strip() for m in row["measures"].split("|"))
+             for row in read_table("indicator_measures.tsv")}
+    if set(table) != set(INDICATORS):
+        raise ValueError(f"indicator_measures.tsv: indicators {sorted(set(table) ^ set(INDICATORS))} "
+                         "missing or unknown")
+    return table
+
+
+@lru_cache(maxsize=4096)
+def known_measure(unit: Optional[str], *, percent: bool = False) -> Optional[str]:
+    """The measure of a count's unit when the table lists its first noun (the longest listed noun
+    that starts it), "%" for a percentage, else None."""
+    if percent or (unit or "").strip() == PERCENT:
+        return PERCENT
+    if not unit:
+        return None
+    first = _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
+    table = _measures()
+    words = first.split()
+    for n in range(len(words), 0, -1):
+        measure = table.get(" ".join(words[:n]))
+        if measure is not None:
+            return measure
+    return None
+
+
+def measure_of(unit: Optional[str], *, percent: bool = False) -> str:
+    """What a count counts: its listed measure, else its first noun as a measure of its own
+    ("" without a unit), so that only like is ever added to like."""
+    known = known_measure(unit, percent=percent)
+    if known is not None:
+        return known
+    if not unit:
+        return ""
+    return _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
+
+
+def indicators_for_measure(measure: Optional[str]) -> frozenset[str]:
+    """The indicators that may count ``measure`` (every one when the measure is unknown)."""
+    if measure is None:
+        return frozenset(INDICATORS)
+    return frozenset(ind for ind, allowed in _indicator_measures().items() if ANY in allowed or measure in allowed)
