@@ -123,9 +123,7 @@ class Pipeline:
             report_year=decided.report_year,
             report_year_rule=decided.report_year_rule,
             report_year_confidence=decided.report_year_confidence,
-            # scope.ScopeResult.topic is still typed str (its table loader checks it against TOPICS);
-            # this ignore goes (warn_unused_ignores flags it) once scope.py types it as Topic.
-            topic=decided.topic,  # type: ignore[arg-type]
+            topic=decided.topic,
             persons=found_persons,
             units=found_units,
             counts=found_counts,

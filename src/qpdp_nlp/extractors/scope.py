@@ -46,7 +46,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .. import gazetteer as gz
-from ..records import TOPICS, Count, Place, Scope, Unit
+from ..records import Count, Place, Scope, Topic, Unit, is_topic
 from ..lexicons import read_rows
 from ..text import Analysis
 from . import places as places_mod
@@ -133,7 +133,7 @@ class ScopeResult:
     report_year: Optional[int] = None
     report_year_rule: Optional[str] = None
     report_year_confidence: Optional[float] = None
-    topic: Optional[str] = None
+    topic: Optional[Topic] = None
 
 
 LEAD_MIN_WORDS = 6  # shorter "sentences" at the top are page chrome ("Quốc phòng - An ninh", dates)
@@ -272,14 +272,25 @@ class _Tally:
     score: float = 0.0
     first: int = 10**9
     unit: Optional[gz.AdminUnit] = None
-    written_types: Counter = field(default_factory=Counter)
+    written_types: Counter[str] = field(default_factory=Counter)
     in_title: bool = False
     in_lead: bool = False
     actor_in_head: bool = False  # named in the title or lead other than as a venue
     head_role: float = 0.0  # the strongest role of its mentions in the title or lead (0: none)
     title_role: float = 0.0  # the strongest role of its mentions in the title (0: none)
     from_slug: bool = False  # named by the URL's slug (the headline when the text has none)
-    places: list = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+
+    @property
+    def known_unit(self) -> gz.AdminUnit:
+        """``unit``, where the caller knows it is set (``best`` in :func:`decide_scope` returns
+        only tallies with a unit)."""
+        if self.unit is None:
+            raise ValueError("a place tally without a unit")  # a caller's bug, not the data's
+        return self.unit
+
+
+_TallyKey = tuple[str, str, str]  # (level, province, name; "" for a province)
 
 
 def _unit_of(place: Place) -> Optional[gz.AdminUnit]:
@@ -289,6 +300,8 @@ def _unit_of(place: Place) -> Optional[gz.AdminUnit]:
     if level is None:
         return None
     if place.code is None:
+        if place.name is None:
+            return None  # not reached: place_level gives a level only to a named former district
         found = [
             u for u in gz.lookup(place.name, "district") if u.province == place.province and u.code is None
         ]
@@ -305,7 +318,7 @@ def _unit_of(place: Place) -> Optional[gz.AdminUnit]:
     return next((u for u in units if u.province_2025 == place.province_2025), None)
 
 
-def _credit(tallies: dict, unit: gz.AdminUnit, w: float) -> "_Tally":
+def _credit(tallies: dict[_TallyKey, _Tally], unit: gz.AdminUnit, w: float) -> _Tally:
     """Add ``w`` to the unit's tally, and half of it to its district's and province's: a commune
     named speaks for its district and province too, a district for its province."""
     t = tallies[(unit.level, unit.province, unit.name if unit.level != "province" else "")]
@@ -366,7 +379,7 @@ def decide_scope(
     two_level = era.two_level
     title_end, lead_end = _zones(doc)
     url = places_mod.url_places(doc.meta.get("url"))
-    tallies: dict[tuple[str, str, str], _Tally] = defaultdict(_Tally)
+    tallies: dict[_TallyKey, _Tally] = defaultdict(_Tally)
     former_province_names: dict[str, str] = {}
     zone = _tally_zones(doc, list(zones), title_end, lead_end)
     zone_spans = [(z.start, z.end) for z in zones]
@@ -378,7 +391,7 @@ def decide_scope(
             continue  # the zone's name, weighed as the zone
         if two_level and unit.level == "district" and unit.era == "legacy":
             continue  # no districts after 1 July 2025: a legacy district is history
-        if unit.level == "province" and p.name != unit.name:
+        if unit.level == "province" and p.name is not None and p.name != unit.name:
             former_province_names[unit.name] = p.name
         role = _role(doc, p)
         if role == 0.0:
@@ -420,7 +433,7 @@ def decide_scope(
             # story): the legacy province of that 2025 province which the text names wins.
             # Its province, or the province of the legacy districts it names ("huyện Hồng Dân"
             # in a text that writes only "Bộ CHQS tỉnh"), when the masthead is the merged one.
-            named = [
+            found_named = [
                 t.unit if lv == "province" else _province_unit(t.unit.province, "legacy")
                 for (lv, _, _), t in tallies.items()
                 if lv in ("province", "district")
@@ -429,7 +442,7 @@ def decide_scope(
                 and t.unit.province_2025 == url_province.province_2025
                 and (t.places or t.from_slug)
             ]
-            named = [u for u in named if u is not None]
+            named = [u for u in found_named if u is not None]
             if named and url_province.name not in {u.name for u in named}:
                 url_province = max(named, key=lambda u: tallies[("province", u.name, "")].score)
         url_units.append(url_province)
@@ -454,11 +467,11 @@ def decide_scope(
     top_province = best("province")
     top_district = best("district")
     top_commune = best("commune")
-    if top_district and top_province and top_district.unit.province != top_province.unit.name:
+    if top_district and top_province and top_district.known_unit.province != top_province.known_unit.name:
         # The district's own province wins unless another province clearly dominates.
-        own = tallies.get(("province", top_district.unit.province, ""))
+        own = tallies.get(("province", top_district.known_unit.province, ""))
         if own is None or top_province.score > 2 * own.score + top_district.score:
-            top_district = best("district", top_province.unit.name)
+            top_district = best("district", top_province.known_unit.name)
 
     scope = Scope(era=era.era, era_evidence=era.evidence)
     url_levels = {u.level for u in url_units}
@@ -532,7 +545,7 @@ def decide_scope(
         commune is not None
         and not two_level
         and top_district is not None
-        and commune.unit.district_code not in (top_district.unit.code, None)
+        and commune.known_unit.district_code not in (top_district.known_unit.code, None)
     ):
         commune = None
     if (
@@ -545,18 +558,19 @@ def decide_scope(
     several = _several_districts(tallies, top_district)
     if (
         province_by_body
+        and top_province is not None  # implied by province_by_body; written for the type checker
         and not (commune is not None and commune.in_title)
         and not (top_district is not None and top_district.in_title)
     ):
         scope.level, scope.rule = "province", "province:unnamed_body"
-        _fill_province(scope, top_province.unit)
+        _fill_province(scope, top_province.known_unit)
     elif commune is not None:
-        district = tallies.get(("district", commune.unit.province, commune.unit.district or ""))
+        district = tallies.get(("district", commune.known_unit.province, commune.known_unit.district or ""))
         if district is not None and district.unit is not None:
             _fill_district(scope, district)
-        _fill_commune(scope, commune.unit)  # after the district: the commune's own coordinates
+        _fill_commune(scope, commune.known_unit)  # after the district: the commune's own coordinates
         scope.level, scope.rule = "commune", "commune:" + _evidence(commune, url_units)
-    elif district_named and not two_level and not several:
+    elif district_named and top_district is not None and not two_level and not several:
         _fill_district(scope, top_district)
         scope.level, scope.rule = "district", "district:" + _evidence(top_district, url_units)
     elif top_province is not None:
@@ -564,7 +578,7 @@ def decide_scope(
         scope.rule = "province:" + (
             "districts" if several and district_named else _evidence(top_province, url_units)
         )
-        _fill_province(scope, top_province.unit)
+        _fill_province(scope, top_province.known_unit)
     elif _NATIONAL.search(head):
         scope.level, scope.rule = "national", "national:lead"
     elif _NATIONWIDE.search(doc.text):
@@ -579,7 +593,7 @@ def decide_scope(
 ROUNDUP_PROVINCES = 3
 
 
-def _province_roundup(doc: Analysis, tallies: dict, lead_end: int) -> bool:
+def _province_roundup(doc: Analysis, tallies: dict[_TallyKey, _Tally], lead_end: int) -> bool:
     """One sentence of the lead lists three or more provinces, and the title names no place other
     than as a venue: the story is about all of them (a region's or the nation's)."""
     if any(t.title_role >= 1.0 for t in tallies.values()):
@@ -595,7 +609,7 @@ def _province_roundup(doc: Analysis, tallies: dict, lead_end: int) -> bool:
     return any(len(names) >= ROUNDUP_PROVINCES for names in by_sentence.values())
 
 
-def _several_districts(tallies: dict, top: Optional[_Tally]) -> bool:
+def _several_districts(tallies: dict[_TallyKey, _Tally], top: Optional[_Tally]) -> bool:
     """Two or more districts of one province side by side in the title or lead, none dominant
     ("Các huyện Khoái Châu, Yên Mỹ, Tiên Lữ …"): the province is the smallest common unit."""
     if top is None or not (top.in_title or top.in_lead):
@@ -604,17 +618,19 @@ def _several_districts(tallies: dict, top: Optional[_Tally]) -> bool:
         t
         for (lv, pv, _), t in tallies.items()
         if lv == "district"
-        and pv == top.unit.province
+        and pv == top.known_unit.province
         and t.unit is not None
         and t is not top
         and (t.in_title or t.in_lead)
         and t.score >= top.score / 2
-        and (t.unit.code is None or t.unit.code != top.unit.code)
+        and (t.unit.code is None or t.unit.code != top.known_unit.code)
     ]
     return bool(peers)
 
 
-def _fill_zone(scope: Scope, zone: _ZoneTally, top_province: Optional[_Tally], url_units: list) -> None:
+def _fill_zone(
+    scope: Scope, zone: _ZoneTally, top_province: Optional[_Tally], url_units: list[gz.AdminUnit]
+) -> None:
     """A defence zone: district level named by the zone (no district type), in the province the
     text or the domain names, else the 2025 province of the legacy district the zone is named
     after; ``successor_of`` that district when it lies in the zone's province."""
@@ -661,7 +677,9 @@ _BODY_OF_COMMUNE = re.compile(
 )
 
 
-def _is_about_commune(doc, t: _Tally, title_end: int, lead_end: int, from_url: bool, two_level: bool) -> bool:
+def _is_about_commune(
+    doc: Analysis, t: _Tally, title_end: int, lead_end: int, from_url: bool, two_level: bool
+) -> bool:
     """A commune is the article's subject when the title or the portal's domain names it, when a
     commune body acts in the lead ("UBND xã Minh Đức tổ chức …"), or, after 2025 (no districts),
     when the lead names it other than as a venue."""
@@ -678,7 +696,7 @@ def _is_about_commune(doc, t: _Tally, title_end: int, lead_end: int, from_url: b
 
 
 def _fill_district(scope: Scope, t: _Tally) -> None:
-    u = t.unit
+    u = t.known_unit
     scope.province = u.province
     scope.province_code = u.province_code
     scope.province_2025 = u.province_2025
@@ -892,11 +910,11 @@ def _year_mentions(doc: Analysis) -> list[_YearMention]:
     return out
 
 
-def _year_scores(doc: Analysis) -> tuple[Counter, Counter]:
+def _year_scores(doc: Analysis) -> tuple[dict[int, float], Counter[int]]:
     """Every year written in the text, weighed by the words before it and where it stands; and
     the years that open a sentence ("Năm 2021, …", "Riêng trong năm 2021 …")."""
-    scores: Counter = Counter()
-    opening: Counter = Counter()
+    scores: defaultdict[int, float] = defaultdict(float)
+    opening: Counter[int] = Counter()
     for y in _year_mentions(doc):
         scores[y.year] += y.weight
         opening[y.year] += y.opening
@@ -931,7 +949,8 @@ def decide_report_year(doc: Analysis) -> tuple[Optional[int], str, float]:
     """
     title_end, lead_end = _zones(doc)
     mentions = _year_mentions(doc)
-    scores, opening = Counter(), Counter()
+    scores: defaultdict[int, float] = defaultdict(float)
+    opening: Counter[int] = Counter()
     for y in mentions:
         scores[y.year] += y.weight
         opening[y.year] += y.opening
@@ -957,9 +976,9 @@ def decide_report_year(doc: Analysis) -> tuple[Optional[int], str, float]:
             if when is not None and abs(year - when[0]) > 1:
                 confidence -= 0.2
             return year, "text", confidence
-    if when is not None:
+    if when is not None and source is not None:  # found together: both or neither
         return when[0], source, 0.9 if source == "published" else 0.8  # measured 0.94 for published
-    dates = Counter()
+    dates: defaultdict[int, float] = defaultdict(float)
     for y in mentions:
         if y.dated and not y.plan:
             dates[y.year] += y.weight
@@ -1050,10 +1069,10 @@ class TopicRules:
     """``data/topic_rules.tsv`` compiled: one alternation for the topics (a named group per
     row, so one pass over the text finds them all) and one for the defence cues."""
 
-    topics: tuple[str, ...]
-    weights: dict[str, tuple[str, float]]  # group name -> (topic, weight)
-    topic_pattern: re.Pattern
-    defense_pattern: re.Pattern
+    topics: tuple[Topic, ...]
+    weights: dict[str, tuple[Topic, float]]  # group name -> (topic, weight)
+    topic_pattern: re.Pattern[str]
+    defense_pattern: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -1062,21 +1081,21 @@ def topic_rules() -> TopicRules:
     if header != ["topic", "weight", "pattern"]:
         raise ValueError(f"topic_rules.tsv: header must be topic, weight, pattern; got {header}")
     rows: list[tuple[str, float, str]] = []
-    for topic, weight, pattern in cells:
-        if topic != "defense" and topic not in TOPICS:
+    for topic, weight_cell, pattern in cells:
+        if topic != "defense" and not is_topic(topic):
             raise ValueError(f"topic_rules.tsv: unknown topic {topic!r}")
         re.compile(pattern)  # fail on the row, not on the alternation
-        rows.append((topic, float(weight), pattern))
-    weights = {}
-    parts = []
+        rows.append((topic, float(weight_cell), pattern))
+    weights: dict[str, tuple[Topic, float]] = {}
+    parts: list[str] = []
     for i, (topic, weight, pattern) in enumerate(rows):
-        if topic == "defense":
-            continue
+        if not is_topic(topic):
+            continue  # "defense", a defence cue: every other row is a topic (checked above)
         weights[f"r{i}"] = (topic, weight)
         parts.append(f"(?P<r{i}>{pattern})")
     defense = "|".join(f"(?:{p})" for t, _, p in rows if t == "defense")
     return TopicRules(
-        topics=tuple(dict.fromkeys(t for t, _, _ in rows if t != "defense")),
+        topics=tuple(dict.fromkeys(topic for topic, _ in weights.values())),
         weights=weights,
         # Every cue starts a word: the look-behind rejects most positions before any branch runs.
         topic_pattern=re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + ")"),
@@ -1084,7 +1103,7 @@ def topic_rules() -> TopicRules:
     )
 
 
-def rule_topic(doc: Analysis) -> str:
+def rule_topic(doc: Analysis) -> Topic:
     """The topic by keyword rules (``data/topic_rules.tsv``): the title decides when it names a
     topic; the lead and the body settle the rest.
 
@@ -1104,8 +1123,10 @@ def rule_topic(doc: Analysis) -> str:
     defense = sum(zone_weight(m.start()) for m in rules.defense_pattern.finditer(lowered))
     if defense < MIN_DEFENSE_CUES:
         return "not-defense"
-    scores: dict[str, float] = {}
+    scores: dict[Topic, float] = {}
     for m in rules.topic_pattern.finditer(lowered):
+        if m.lastgroup is None:  # not reached: every branch of the alternation is a named group
+            raise ValueError(f"topic_rules.tsv: a match of no row at {m.start()}")
         topic, weight = rules.weights[m.lastgroup]
         scores[topic] = scores.get(topic, 0.0) + weight * zone_weight(m.start())
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], rules.topics.index(kv[0])))
