@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # underthesea, matplotlib and friends must never need a writable $HOME (read-only HOME in cron jobs).
 export MPLCONFIGDIR ?= $(CURDIR)/$(VENV)/.mplconfig
 
-.PHONY: venv demo test model bench lint eval clean
+.PHONY: venv demo test test-fast model bench lint types eval clean
 
 venv: $(STAMP)
 
@@ -38,8 +38,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The suite without the tests marked slow (each over a few seconds): for the edit-test loop.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# Every gold run of the quality gate (tests/gate/gate.py), printed in full.
 eval: $(STAMP)
 	$(BIN)/qpdp eval ../shared/corpus/dev ../shared/corpus/seed
+	$(BIN)/qpdp eval ../shared/corpus/dev2
+	$(BIN)/qpdp eval ../shared/corpus/scope
+	$(BIN)/qpdp eval ../shared/corpus/dev2 ../shared/corpus/scope --era 2025
+	$(BIN)/qpdp eval ../shared/corpus/indicators/contexts.jsonl
 
 model: $(STAMP)
 	$(BIN)/qpdp train
@@ -49,6 +58,9 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+
+types: $(STAMP)
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) out build src/*.egg-info
