@@ -89,7 +89,8 @@ from typing import Any
 import pandas as pd
 
 from .dataset import outlet
-from .dataset import PERCENT, PERCENT_INDICATORS, measure_of
+from .dataset import PERCENT_INDICATORS
+from .measures import PERCENT, measure_of
 from .records import INDICATORS
 from .lexicons import read_table
 from .text import normalize

@@ -68,7 +68,6 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +75,10 @@ import pandas as pd
 import pyarrow as pa
 
 from .atomic import atomic_path, write_lines
-from .lexicons import read_rows, read_table
+from .lexicons import read_rows
+from .measures import measure_of
 from .provenance import outlet
 from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord
-from .text import normalize
 
 DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
 # the administrative word as the places extractor writes it (gazetteer's types, before and after 2025)
@@ -177,7 +176,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _b("is_percent"), _f("upper"), _f("denominator"), _i("year"), _s("indicator_rule"),
         _f("indicator_confidence"), _f("confidence"),
         _b("part_of_total"),  # derived: see part_of_total(); null when the record has no text
-        _s("measure"),  # derived: what is counted (measure_of): people, classes, %, đồng …
+        _s("measure"),  # derived: what is counted (measures.measure_of): people, classes, %, đồng …
     ),
     "documents": (
         *_FACT_HEAD, _c("kind", DOCUMENT_KINDS), _s("number"), _s("symbol"), _i("year"), _s("date"),
@@ -366,39 +365,8 @@ def part_of_total(text: str, counts: list) -> list[bool | None]:
     return flags
 
 
-# What a count counts (the ``measure`` column; qpdp_nlp.compare never adds two measures up).
+# Indicators whose counts are percentages whatever their unit says (their measure is "%").
 PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})
-PERCENT = "%"
-_FIRST_NOUN = re.compile(r"\s*(?:,|\bvà\b|\bhoặc\b|/)\s*")  # "xã, thị trấn" → "xã"
-
-
-@lru_cache(maxsize=1)
-def _measures() -> dict[str, str]:
-    return {normalize(row["noun"]).casefold(): row["measure"].strip()
-            for row in read_table("compare_measures.tsv")}
-
-
-@lru_cache(maxsize=4096)
-def measure_of(unit: str | None, *, percent: bool = False) -> str:
-    """What a count counts, so that only like is added to like (``data/compare_measures.tsv``).
-
-    >>> measure_of("công dân"), measure_of("chiến sĩ dân quân"), measure_of("xã, thị trấn")
-    ('người', 'người', 'xã, phường')
-    >>> measure_of("tỷ đồng"), measure_of("%"), measure_of("ha"), measure_of(None)
-    ('đồng', '%', 'ha', '')
-    """
-    if percent or (unit or "").strip() == PERCENT:
-        return PERCENT
-    if not unit:
-        return ""
-    first = _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
-    table = _measures()
-    words = first.split()
-    for n in range(len(words), 0, -1):  # the longest listed noun that starts the unit
-        measure = table.get(" ".join(words[:n]))
-        if measure is not None:
-            return measure
-    return first
 
 
 def error_row(error: Any) -> dict[str, Any]:
