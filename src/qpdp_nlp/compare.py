@@ -88,7 +88,7 @@ from typing import Any
 
 import pandas as pd
 
-from .dataset import outlet
+from .provenance import outlet
 from .dataset import PERCENT_INDICATORS
 from .measures import PERCENT, measure_of
 from .records import INDICATORS
