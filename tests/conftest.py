@@ -33,6 +33,30 @@ def gold_eval():
 
 
 @pytest.fixture(scope="session")
+def relevance_rebuild(tmp_path_factory):
+    """(model folder, metrics) of one fresh training of the relevance and topic models (repo data +
+    ../shared), shared by the byte-for-byte rebuild tests and the gate's cross-validation floors."""
+    if not (CORPUS / "leads" / "leads.jsonl").is_file():
+        pytest.skip(f"leads corpus not found at {CORPUS / 'leads'} (set QPDP_SHARED)")
+    from qpdp_nlp.classify import relevance
+
+    out = tmp_path_factory.mktemp("relevance-models")
+    return out, relevance.train(out, shared=SHARED)
+
+
+@pytest.fixture(scope="session")
+def indicator_rebuild(tmp_path_factory):
+    """(model file, metrics) of one fresh training of the indicator model (repo data + ../shared)."""
+    if not (CORPUS / "indicators" / "contexts.jsonl").is_file():
+        pytest.skip(f"count contexts not found at {CORPUS / 'indicators'} (set QPDP_SHARED)")
+    from qpdp_nlp.classify import indicators
+
+    out = tmp_path_factory.mktemp("indicator-models")
+    metrics = indicators.train(out, shared=SHARED)
+    return out / indicators.MODEL_FILE, metrics
+
+
+@pytest.fixture(scope="session")
 def gold_scores(gold_eval):
     report, _ = gold_eval
     return report.scores()

@@ -45,3 +45,14 @@ def test_floors(measured):
     below = {key: (scores.get(key, (None, 0))[0], floor) for key, floor in pinned["floors"].items()
              if key not in scores or scores[key][0] < floor}
     assert not below, f"{run.name}: below the floor (measured, floor): {below}"
+
+
+@pytest.mark.gold
+@pytest.mark.slow
+def test_cross_validated_floors(relevance_rebuild, indicator_rebuild):
+    """The learned parts, out of fold (relevance and topic grouped by source site, the indicator
+    grouped by article), retrained from the data the repo and ../shared hold now."""
+    scores = gate.cv_scores(relevance_rebuild[1], indicator_rebuild[1])
+    floors = gate.load()["cv"]["floors"]
+    below = {k: (scores.get(k), f) for k, f in floors.items() if k not in scores or scores[k] < f}
+    assert not below, f"cross-validated scores below the floor (measured, floor): {below}"
