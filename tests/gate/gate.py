@@ -46,7 +46,7 @@ class Run:
 
 RUNS = (
     Run("dev", ("dev", "seed"), title="dev + seed (46 articles; the rules were written on these)"),
-    Run("dev2", ("dev2",), title="dev2 (30 articles never used to write rules before this gate)"),
+    Run("dev2", ("dev2",), title="dev2 (30 articles; their first look is in docs/firstlook)"),
     Run("scope", ("scope",), title="scope labels (150 pages)"),
     Run("post_reform", ("dev2", "scope"), era="2025", title="post-reform gold (dev2 r-files + labels)"),
     Run("contexts", ("indicators/contexts.jsonl",), title="count contexts (320 real counts)"),
