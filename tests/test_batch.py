@@ -7,6 +7,7 @@ Articles are generated here from sentences written for these tests (no corpus te
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import random
@@ -140,6 +141,188 @@ def test_recovery_deletes_what_no_part_owns(tmp_path):
     assert summary.articles == 0
     assert not any(p.exists() for p in stray)
     assert_same(reference, snapshot(out))
+
+
+# --- recovery when a part's file is missing ---------------------------------------------------
+
+def _as_if_written_before_texts(out: Path, part: str) -> None:
+    """``part`` as a run before the texts table wrote it: no texts file, and a manifest that
+    counted no rows per table (the table holding the counts did not exist either)."""
+    (out / "texts" / f"{part}.parquet").unlink()
+    db = sqlite3.connect(out / "manifest.sqlite")
+    db.execute("DROP TABLE IF EXISTS part_rows")
+    db.commit()
+    db.close()
+
+
+def _without_compaction(monkeypatch) -> None:
+    """The run dies when its compaction starts: its parts are committed, the compaction pending."""
+    from qpdp_nlp.ingest import batch
+
+    monkeypatch.setattr(batch._Sink, "compact", lambda self: None)
+
+
+def test_recovery_finishes_a_compaction_whose_part_lacks_its_texts_file(tmp_path, monkeypatch):
+    # The state saved from out/demo: part-000001 written before the texts table existed, every
+    # article of it re-extracted into part-000002, the compaction of part-000001 recorded as
+    # pending; every rerun failed with "cannot write: …/texts/part-000001.parquet" (exit 3).
+    src, out, fresh = tmp_path / "src", tmp_path / "out", tmp_path / "fresh"
+    write_articles(src, range(4))
+    run([str(src)], opts(out, pipeline_version="v1"))
+    _as_if_written_before_texts(out, "part-000001")
+    with monkeypatch.context() as patch:
+        _without_compaction(patch)
+        run([str(src)], opts(out, pipeline_version="v2"))
+    db = sqlite3.connect(out / "manifest.sqlite")
+    assert db.execute("SELECT name, dirty FROM parts ORDER BY seq").fetchall() == [("part-000001", 1),
+                                                                                   ("part-000002", 0)]
+    db.close()
+    assert not (out / "texts" / "part-000001.parquet").exists()
+
+    stderr = io.StringIO()
+    again = run([str(src)], opts(out, pipeline_version="v2"), stderr=stderr)
+    assert (again.exit_code, again.articles, again.skipped) == (0, 0, 4)
+    assert stderr.getvalue() == ""  # part-000001 holds no article any more: nothing was lost
+    assert not list(out.glob("*/part-000001.*"))
+    run([str(src)], opts(fresh, pipeline_version="v2"))
+    assert_same(snapshot(fresh), snapshot(out))
+
+
+def test_a_missing_file_of_a_table_with_rows_forgets_its_articles_and_a_rerun_extracts_them(tmp_path, monkeypatch):
+    src, out, fresh = tmp_path / "src", tmp_path / "out", tmp_path / "fresh"
+    write_articles(src, range(6))
+    run([str(src)], opts(fresh, pipeline_version="v2"))
+    reference = snapshot(fresh)
+
+    # part-000001 (articles 0-1) lost its texts file after the manifest counted its rows
+    run([str(src)], opts(out, batch_size=2, pipeline_version="v2"))
+    (out / "texts" / "part-000001.parquet").unlink()
+    stderr = io.StringIO()
+    rerun = run([str(src)], opts(out, batch_size=2, pipeline_version="v2"), stderr=stderr)
+    lines = stderr.getvalue().splitlines()
+    assert lines == [f"qpdp: {out}: missing texts/part-000001.parquet: 2 articles forgotten; "
+                     "a rerun with their inputs extracts them again"]
+    assert (rerun.exit_code, rerun.articles, rerun.skipped) == (0, 2, 4)
+    assert_same(reference, snapshot(out))
+
+    # the same for a part written before the texts table (no row counts), whose compaction is
+    # pending and keeps one article: that article is forgotten, the others are replaced
+    out = tmp_path / "legacy"
+    run([str(src)], opts(out, batch_size=3, pipeline_version="v1"))
+    _as_if_written_before_texts(out, "part-000001")
+    with monkeypatch.context() as patch:
+        _without_compaction(patch)
+        run([str(src / "a0000.txt"), str(src / "a0001.txt")], opts(out, pipeline_version="v2"))
+    final = run([str(src)], opts(out, pipeline_version="v2"), stderr=io.StringIO())
+    assert (final.exit_code, final.articles, final.skipped) == (0, 4, 2)  # 2 to 5: 2 forgotten, 3 to 5 v1
+    assert_same(reference, snapshot(out))
+    assert not list(out.glob("*/part-000001.*"))
+
+
+# --- a crash at every step of a compaction -------------------------------------------------------
+
+class _Steps:
+    """Counts the steps of compactions (each file renamed or deleted, each transaction begun or
+    committed, the end of each compaction) and, at step ``crash_at``, ends the process on the
+    spot (``os._exit``: no cleanup, no rollback, like SIGKILL)."""
+
+    def __init__(self, crash_at: int | None = None) -> None:
+        self.crash_at = crash_at
+        self.n = 0
+        self.inside = 0
+
+    def step(self, always: bool = False) -> None:
+        if self.inside or always:
+            if self.n == self.crash_at:
+                os._exit(77)
+            self.n += 1
+
+    def install(self, setattr) -> None:
+        from qpdp_nlp import atomic
+        from qpdp_nlp.ingest import batch
+        from qpdp_nlp.ingest.manifest import Manifest
+
+        def before(fn):
+            def wrapped(*args, **kwargs):
+                self.step()
+                return fn(*args, **kwargs)
+            return wrapped
+
+        compact = batch._Sink.compact
+
+        def counted_compact(sink):
+            self.inside += 1
+            try:
+                compact(sink)
+            finally:
+                self.inside -= 1
+            self.step(always=True)
+
+        setattr(batch._Sink, "compact", counted_compact)
+        setattr(atomic.os, "replace", before(os.replace))
+        setattr(Path, "unlink", before(Path.unlink))
+        setattr(Manifest, "begin", before(Manifest.begin))
+        setattr(Manifest, "commit", before(Manifest.commit))
+
+
+def _compacting_run(src: Path, out: Path) -> None:
+    """Articles 0 and 1 re-extracted by a new version: part-000001 (articles 0-2 and an error
+    row) must be rewritten with article 2 and the error only."""
+    run([str(src / "a0000.txt"), str(src / "a0001.txt")], opts(out, pipeline_version="v2"))
+
+
+def _crash_child(src: str, out: str, crash_at: int) -> None:
+    _Steps(crash_at).install(setattr)
+    _compacting_run(Path(src), Path(out))
+    os._exit(0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("legacy", [False, True], ids=["parts", "part-without-texts-file"])
+def test_a_crash_at_every_step_of_a_compaction_then_rerun_equals_an_uninterrupted_run(tmp_path, monkeypatch,
+                                                                                        legacy):
+    import multiprocessing
+    import shutil
+
+    src, base = tmp_path / "src", tmp_path / "base"
+    write_articles(src, range(6))
+    (src / "a0001b.txt").write_text("", encoding="utf-8")  # an error row in part-000001
+    run([str(src)], opts(base, batch_size=3, pipeline_version="v1"))
+    db = sqlite3.connect(base / "manifest.sqlite")
+    assert db.execute("SELECT name, n_articles, n_errors FROM parts").fetchall()[0] == ("part-000001", 3, 1)
+    db.close()
+    if legacy:
+        _as_if_written_before_texts(base, "part-000001")
+
+    reference_out = tmp_path / "reference"
+    shutil.copytree(base, reference_out)
+    steps = _Steps()
+    with monkeypatch.context() as patch:
+        steps.install(patch.setattr)
+        _compacting_run(src, reference_out)
+    _compacting_run(src, reference_out)  # the rerun after an uninterrupted run changes nothing
+    reference = snapshot(reference_out)
+    assert len(reference["errors"]) == 1 and len(reference["articles"]) == 6
+    assert steps.n >= 20  # begin, 8 renames, commit, 9 deletions and the end, at least
+
+    fork = multiprocessing.get_context("fork")
+    for crash_at in range(steps.n):
+        out = tmp_path / f"crash{crash_at}"
+        shutil.copytree(base, out)
+        proc = fork.Process(target=_crash_child, args=(str(src), str(out), crash_at))
+        proc.start()
+        proc.join()
+        assert proc.exitcode == 77, f"step {crash_at}: the run was not cut there"
+        rerun = run([str(src / "a0000.txt"), str(src / "a0001.txt")], opts(out, pipeline_version="v2"))
+        assert rerun.exit_code == 0, f"step {crash_at}"
+        assert_same(reference, snapshot(out))
+        db = sqlite3.connect(out / "manifest.sqlite")
+        parts = {name for (name,) in db.execute("SELECT name FROM parts WHERE dirty=0")}
+        assert db.execute("SELECT count(*) FROM parts WHERE dirty=1").fetchone()[0] == 0
+        db.close()
+        for table in dataset.TABLE_NAMES:
+            assert {p.stem for p in (out / table).iterdir()} <= parts, f"step {crash_at}: {table}"
+        shutil.rmtree(out)
 
 
 # --- the kill test ---------------------------------------------------------------------------

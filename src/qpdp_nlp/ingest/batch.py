@@ -705,8 +705,8 @@ class _Sink:
                 m.commit()
                 return
             if records or error_rows:
-                self._write_part(name, records, error_rows)
-                m.record_part(name, seq, len(records), len(error_rows))
+                rows = self._write_part(name, records, error_rows)
+                m.record_part(name, seq, len(records), len(error_rows), rows)
                 for row in error_rows:
                     m.record_error(row.source, row.code, name)
             m.commit()
@@ -714,29 +714,39 @@ class _Sink:
             m.rollback()
             raise
 
-    def _write_part(self, name: str, records: list[ArticleRecord], error_rows: list[ErrorRow]) -> None:
+    def _write_part(self, name: str, records: list[ArticleRecord], error_rows: list[ErrorRow]) -> dict[str, int]:
+        """Write the part's files; returns the number of rows of each table (for the manifest)."""
         from ..dataset import to_arrow, write_part
 
         error_rows = [ErrorRow(stored(r.source), r.code, stored(r.reason)) for r in error_rows]
-        write_part(to_arrow(records, error_rows), self.folder, name)
+        tables = to_arrow(records, error_rows)
+        write_part(tables, self.folder, name)
         if self.options.fmt == "jsonl":
             write_lines(self.folder / RECORDS_DIR / f"{name}.jsonl",
                                 (json.dumps(r.to_dict(), ensure_ascii=False) for r in records))
+        return {table: data.num_rows for table, data in tables.items()}
 
     def compact(self) -> None:
-        """Rewrite every dirty part without the articles that a later part holds now."""
+        """Rewrite every dirty part without the articles that a later part holds now.
+
+        A part's file may be missing (a table added after the part was written, a file deleted by
+        hand): :meth:`_forget_lost` first settles what it held, so a missing file reads as empty."""
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        from ..dataset import TABLE_NAMES
+        from ..dataset import SCHEMAS, TABLE_NAMES, write_part
 
         m = self.manifest
+        self._forget_lost()
         for old in m.dirty_parts():
             keep = m.articles_in(old)
             keep_errors = m.errors_in(old)
             tables = {}
             for table in TABLE_NAMES:
                 path = self.folder / table / f"{old}.parquet"
+                if not path.exists():  # held no rows, or its articles are forgotten (_forget_lost)
+                    tables[table] = SCHEMAS[table].empty_table()
+                    continue
                 data = pq.read_table(path)
                 if table == "errors":
                     pairs = zip(data["source"].to_pylist(), data["code"].to_pylist())
@@ -750,21 +760,64 @@ class _Sink:
                 seq = m.next_part_seq()
                 new = f"part-{seq:06d}" if keep or keep_errors else None
                 if new is not None:
-                    from ..dataset import write_part
-
                     write_part(tables, self.folder, new)
                     old_records = self.folder / RECORDS_DIR / f"{old}.jsonl"
                     if old_records.exists():
                         write_lines(self.folder / RECORDS_DIR / f"{new}.jsonl",
                                             (line.rstrip("\n") for line in open(old_records, encoding="utf-8")
                                              if json.loads(line)["article_id"] in keep))
-                m.replace_part(old, new, seq, len(keep), len(keep_errors))
+                m.replace_part(old, new, seq, len(keep), len(keep_errors),
+                               {table: data.num_rows for table, data in tables.items()})
                 m.commit()
             except BaseException:
                 m.rollback()
                 raise
             for path in self._files_of(old):
                 path.unlink(missing_ok=True)
+
+    def _forget_lost(self) -> None:
+        """Settle the committed parts' missing files. A table that held no rows in the part needs
+        no file. One that held rows (or may have: a part recorded before the manifest counted
+        rows) lost them: the part's articles are forgotten (an ``errors`` file: its error rows),
+        so that a rerun extracts them again (and writes the errors again), with one line saying
+        so. Their other rows stay until then. The part's count of that table becomes 0, so it is
+        said once."""
+        from ..dataset import TABLE_NAMES
+
+        m = self.manifest
+        missing = m.missing_files(self.folder, TABLE_NAMES)
+        if not missing:
+            return
+        lost: list[str] = []
+        articles = errors = 0
+        m.begin()
+        try:
+            for part, table in missing:
+                rows = m.rows_of(part)
+                if rows.get(table) == 0:
+                    continue
+                if table == "errors":
+                    forgotten = m.forget_part_errors(part)
+                    errors += forgotten
+                else:
+                    forgotten = m.forget_articles(part)
+                    articles += forgotten
+                if forgotten:
+                    lost.append(f"{table}/{part}.parquet")
+                m.set_rows(part, table, 0)
+            m.commit()
+        except BaseException:
+            m.rollback()
+            raise
+        if not lost:
+            return
+        if self.reporter.log_json:
+            self.reporter.event("lost", out=str(self.folder), files=lost, articles=articles, errors=errors)
+            return
+        files = ", ".join(lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+        what = " and ".join(f"{n} {noun}" for n, noun in ((articles, "articles"), (errors, "error rows")) if n)
+        self.reporter.line(shown(f"qpdp: {self.folder}: missing {files}: {what} forgotten; "
+                                 "a rerun with their inputs extracts them again"))
 
     def finish(self) -> None:
         """Rewrite the parts that re-extracted articles left stale (once each, at the end: a

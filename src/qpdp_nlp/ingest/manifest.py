@@ -10,6 +10,10 @@ A SQLite file, ``OUT/manifest.sqlite``, with
 ``parts``     the committed parts; ``dirty`` marks a part holding rows of an article that a later
               part re-extracted (``--force`` or a new pipeline version): it is rewritten without them
 ``errors``    the input errors already written, by (source, code), so a rerun does not repeat them
+``part_rows`` how many rows each table of a part holds (``tbl``, ``n``), so that recovery can tell a
+              table's missing file that held rows (lost data) from one that held none. Parts
+              recorded before it have no rows here: their ``articles`` and ``errors`` counts are the
+              part's ``n_articles`` / ``n_errors``, the other tables' are unknown
 
 A ``source`` is stored losslessly: as text, or as its bytes (a BLOB) when the file name is not
 UTF-8 (:func:`qpdp_nlp.ingest.names.db_key`).
@@ -18,7 +22,10 @@ UTF-8 (:func:`qpdp_nlp.ingest.names.db_key`).
 The protocol (:mod:`qpdp_nlp.ingest.batch`): write a part's files under temporary names, rename them,
 then record the part and its articles in one transaction. A run killed anywhere leaves either a
 recorded part whose files are all in place, or files that no transaction recorded, which the next
-run deletes (:meth:`Manifest.unrecorded_files`) before it starts.
+run deletes (:meth:`Manifest.unrecorded_files`) before it starts. A recorded part's file that is
+missing all the same (a table added after the part was written, a file deleted by hand) is found
+by :meth:`Manifest.missing_files`; when its table held rows (or may have), the part's articles
+are forgotten (:meth:`Manifest.forget_articles`), so that a rerun extracts them again.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Optional
 
@@ -62,6 +69,12 @@ CREATE TABLE IF NOT EXISTS errors (
     PRIMARY KEY (source, code)
 );
 CREATE INDEX IF NOT EXISTS errors_part ON errors(part);
+CREATE TABLE IF NOT EXISTS part_rows (
+    part TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (part, tbl)
+);
 CREATE TABLE IF NOT EXISTS minhash (
     seen INTEGER PRIMARY KEY, article_id TEXT NOT NULL, signature BLOB NOT NULL
 );
@@ -183,9 +196,41 @@ class Manifest:
         row = self.db.execute("SELECT max(seq) FROM parts").fetchone()
         return (row[0] or 0) + 1
 
-    def record_part(self, name: str, seq: int, n_articles: int, n_errors: int) -> None:
+    def record_part(self, name: str, seq: int, n_articles: int, n_errors: int,
+                    rows: Optional[Mapping[str, int]] = None) -> None:
+        """Record a part; ``rows``: the number of rows of each of its tables."""
         self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, 0)",
                         (name, seq, time.time(), n_articles, n_errors))
+        self.db.execute("DELETE FROM part_rows WHERE part=?", (name,))
+        if rows:
+            self.db.executemany("INSERT INTO part_rows VALUES (?, ?, ?)",
+                                [(name, table, n) for table, n in rows.items()])
+
+    def rows_of(self, part: str) -> dict[str, int]:
+        """The known row count of each table of ``part`` (a table not in it: unknown)."""
+        rows: dict[str, int] = {}
+        counts = self.db.execute("SELECT n_articles, n_errors FROM parts WHERE name=?", (part,)).fetchone()
+        if counts is not None:
+            rows["articles"], rows["errors"] = counts
+        rows.update({r[0]: r[1] for r in self.db.execute("SELECT tbl, n FROM part_rows WHERE part=?", (part,))})
+        return rows
+
+    def set_rows(self, part: str, table: str, n: int) -> None:
+        self.db.execute("INSERT OR REPLACE INTO part_rows VALUES (?, ?, ?)", (part, table, n))
+
+    def forget_articles(self, part: str) -> int:
+        """Inside a transaction: the part's articles are no longer done (their pipeline version and
+        run are cleared), so any run extracts them again, and the new rows replace the part's (the
+        part becomes dirty then, as for any re-extracted article). Returns how many there are."""
+        cursor = self.db.execute("UPDATE articles SET pipeline_version='', run='' WHERE part=? "
+                                 "AND pipeline_version != ''", (part,))
+        return cursor.rowcount
+
+    def forget_part_errors(self, part: str) -> int:
+        """Inside a transaction: the part's error rows are no longer written, so a rerun that reads
+        the same bad inputs writes them again. Returns how many there were."""
+        cursor = self.db.execute("DELETE FROM errors WHERE part=?", (part,))
+        return cursor.rowcount
 
     def parts(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM parts ORDER BY seq")]
@@ -193,11 +238,13 @@ class Manifest:
     def dirty_parts(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM parts WHERE dirty=1 ORDER BY seq")]
 
-    def replace_part(self, old: str, new: Optional[str], seq: int, n_articles: int, n_errors: int) -> None:
+    def replace_part(self, old: str, new: Optional[str], seq: int, n_articles: int, n_errors: int,
+                     rows: Optional[Mapping[str, int]] = None) -> None:
         """Inside a transaction: ``new`` (or nothing, when no row is left) takes ``old``'s place."""
         self.db.execute("DELETE FROM parts WHERE name=?", (old,))
+        self.db.execute("DELETE FROM part_rows WHERE part=?", (old,))
         if new is not None:
-            self.record_part(new, seq, n_articles, n_errors)
+            self.record_part(new, seq, n_articles, n_errors, rows)
             self.db.execute("UPDATE articles SET part=? WHERE part=?", (new, old))
             self.db.execute("UPDATE errors SET part=? WHERE part=?", (new, old))
 
@@ -215,3 +262,13 @@ class Manifest:
                 if stem is None or stem not in recorded:
                     stray.append(path)
         return stray
+
+    def missing_files(self, out_dir: Path, tables: Iterable[str], suffix: str = ".parquet") -> list[tuple[str, str]]:
+        """(part, table) of every committed part whose ``OUT/<table>/<part><suffix>`` is not there."""
+        parts = self.parts()
+        missing = []
+        for table in tables:
+            folder = out_dir / table
+            present = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+            missing += [(part, table) for part in parts if part + suffix not in present]
+        return missing
