@@ -33,7 +33,7 @@ from .classify import indicators, relevance
 from .extractors import counts, documents, persons, places, scope, units
 from .provenance import iso_date, outlet
 from .records import ArticleRecord
-from .text import Analysis, analyse
+from .text import Analysis, analyse, clear_article_caches
 
 
 
@@ -88,6 +88,7 @@ class Pipeline:
         published: Optional[str] = None,
         meta: Optional[dict[str, Any]] = None,
     ) -> ArticleRecord:
+        clear_article_caches()  # the memos of the article before (see text.per_article)
         meta = dict(meta or {})
         # The date is read once, here: extractors see ISO ("2024-01-15", or "2024-01" when only
         # the month is known), the record keeps the string as written beside it.

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar, cast
 
 # --- normalisation -----------------------------------------------------------------------------
 
@@ -83,6 +85,29 @@ def normalize(text: str) -> str:
     text = _HSPACE_RUN.sub(" ", text)
     text = _TRAILING.sub("\n", text)
     return text.strip(" \n")
+
+
+# --- questions asked of one article more than once ----------------------------------------------
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_ARTICLE_CACHES: list[Any] = []
+
+
+def per_article(fn: _F) -> _F:
+    """Memoise ``fn``, a pure function of strings (an article's text, a name in it): several
+    extractors ask the same question of the same article (its date line, its defence zones, its
+    place names). The answer is the function's own, so a cached one is always right; the
+    pipeline empties these caches when it starts an article (:func:`clear_article_caches`), so
+    they stay small and extracting the same text again measures all of the work again."""
+    cached = lru_cache(maxsize=32)(fn)
+    _ARTICLE_CACHES.append(cached)
+    return cast(_F, cached)
+
+
+def clear_article_caches() -> None:
+    """Forget every :func:`per_article` answer."""
+    for cached in _ARTICLE_CACHES:
+        cached.cache_clear()
 
 
 # --- tokens with offsets ---------------------------------------------------------------------

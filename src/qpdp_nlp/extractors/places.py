@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Optional
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ from ..gazetteer import AdminUnit, name_key
 from ..lexicons import read_table
 from ..records import Era as EraName
 from ..records import Place
-from ..text import Analysis
+from ..text import Analysis, per_article
 
 # How a place mention was found: the ``rule`` of every Place.
 RULES: dict[str, str] = {
@@ -191,6 +191,21 @@ def _lookup(
 
 
 def _scan(text: str) -> list[Mention]:
+    """Every candidate mention of ``text``, unresolved. The era and the mentions both scan the
+    same article: the scan is remembered while the article is extracted, and each caller gets
+    mentions of its own (``resolve`` changes them in place)."""
+    return [
+        replace(m, candidates=list(m.candidates), typed=list(m.typed), every=list(m.every), follows=list(m.follows))
+        for m in _scan_once(text)
+    ]
+
+
+@per_article
+def _scan_once(text: str) -> tuple[Mention, ...]:
+    return tuple(_scan_text(text))
+
+
+def _scan_text(text: str) -> list[Mention]:
     known = gz.known_names()
     bare_provinces, bare_districts = _bare_names()
     mentions: list[Mention] = []
@@ -616,6 +631,9 @@ _DATELINE_ALONE = re.compile(
 )
 
 
+# A pure function of the text, asked for three times an article (the era, the year mentions,
+# the report year): remembered while the article is extracted.
+@per_article
 def dateline(text: str) -> Optional[tuple[int, int]]:
     """(year, month) of a date line among the first lines of ``text``, if there is one.
 

@@ -48,7 +48,7 @@ from typing import Optional
 from .. import gazetteer as gz
 from ..records import Count, Place, Scope, Topic, Unit, is_topic
 from ..lexicons import read_rows
-from ..text import Analysis
+from ..text import Analysis, Token
 from . import places as places_mod
 from .zones import ZoneMention, defence_zone_in, defence_zones
 
@@ -143,10 +143,22 @@ def _zones(doc: Analysis) -> tuple[int, int]:
     """End of the title and end of the lead (the first sentences of the body, page chrome not
     counted), as offsets."""
     title_end = len(doc.title) if doc.title and doc.text.startswith(doc.title) else 0
-    body = [s for s in doc.sentences if s.start >= title_end]
-    full = [s for s in body if len(doc.text[s.start : s.end].split()) >= LEAD_MIN_WORDS]
+    # Only the first LEAD_SENTENCES sentences of the body (full ones first) can end the lead:
+    # the walk stops there rather than counting the words of every sentence (this runs four
+    # times an article).
+    body: list[Token] = []
+    full: list[Token] = []
+    for s in doc.sentences:
+        if s.start < title_end:
+            continue
+        if len(body) < LEAD_SENTENCES:
+            body.append(s)
+        if len(doc.text[s.start : s.end].split()) >= LEAD_MIN_WORDS:
+            full.append(s)
+            if len(full) == LEAD_SENTENCES:
+                break
     lead = full or body
-    lead_end = lead[min(LEAD_SENTENCES, len(lead)) - 1].end if lead else title_end
+    lead_end = lead[-1].end if lead else title_end
     return title_end, lead_end
 
 

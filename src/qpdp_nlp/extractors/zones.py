@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .. import gazetteer as gz
+from ..text import per_article
 from . import places as places_mod
 
 _CAP = places_mod._CAP_WORD
@@ -114,6 +115,20 @@ def defence_zones(text: str) -> list[ZoneMention]:
     >>> [(z.number, z.name) for z in defence_zones("BAN CHỈ HUY PHÒNG THỦ KHU VỰC II – MƯỜNG ẢNG")]
     [(2, 'Mường Ảng')]
     """
+    return list(_defence_zones(text))
+
+
+# Every zone is written with "khu vực" (in any case) or "PTKV": a text without either is not
+# scanned with the whole grammar (most articles name no zone).
+_ZONE_CUE = re.compile(r"(?i:khu[ ]vực)|PTKV")
+
+
+# The same article is scanned by the units extractor, by scope and by persons: remembered while
+# the article is extracted (ZoneMention is frozen; callers get a list of their own).
+@per_article
+def _defence_zones(text: str) -> tuple[ZoneMention, ...]:
+    if not _ZONE_CUE.search(text):
+        return ()
     out = []
     for m in _ZONE.finditer(text):
         bare = m.group("bare") is not None
@@ -130,7 +145,7 @@ def defence_zones(text: str) -> list[ZoneMention]:
             name = _zone_name(m.group("name"), m.group("sep"))
             end = m.start("name") + len(name) if name else m.end("number")
         out.append(ZoneMention(m.start(), end, number, name))
-    return out
+    return tuple(out)
 
 
 def defence_zone_in(text: str) -> Optional[tuple[int, Optional[str]]]:
