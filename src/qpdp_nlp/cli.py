@@ -22,8 +22,10 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -37,7 +39,7 @@ def _warn(message: str) -> None:
 
 
 @contextmanager
-def atomic_output(path: str | None, mode: str = "w"):
+def atomic_output(path: str | None, mode: str = "w") -> Iterator[IO[Any]]:
     """Yield a file to write; with a path, write a temporary file beside it and rename at the end,
     so a reader never sees half a file. ``None`` or ``-`` is stdout."""
     if path in (None, "-"):
@@ -52,7 +54,7 @@ class QpdpGroup(click.Group):
     """The command group: Ctrl-C anywhere ends with exit 130 and one line, not click's
     "Aborted!" and exit 1 (the code of "some inputs failed")."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:

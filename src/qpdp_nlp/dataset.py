@@ -66,10 +66,11 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -78,7 +79,7 @@ from .atomic import atomic_path, write_lines
 from .lexicons import read_rows
 from .measures import measure_of
 from .provenance import outlet
-from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord
+from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord, Count
 
 DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
 # the administrative word as the places extractor writes it (gazetteer's types, before and after 2025)
@@ -334,7 +335,7 @@ _SENTENCE_END = re.compile(r"[.!?](?!\d)|\n")
 _PART_WINDOW = 300  # how far back (characters) the total may stand
 
 
-def part_of_total(text: str, counts: list) -> list[bool | None]:
+def part_of_total(text: str, counts: Sequence[Count]) -> list[bool | None]:
     """For each count, whether it is a part of a larger count of the same indicator given just
     before it, introduced by "trong đó", "trong số đó", "riêng" or "gồm" in its sentence — so that
     a comparison does not add the part to its total.
@@ -372,7 +373,10 @@ PERCENT_INDICATORS = frozenset({"enlistment_target_pct"})
 def error_row(error: Any) -> dict[str, Any]:
     """An ``errors`` row from an :class:`~qpdp_nlp.errors.InputError`, a dict, or anything with
     ``source``, ``code`` and ``reason``."""
-    get = error.get if isinstance(error, Mapping) else (lambda key: getattr(error, key, None))
+    def attribute(key: str) -> Any:
+        return getattr(error, key, None)
+
+    get: Callable[[str], Any] = error.get if isinstance(error, Mapping) else attribute
     return {"source": get("source"), "code": get("code"), "reason": get("reason")}
 
 
@@ -420,7 +424,7 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     old = {k: v for k, v in RENAMED.items() if k in frame.columns and v not in frame.columns}
     if old and table in FACT_TABLES:
         frame = frame.rename(columns=old)
-    out = {}
+    out: dict[str, pd.Series] = {}
     for column in ALL_TABLES[table]:
         if column.name not in frame:
             out[column.name] = pd.Series([None] * len(frame), dtype=object).astype(column.pandas_dtype())
@@ -446,7 +450,8 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             out[column.name] = values.map(_to_bool, na_action="ignore").astype(column.pandas_dtype())
         else:
             out[column.name] = values.astype(column.pandas_dtype())
-    result = pd.DataFrame(out, copy=False)
+    # a typed local: mypy checks for Python 3.10, where pandas-stubs' DataFrame() (its Self) is Any
+    result: pd.DataFrame = pd.DataFrame(out, copy=False)
     for extra in frame.columns:
         if extra not in result:
             result[extra] = frame[extra]
@@ -494,7 +499,7 @@ def tables_of(records_or_tables: Any, errors: Iterable[Any] = ()) -> dict[str, p
 
 # --- writers ---------------------------------------------------------------------------------
 
-def _atomic_path(target: Path):
+def _atomic_path(target: Path) -> AbstractContextManager[Path]:
     """A temporary path beside ``target``, renamed onto it when the block ends well
     (:func:`qpdp_nlp.atomic.atomic_path`: hidden name, fsync, the same permissions for every file)."""
     return atomic_path(target)
@@ -723,7 +728,7 @@ def _read_jsonl(path: Path) -> dict[str, pa.Table]:
 
     opener = gzip.open if path.name.endswith(".gz") else open
 
-    def records():
+    def records() -> Iterator[Any]:
         with opener(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
