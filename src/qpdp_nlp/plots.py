@@ -37,10 +37,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -54,7 +55,12 @@ from matplotlib.figure import Figure
 from .compare import REFORM_YEAR, Comparison, display_cell, format_value, indicator_labels, place_label
 from .lexicons import read_table
 
-FONT = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "axes.unicode_minus": False}
+if TYPE_CHECKING:
+    from matplotlib.ticker import FuncFormatter
+    from matplotlib.typing import RcKeyType
+
+FONT: dict[RcKeyType, Any] = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"],
+                              "axes.unicode_minus": False}
 CONFLICT_COLOUR = "#b0b0b0"
 BAR_COLOUR = "#2f6f4f"
 WEAK_ALPHA = 0.4  # a cell below the minimum confidence
@@ -158,6 +164,7 @@ def plot_comparison(result: Comparison, path: str | Path, *, indicator: str | No
 def _bars(cells: pd.DataFrame, by: str, title: str, measure: str, year: int | None) -> Figure:
     names = [_place_name(row, by) for row in cells.itertuples()]
     heights, colours, hatches, texts, alphas = [], [], [], [], []
+    row: Any  # a row's fields hold what their columns hold (the stubs' union is one float() refuses)
     for row in cells.itertuples():
         if row.conflict:
             heights.append(float(row.max_value))
@@ -194,7 +201,7 @@ def _bars(cells: pd.DataFrame, by: str, title: str, measure: str, year: int | No
     return fig
 
 
-def _line_key(row: Any) -> tuple:
+def _line_key(row: Any) -> tuple[str, str]:
     """The line a cell is drawn on: its zone (a legacy district it continues included), else its
     district, commune or province."""
     for column in ("zone", "district", "commune"):
@@ -207,7 +214,7 @@ def _line_key(row: Any) -> tuple:
 def _lines(cells: pd.DataFrame, by: str, title: str, measure: str, years: list[int]) -> Figure:
     fig = Figure(figsize=(8.0, 5.0))
     ax = fig.add_subplot()
-    lines: dict[tuple, list[Any]] = {}
+    lines: dict[tuple[str, str], list[Any]] = {}
     for row in cells.itertuples():
         lines.setdefault(_line_key(row), []).append(row)
     for rows in lines.values():
@@ -424,8 +431,9 @@ def _draw_tiles(ax: Any, cells: pd.DataFrame, era: str, tiles: tuple[Tile, ...],
 
     from .compare import _fold
 
-    group_of = (lambda t: t.code) if era == "legacy" else (lambda t: t.province_2025_code)
-    name_of = (lambda t: t.name) if era == "legacy" else (lambda t: t.province_2025)
+    group_of: Callable[[Tile], str] = \
+        (lambda t: t.code) if era == "legacy" else (lambda t: t.province_2025_code)
+    name_of: Callable[[Tile], str] = (lambda t: t.name) if era == "legacy" else (lambda t: t.province_2025)
     provinces = {_fold(r.province): r for r in cells[cells["level"] == "province"].itertuples()}
     at = {(t.row, t.col): t for t in tiles}
     for tile in tiles:
@@ -454,7 +462,8 @@ def _draw_tiles(ax: Any, cells: pd.DataFrame, era: str, tiles: tuple[Tile, ...],
     _symbols(ax, cells[cells["level"] != "province"], era, tiles, breaks)
 
 
-def _tile_labels(ax: Any, tiles: tuple[Tile, ...], era: str, name_of, group_of) -> None:
+def _tile_labels(ax: Any, tiles: tuple[Tile, ...], era: str, name_of: Callable[[Tile], str],
+                 group_of: Callable[[Tile], str]) -> None:
     import textwrap
 
     if era == "legacy":
@@ -494,7 +503,7 @@ def _symbols(ax: Any, cells: pd.DataFrame, era: str, tiles: tuple[Tile, ...], br
                         va="bottom", fontsize=5, color="#222222")
 
 
-def _number_formatter(measure: str):
+def _number_formatter(measure: str) -> FuncFormatter:
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda v, _pos: format_value(v, measure) if v else "0")

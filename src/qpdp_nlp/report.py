@@ -30,7 +30,7 @@ import hashlib
 import html
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +172,7 @@ def _csp() -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def _png(draw, *args, **kwargs) -> str | None:
+def _png(draw: Callable[..., object], *args: Any, **kwargs: Any) -> str | None:
     """A chart as a data: URI, or None when there is nothing to draw."""
     from .plots import PlotError
 
@@ -191,6 +191,7 @@ def _table(result: Comparison) -> str:
     head = ["Nơi", "Tỉnh", "Năm", "Chỉ tiêu", "Đơn vị đo", "Giá trị", "Số bài", "Nguồn độc lập",
             "Trung vị", "Thấp nhất", "Cao nhất", "Độ tin cậy", "Bằng chứng"]
     rows = []
+    row: Any  # a row's fields hold what their columns hold (the stubs' union is one pd.isna refuses)
     for row in cells.itertuples():
         ident = cell_id(row)
         classes = " ".join(c for c in ("conflict" if row.conflict else "",
@@ -230,6 +231,7 @@ def _evidence(result: Comparison, texts: Mapping[str, str], titles: Mapping[str,
     conflicts_by_key = {k: g for k, g in conflicts.groupby("_key", sort=False)} if len(conflicts) else {}
     blocks = []
     labels = indicator_labels()
+    row: Any  # a row's fields hold what their columns hold (the stubs' union is one pd.isna refuses)
     for row in result.cells.itertuples():
         key = tuple("" if pd.isna(getattr(row, k)) else str(getattr(row, k)) for k in keys)
         label = labels.get(str(row.indicator), (str(row.indicator), ""))[0]
