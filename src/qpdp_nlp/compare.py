@@ -84,7 +84,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
 
@@ -94,6 +94,9 @@ from .measures import PERCENT, measure_of
 from .records import INDICATORS
 from .lexicons import read_table
 from .text import normalize
+
+# A frame returned from a pandas call goes through a local typed pd.DataFrame: mypy checks for
+# Python 3.10, where pandas-stubs' ``Self`` (of DataFrame(), reset_index, .loc …) is Any.
 
 NOT_COMPARED_BY_DEFAULT = frozenset({"other"})
 BY = ("district", "province", "zone", "commune")
@@ -172,7 +175,8 @@ class Comparison:
         (empty for a conflict or an incomplete regrouping): people and classes, or a count and a
         percentage, are never in one column. ``shown=True`` gives the display strings instead."""
         if self.cells.empty:
-            return pd.DataFrame()
+            empty: pd.DataFrame = pd.DataFrame()
+            return empty
         place = self.place_columns()
         cells = self.cells.copy()
         cells[place] = cells[place].astype("string").fillna("")
@@ -181,7 +185,9 @@ class Comparison:
         wide = cells.pivot_table(index=place, columns=["indicator", "measure", "year"], values="shown",
                                  aggfunc="first", observed=True, dropna=False)
         present = set(cells[["indicator", "measure", "year"]].astype(object).itertuples(index=False, name=None))
-        return wide.loc[:, [c for c in wide.columns if c in present]]  # a conflict-only column stays
+        # a conflict-only column stays
+        kept: pd.DataFrame = wide.loc[:, [c for c in wide.columns if c in present]]
+        return kept
 
     def table(self) -> pd.DataFrame:
         """The comparison as the published ``comparison`` table (declared in
@@ -266,17 +272,18 @@ def cell_id(row: Any) -> str:
     return "c-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _cell_keys(cells: pd.DataFrame) -> set[tuple]:
+def _cell_keys(cells: pd.DataFrame) -> set[tuple[str, ...]]:
     cols = ["province", "district", "zone", "commune", "year", "indicator", "measure"]
     return set(cells[cols].astype("string").fillna("").itertuples(index=False, name=None))
 
 
-def _rows_of(frame: pd.DataFrame, keys: set[tuple]) -> pd.DataFrame:
+def _rows_of(frame: pd.DataFrame, keys: set[tuple[str, ...]]) -> pd.DataFrame:
     if frame.empty:
         return frame
     cols = ["province", "district", "zone", "commune", "year", "indicator", "measure"]
     mask = [k in keys for k in frame[cols].astype("string").fillna("").itertuples(index=False, name=None)]
-    return frame[mask].reset_index(drop=True)
+    rows: pd.DataFrame = frame[mask].reset_index(drop=True)
+    return rows
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -298,6 +305,10 @@ def _frames(dataset: str | Path | Mapping[str, pd.DataFrame]) -> tuple[pd.DataFr
     return frames["articles"], frames["counts"]
 
 
+@overload
+def _fold(name: str) -> str: ...
+@overload
+def _fold(name: Any) -> str | None: ...
 def _fold(name: Any) -> str | None:
     if name is None or name is pd.NA or (isinstance(name, float) and pd.isna(name)):
         return None
@@ -380,9 +391,9 @@ def article_era(era: Any, published: Any, year: int | None, zone: Any = None) ->
     >>> article_era("2025", None, 2024), article_era(None, None, 2025, zone="Chợ Đồn")
     ('2025', '2025')
     """
-    era = _text(era)
-    if era in ERAS:
-        return era
+    named = _text(era)
+    if named in ERAS:
+        return named
     published = _text(published)
     if published and _DATE.match(published):
         return "2025" if published[:10] >= REFORM_DATE else "legacy"
@@ -505,7 +516,7 @@ def compare(
     wanted_districts = _check_names(districts, articles, ("district", "successor_of", "defence_zone"),
                                     "district") if districts else None
 
-    notes: Counter = Counter()
+    notes: Counter[str] = Counter()
     places = _article_places(articles, by, era, wanted_provinces, notes, wanted_districts)
     per_article = _article_values(counts, places, wanted_indicators, wanted_years)
     cells, provenance, conflicts = _cells(per_article, places)
@@ -601,9 +612,10 @@ def _native_place(row: Any) -> dict[str, Any] | None:
     return None
 
 
-def _successor_zones(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """(2025 province, legacy district name key) → the zone that bears the district's name."""
-    zones = {}
+def _successor_zones(articles: pd.DataFrame) -> dict[tuple[str | None, str], str]:
+    """(2025 province, legacy district name key) → the zone that bears the district's name (the
+    province None when the article names none)."""
+    zones: dict[tuple[str | None, str], str] = {}
     for row in articles.itertuples(index=False):
         successor, zone = _text(row.successor_of), zone_label(row.defence_zone, row.defence_zone_number)
         if successor and zone and not _present(row.duplicate_of):
@@ -612,12 +624,13 @@ def _successor_zones(articles: pd.DataFrame) -> dict[tuple[str, str], str]:
     return zones
 
 
-def _article_places(articles: pd.DataFrame, by: str, era: str | None, provinces,
-                    notes: Counter, districts=None) -> dict[str, dict[str, Any]]:
+def _article_places(articles: pd.DataFrame, by: str, era: str | None, provinces: set[str] | None,
+                    notes: Counter[str], districts: set[str] | None = None) -> dict[str, dict[str, Any]]:
     """article_id → its place on the chosen map, its year and coordinates, for the articles that
     enter the comparison."""
     successors = _successor_zones(articles) if era is not None and by in ("district", "zone") else {}
-    places = {}
+    places: dict[str, dict[str, Any]] = {}
+    row: Any  # a row's fields hold what their columns hold (the stubs' union is one pd.isna refuses)
     for row in articles.itertuples(index=False):
         if _present(row.duplicate_of) or _is_false(row.is_defense):
             continue
@@ -650,7 +663,7 @@ def _article_places(articles: pd.DataFrame, by: str, era: str | None, provinces,
 
 
 def _on_map(native: dict[str, Any], row: Any, own_era: str, by: str, era: str | None,
-            successors: Mapping, notes: Counter) -> dict[str, Any] | None:
+            successors: Mapping[tuple[str | None, str], str], notes: Counter[str]) -> dict[str, Any] | None:
     """Where a native place falls in a comparison ``by`` on the map ``era`` (rules 5 and 6)."""
     level = native["level"]
     wanted = {"province": ("province",), "district": ("district", "zone"), "zone": ("zone",),
@@ -763,7 +776,7 @@ _KEY = ("era", "level", "province", "district", "zone", "commune", "year", "indi
 
 @dataclass
 class _ArticleValue:
-    key: tuple
+    key: tuple[Any, ...]
     article_id: str
     value: float
     qualifier: str | None  # of the value: None when exact
@@ -772,10 +785,10 @@ class _ArticleValue:
     disagreement: bool  # percentages of one article that differ
 
 
-def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators,
-                    years) -> list[_ArticleValue]:
+def _article_values(counts: pd.DataFrame, places: Mapping[str, dict[str, Any]], indicators: set[str] | None,
+                    years: set[int] | None) -> list[_ArticleValue]:
     """Step 3 of the rule: one value per article and cell."""
-    grouped: dict[tuple, list[dict[str, Any]]] = {}
+    grouped: dict[tuple[tuple[Any, ...], str], list[dict[str, Any]]] = {}
     order = counts.sort_values(["article_id", "start_char", "fact_index"], kind="stable")
     for row in order.itertuples(index=False):
         place = places.get(row.article_id)
@@ -805,7 +818,7 @@ def _article_values(counts: pd.DataFrame, places: Mapping[str, dict], indicators
     return [_one_article(key, article_id, rows) for (key, article_id), rows in grouped.items()]
 
 
-def _one_article(key: tuple, article_id: str, rows: list[dict[str, Any]]) -> _ArticleValue:
+def _one_article(key: tuple[Any, ...], article_id: str, rows: list[dict[str, Any]]) -> _ArticleValue:
     percent = key[-1] == PERCENT
     parts = [row.pop("part") and not percent for row in rows]
     if all(parts):  # the total is in another cell (another measure): the parts stand alone
@@ -882,9 +895,13 @@ def _max_confidence(rows: Iterable[Mapping[str, Any]]) -> float | None:
     return max(known) if known else None
 
 
-def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict]) -> tuple[list, list, list]:
+# (cells, provenance, conflicts), each a list of rows
+_Rows = tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def _cells(per_article: list[_ArticleValue], places: Mapping[str, dict[str, Any]]) -> _Rows:
     """Step 4 of the rule: one row per cell, conflicts listed, provenance kept."""
-    by_cell: dict[tuple, list[_ArticleValue]] = {}
+    by_cell: dict[tuple[Any, ...], list[_ArticleValue]] = {}
     for item in per_article:
         by_cell.setdefault(item.key, []).append(item)
     cells, provenance, conflicts = [], [], []
@@ -957,9 +974,10 @@ def _part_name(cell: Mapping[str, Any]) -> str:
     return " · ".join(str(cell[c]) for c in ("province", "district") if cell[c])
 
 
-def _regroup(cells: list[dict], provenance: list[dict], conflicts: list[dict]) -> tuple[list, list, list]:
+def _regroup(cells: list[dict[str, Any]], provenance: list[dict[str, Any]],
+             conflicts: list[dict[str, Any]]) -> _Rows:
     """Rule 6: legacy provinces and districts into their 2025 province, summed only when complete."""
-    targets: dict[tuple, dict[str, Any]] = {}
+    targets: dict[tuple[Any, ...], dict[str, Any]] = {}
     for cell in cells:
         province = cell["_target"] or cell["province"]
         key = (_fold(province), cell["year"], cell["indicator"], cell["measure"])
@@ -1042,7 +1060,7 @@ def _regrouped_cell(slot: Mapping[str, Any]) -> dict[str, Any]:
                     values=direct["values"], lat=direct["lat"] or cell["lat"], lon=direct["lon"] or cell["lon"],
                     n_values=direct["n_values"], median_value=direct["median_value"],
                     mode_value=direct["mode_value"])
-        if (not percent and regroup == "sum" and direct["value"] is not None
+        if (not percent and regroup == "sum" and value is not None and direct["value"] is not None
                 and not agrees(value, qualifier, direct["value"], direct["qualifier"])):
             cell.update(conflict=True, value=None, qualifier=None, n_values=2, mode_value=None,
                         median_value=(value + direct["value"]) / 2,
@@ -1051,7 +1069,8 @@ def _regrouped_cell(slot: Mapping[str, Any]) -> dict[str, Any]:
     return cell
 
 
-def _part_value(name: str, slot: Mapping[str, Any], measure: str) -> tuple[float | None, str, list[dict]]:
+def _part_value(name: str, slot: Mapping[str, Any],
+                measure: str) -> tuple[float | None, str, list[dict[str, Any]]]:
     """One legacy province's value in a regrouped cell: its own report, else all its districts."""
     own = slot["provinces"].get(_fold(name))
     if own is not None:
@@ -1095,10 +1114,10 @@ _DTYPES = {
 }
 
 
-def _frame(rows: list[dict], columns: tuple[str, ...], then: tuple[str, ...] = ()) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...], then: tuple[str, ...] = ()) -> pd.DataFrame:
     """Rows → a typed frame, sorted by place (a zone beside the districts it continues), year,
     indicator (in the order of :data:`INDICATORS`) and measure."""
-    frame = pd.DataFrame(rows, columns=list(columns))
+    frame: pd.DataFrame = pd.DataFrame(rows, columns=list(columns))
     frame = frame.astype({c: _DTYPES[c] for c in columns})
     if not frame.empty:
         rank = {k: i for i, k in enumerate(INDICATORS)}
@@ -1106,7 +1125,8 @@ def _frame(rows: list[dict], columns: tuple[str, ...], then: tuple[str, ...] = (
         frame = frame.assign(_rank=frame["indicator"].map(lambda k: rank.get(k, len(rank))), _line=line)
         keys = ["province", "_line", "year", "_rank", "measure", "district", *then]
         frame = frame.sort_values(keys, kind="stable", na_position="last").drop(columns=["_rank", "_line"])
-    return frame.reset_index(drop=True)
+    ordered: pd.DataFrame = frame.reset_index(drop=True)
+    return ordered
 
 
 # --- display ---------------------------------------------------------------------------------
@@ -1217,7 +1237,8 @@ def _shown_cells(result: Comparison) -> pd.DataFrame:
     if any(notes):
         columns["note"] = notes
     columns["sources"] = cells["spans"]
-    return pd.DataFrame(columns).astype("string").fillna("")
+    shown: pd.DataFrame = pd.DataFrame(columns).astype("string").fillna("")
+    return shown
 
 
 def _indicator_name(indicator: str, measure: str) -> str:
@@ -1232,6 +1253,7 @@ def _conflict_lines(result: Comparison) -> list[str]:
     """Each conflicting cell with its figures side by side and its summary, then every value
     with the spans behind it."""
     lines = []
+    row: Any  # a row's fields hold what their columns hold (the stubs' union is one pd.isna refuses)
     for row in result.cells[result.cells["conflict"].fillna(False).astype(bool)].itertuples():
         mode = "none" if pd.isna(row.mode_value) else format_value(row.mode_value, str(row.measure))
         lines.append(f"  {_where(row)} · {row.year} · {_indicator_name(row.indicator, row.measure)}: "
@@ -1289,10 +1311,11 @@ def _rich_table(shown: pd.DataFrame, width: int) -> str:
     for row in shown.itertuples(index=False):
         table.add_row(*(str(v) for v in row))
     # never squeezed below the capped widths: a long table scrolls rather than hiding names
-    console = Console(file=StringIO(), width=max(width, needed), color_system=None, force_terminal=False,
+    buffer = StringIO()
+    console = Console(file=buffer, width=max(width, needed), color_system=None, force_terminal=False,
                       force_interactive=False, legacy_windows=False)
     console.print(table)
-    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines())
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
 def _render_table(result: Comparison, *, limit: int | None = None, provenance: bool = True,
@@ -1312,6 +1335,7 @@ def _render_table(result: Comparison, *, limit: int | None = None, provenance: b
         lines.append(f"… {total - len(result.cells)} more rows (raise --limit, or --format csv for all)")
     lines += _confidence_lines(result)
     regrouped = result.cells[result.cells["parts"].notna()]
+    row: Any  # a row's fields hold what their columns hold (the stubs' union is one pd.isna refuses)
     if len(regrouped):
         lines += ["", "On the 2025 map (legacy parts of each 2025 province; summed only when all are known):"]
         for row in regrouped.itertuples():
@@ -1328,7 +1352,7 @@ def _render_table(result: Comparison, *, limit: int | None = None, provenance: b
     lines += ["", "Provenance (article[start:end] «text»; * = not used, with the reason):"]
     keys = [*PLACE_COLUMNS, "year", "indicator", "measure"]
     for values, group in result.provenance.groupby(keys, dropna=False, sort=False):
-        where = dict(zip(keys, values))
+        where: dict[str, Any] = dict(zip(keys, values))
         place = " · ".join(str(where[c]) for c in PLACE_COLUMNS if not pd.isna(where[c]))
         lines.append(f"  {place} · {where['year']} · {_indicator_name(where['indicator'], where['measure'])}:")
         for row in group.itertuples():
