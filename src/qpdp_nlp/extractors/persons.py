@@ -120,29 +120,54 @@ class Tok:
 def token_lists(text: str) -> tuple[list[str], list[int], list[int]]:
     """Syllable tokens as parallel lists (texts, starts, ends); "QP-AN" stays one token,
     "Thê-Phó" becomes three. Lists, not objects: this runs on every article."""
-    texts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _TOKEN.finditer(text):
-        t = m.group()
-        s, e = m.span()
-        # Acronym-hyphen-acronym without spaces is one token ("QP-AN", "NĐ-CP").
+    # One regex scan; the lists are read off the matches in C (no Python loop per token).
+    matches = list(_TOKEN.finditer(text))
+    texts = list(map(re.Match.group, matches))
+    starts = list(map(re.Match.start, matches))
+    ends = list(map(re.Match.end, matches))
+    # Acronym-hyphen-acronym without spaces is one token ("QP-AN", "NĐ-CP", chained "A-B-C").
+    # Whether a token j joins depends on tokens j-2, j-1 ("-") and j alone (no token holds a
+    # hyphen but "-" itself), so only the hyphens are visited.
+    joins: list[int] = []
+    i = _next_hyphen(texts, 0)
+    while i >= 0:
+        j = i + 1
         if (
-            len(texts) >= 2
-            and texts[-1] == "-"
-            and starts[-1] == s - 1
-            and ends[-2] == s - 1
-            and _ACRONYM_PART.match(texts[-2].split("-")[-1])
-            and _ACRONYM_PART.match(t)
+            i >= 1
+            and j < len(texts)
+            and starts[i] == starts[j] - 1
+            and ends[i - 1] == starts[i]
+            and _ACRONYM_PART.match(texts[i - 1])
+            and _ACRONYM_PART.match(texts[j])
         ):
-            texts.pop(), starts.pop(), ends.pop()
-            texts[-1] = text[starts[-1]:e]
-            ends[-1] = e
-            continue
-        texts.append(t)
-        starts.append(s)
-        ends.append(e)
-    return texts, starts, ends
+            joins.append(j)
+        i = _next_hyphen(texts, j)
+    if not joins:
+        return texts, starts, ends
+    out_texts: list[str] = []
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    pos = 0
+    for j in joins:
+        # keep the tokens up to the left acronym (j - 2), which then reaches to the end of j
+        out_texts += texts[pos:j - 1]
+        out_starts += starts[pos:j - 1]
+        out_ends += ends[pos:j - 1]
+        out_ends[-1] = ends[j]
+        out_texts[-1] = text[out_starts[-1]:ends[j]]
+        pos = j + 1
+    out_texts += texts[pos:]
+    out_starts += starts[pos:]
+    out_ends += ends[pos:]
+    return out_texts, out_starts, out_ends
+
+
+def _next_hyphen(texts: list[str], start: int) -> int:
+    """Index of the first "-" token at or after ``start``, or -1 (list.index runs in C)."""
+    try:
+        return texts.index("-", start)
+    except ValueError:
+        return -1
 
 
 def tokenize(text: str) -> list[Tok]:
@@ -454,11 +479,17 @@ def _mentions(sc: _Scanner) -> list[_Mention]:
     out: list[_Mention] = []
     covered_until = -1  # token index: names inside an earlier mention's position are skipped
     triggers, surnames = sc.lex.triggers, sc.lex.surnames
+    # Most tokens can start nothing: the ones that can (a first word of a rank, an honorific or
+    # a title, or a family name) are listed in one pass, and the loop jumps from one to the next
+    # (past covered_until) without trying every rule.
+    starters = [k for k, (low, t) in enumerate(zip(sc.lows, sc.texts)) if low in triggers or t in surnames]
     i = 0
     while i < sc.n:
         if i < covered_until or (sc.lows[i] not in triggers and sc.texts[i] not in surnames):
-            # Most tokens can start nothing: skip them without trying every rule.
-            i += 1
+            k = bisect.bisect_left(starters, max(i, covered_until))
+            if k == len(starters):
+                break
+            i = starters[k]
             continue
         # rank + name ("đồng chí Đại tá X" is read at the rank)
         r = sc.rank_at(i)
