@@ -86,6 +86,7 @@ import struct
 import threading
 import warnings
 from dataclasses import dataclass
+from typing import Any, cast
 from pathlib import Path
 
 import numpy as np
@@ -191,7 +192,7 @@ def _risky(text: str, start: int, end: int) -> bool:
     return (":" in seg or "/" in seg) and _EXPLOSIVE.search(seg) is not None
 
 
-def _pretokenize(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+def _pretokenize(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """Spans of underthesea's regex tokens in ``text`` (already character-normalised)."""
     spans: list[tuple[int, int]] = []
     n = len(text)
@@ -285,13 +286,13 @@ def _parse_crfsuite(buf: bytes) -> tuple[list[str], list[str], np.ndarray, np.nd
 class _PlainUnpickler(pickle.Unpickler):
     """Lists and sets of strings only: nothing in these files may name another class."""
 
-    def find_class(self, module: str, name: str):
+    def find_class(self, module: str, name: str) -> Any:
         if module == "builtins" and name in ("list", "set", "frozenset"):
             return super().find_class(module, name)
         raise ModelMismatch(f"unexpected object in a model file: {module}.{name}")
 
 
-def _read_pickle(path: Path):
+def _read_pickle(path: Path) -> Any:
     """A joblib file of plain Python containers (what underthesea writes), read with the C
     unpickler: joblib.load would use the pure-Python one (1 s here)."""
     import io
@@ -305,7 +306,10 @@ def _read_pickle(path: Path):
 def _model_path() -> Path:
     from importlib.resources import files
 
-    return Path(str(files("underthesea").joinpath(*MODEL_DIR)))
+    folder = files("underthesea")
+    for part in MODEL_DIR:  # Traversable.joinpath takes one part at a time on Python 3.10
+        folder = folder.joinpath(part)
+    return Path(str(folder))
 
 
 def _i32(s: str) -> bool:
@@ -334,8 +338,8 @@ class _Table:
     cap: int
 
     def __post_init__(self) -> None:
-        self.ids: dict = {}
-        self.kept: dict = {}  # the rows built at load, never dropped
+        self.ids: dict[Any, int] = {}
+        self.kept: dict[Any, int] = {}  # the rows built at load, never dropped
         self.rows = np.zeros((1024, self.offsets, self.kinds, 2))
 
     def keep(self) -> None:
@@ -542,7 +546,7 @@ class _Segmenter:
         self.attrs_kept = dict(self.attrs)
 
     @staticmethod
-    def _add_keys(table: _Table, keys: list) -> list[int]:
+    def _add_keys(table: _Table, keys: list[Any]) -> list[int]:
         ids = []
         for key in keys:
             ids.append(table.ids.setdefault(key, len(table.ids)))
@@ -619,14 +623,14 @@ class _Segmenter:
     # --- one sentence -------------------------------------------------------------------------
 
     @staticmethod
-    def _ids(table: _Table, keys: list) -> tuple[list[int], list[int], list[int]]:
+    def _ids(table: _Table, keys: list[Any]) -> tuple[list[int], list[int], list[int]]:
         """Row ids of ``keys``, plus the positions and ids of the keys new to the table."""
         ids = table.ids
-        out = [ids.get(key) for key in keys]
+        found = [ids.get(key) for key in keys]
         new_pos: list[int] = []
         new_ids: list[int] = []
-        if None in out:
-            for j, got in enumerate(out):
+        if None in found:
+            for j, got in enumerate(found):
                 if got is None:
                     key = keys[j]
                     got = ids.get(key)
@@ -634,9 +638,10 @@ class _Segmenter:
                         got = ids[key] = len(ids)
                         new_pos.append(j)
                         new_ids.append(got)
-                    out[j] = got
+                    found[j] = got
             table.fit()
-        return out, new_pos, new_ids
+        # every key has its row id now: a cast, not a copy (this runs for every sentence)
+        return cast(list[int], found), new_pos, new_ids
 
     def tags(self, toks: list[str]) -> list[int]:
         """0 (B-W) or 1 (I-W) for each token."""
@@ -781,7 +786,7 @@ def _segmenter() -> _Segmenter | None:
 
 
 def word_tokenize(sentence: str, format: str | None = None, use_token_normalize: bool = True,
-                  fixed_words: list[str] | None = None):
+                  fixed_words: list[str] | None = None) -> Any:
     """``underthesea.word_tokenize``, the same output, faster.
 
     >>> word_tokenize("Bác sĩ bây giờ có thể thản nhiên báo tin bệnh nhân bị ung thư")

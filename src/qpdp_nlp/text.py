@@ -32,7 +32,7 @@ _CHAR_MAP = {
 # Odd spaces become a plain space; zero-width characters and soft hyphens disappear.
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\v\f"
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_TRANSLATE = {ord(c): " " for c in _SPACES}
+_TRANSLATE: dict[int, str | None] = {ord(c): " " for c in _SPACES}
 _TRANSLATE.update({ord(c): None for c in _INVISIBLE})
 _TRANSLATE.update({ord(k): v for k, v in _CHAR_MAP.items()})
 # Other C0/C1 control characters (except newline) are dropped.
@@ -121,7 +121,7 @@ class Token:
     end: int
 
 
-def _underthesea():
+def _underthesea() -> tuple[Callable[..., Any], Callable[..., Any]]:
     # Imported lazily: the CLI's --help and --version must not pay for the model.
     from underthesea import sent_tokenize, word_tokenize
 
@@ -225,7 +225,9 @@ def sentences(text: str) -> list[Token]:
     return out
 
 
-def _sentences_in(text: str, start: int, end: int, sent_tokenize, out: list[Token]) -> None:
+def _sentences_in(
+    text: str, start: int, end: int, sent_tokenize: Callable[[str], list[str]], out: list[Token]
+) -> None:
     chunk = text[start:end]
     if not chunk.strip():
         return
