@@ -52,11 +52,14 @@ _TYPE = (
 # Capitalised runs are found first (a fast scan: most positions fail on the first character);
 # the type word is then looked for inside the run ("Huyện Ứng Hòa", "TP Hà Tĩnh") or just before
 # it ("thị xã Tân Châu", "TP.HCM"). Numbered units ("Quận 1", "phường 3") have their own pattern.
-_RUN = re.compile(rf"(?<![^\W_]){_NAME}")
+# Each pattern scanned over a whole article opens with a look-ahead at the one character every
+# match starts with: re tries the rest of the pattern (look-behind included) only there, several
+# times faster, with the same matches.
+_RUN = re.compile(rf"(?=[{_UPPER}])(?<![^\W_]){_NAME}")
 _TYPE_BEFORE = re.compile(rf"(?<![^\W_])(?:{_TYPE})[ ]?$")
 _TYPE_INSIDE = re.compile(rf"(?:{_TYPE})[ ](?=[^\W\d_])")  # a space after: "TPO" is no "TP"
 _NUMBERED = re.compile(
-    r"(?<![^\W_])(?P<type>[Qq]uận|QUẬN|[Pp]hường|PHƯỜNG)[ ](?P<name>\d{1,2})(?![^\W_]|[.,/:]\d)"
+    r"(?=[QqPp])(?<![^\W_])(?P<type>[Qq]uận|QUẬN|[Pp]hường|PHƯỜNG)[ ](?P<name>\d{1,2})(?![^\W_]|[.,/:]\d)"
 )
 _TYPE_REACH = 12  # the longest type word and its space ("thành phố ", "thị trấn ")
 

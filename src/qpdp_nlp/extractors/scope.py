@@ -778,7 +778,8 @@ def scope_confidence(scope: Scope) -> float:
 # --- report year -------------------------------------------------------------------------------
 
 _YEAR_TOKEN = re.compile(
-    r"(?<![\d/.,-])(?:\d{1,2}[/.-])?(?:(\d{1,2})[/.])?(19[5-9]\d|20[0-4]\d)(?![\d/])"
+    # Every match starts with a digit: the look-ahead lets re skip the other positions fast.
+    r"(?=\d)(?<![\d/.,-])(?:\d{1,2}[/.-])?(?:(\d{1,2})[/.])?(19[5-9]\d|20[0-4]\d)(?![\d/])"
     r"(?P<period>[ ]?[-–][ ]?(?:19|20)\d\d)?"
 )
 # What the words before a year say about it (matched on the lower-cased 80 characters before it,
@@ -1038,7 +1039,7 @@ def count_years(doc: Analysis, counts: Sequence[Count], report_year: Optional[in
 
     >>> from qpdp_nlp.text import analyse
     >>> doc = analyse("Năm 2022 huyện giao 120 thanh niên, năm 2023 giao 135 thanh niên.")
-    >>> cs = [Count(text="120", start=20, end=23), Count(text="135", start=52, end=55)]
+    >>> cs = [Count(rule="example", text="120", start=20, end=23), Count(rule="example", text="135", start=52, end=55)]
     >>> count_years(doc, cs, 2023); [c.year for c in cs]
     [2022, None]
     """
