@@ -33,7 +33,7 @@ def _places(rng: random.Random, k: int) -> list[tuple]:
 
 def _count(text: str, fragment: str, at: int, **fields) -> tuple[Count, int]:
     start = text.index(fragment, at)
-    return Count(text=fragment, start=start, end=start + len(fragment), **fields), start + len(fragment)
+    return Count(rule="test", text=fragment, start=start, end=start + len(fragment), **fields), start + len(fragment)
 
 
 def generated_records(n: int = 3000, seed: int = 18) -> list[ArticleRecord]:

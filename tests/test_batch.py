@@ -498,7 +498,7 @@ def test_syndicated_copies_point_to_the_first_even_across_runs(tmp_path):
 
 def _rec(is_defense, probability):
     return ArticleRecord(article_id="x", is_defense=is_defense, defense_probability=probability,
-                         counts=[Count(text="5 người", start=0, end=7, value=5)])
+                         counts=[Count(rule="test", text="5 người", start=0, end=7, value=5)])
 
 
 @pytest.mark.parametrize("only, minimum, is_defense, probability, keep", [

@@ -46,7 +46,7 @@ def article(article_id, scope=BA_BE, year=2023, counts=(), **fields) -> ArticleR
         sentence = PHRASES[indicator].format(fragment)
         start = len(text) + sentence.index(fragment)
         percent = "%" in fragment
-        facts.append(Count(text=fragment, start=start, end=start + len(fragment), value=value,
+        facts.append(Count(rule="test", text=fragment, start=start, end=start + len(fragment), value=value,
                            qualifier=qualifier, indicator=indicator, is_percent=percent,
                            unit="%" if percent else re.sub(r"^\D*[\d.,]+\s*", "", fragment)))
         text += sentence + " "
@@ -112,7 +112,7 @@ DEDUP_CASES = [
     ("a count without a counted noun is left out",
      [article("a1", counts=[("150 công dân", 150, "enlisted")]),
       ArticleRecord(article_id="a2", text="Xã A 80.", scope=BA_BE, report_year=2023,
-                    counts=[Count(text="80", start=5, end=7, value=80, indicator="enlisted")])],
+                    counts=[Count(rule="test", text="80", start=5, end=7, value=80, indicator="enlisted")])],
      (150, False, 1)),
     ("summed in one article, the same total elsewhere agrees",
      [article("a1", counts=[("120 chiến sĩ", 120, "militia"), ("30 chiến sĩ", 30, "militia")]),
@@ -198,8 +198,8 @@ def test_unlike_measures_are_never_added():
 
 def test_a_part_of_a_total_is_not_added_to_it():
     text = "Huyện giao 142 công dân nhập ngũ, trong đó có 21 đảng viên."
-    counts = [Count(text="142 công dân", start=11, end=23, value=142, unit="công dân", indicator="enlisted"),
-              Count(text="21 đảng viên", start=46, end=58, value=21, unit="đảng viên", indicator="enlisted")]
+    counts = [Count(rule="test", text="142 công dân", start=11, end=23, value=142, unit="công dân", indicator="enlisted"),
+              Count(rule="test", text="21 đảng viên", start=46, end=58, value=21, unit="đảng viên", indicator="enlisted")]
     result = run(ArticleRecord(article_id="a1", text=text, scope=BA_BE, report_year=2023, counts=counts))
     assert cell(result)["value"] == 142
     assert result.provenance["note"].tolist() == ["", "part of a total given before it"]
@@ -207,9 +207,9 @@ def test_a_part_of_a_total_is_not_added_to_it():
 
 def test_a_part_named_again_in_other_words_is_still_a_part():
     text = "Huyện giao 142 công dân nhập ngũ, trong đó có 21 đảng viên. Hai mươi mốt tân binh là đảng viên."
-    counts = [Count(text="142 công dân", start=11, end=23, value=142, unit="công dân", indicator="enlisted"),
-              Count(text="21 đảng viên", start=46, end=58, value=21, unit="đảng viên", indicator="enlisted"),
-              Count(text="Hai mươi mốt tân binh", start=60, end=81, value=21, unit="tân binh",
+    counts = [Count(rule="test", text="142 công dân", start=11, end=23, value=142, unit="công dân", indicator="enlisted"),
+              Count(rule="test", text="21 đảng viên", start=46, end=58, value=21, unit="đảng viên", indicator="enlisted"),
+              Count(rule="test", text="Hai mươi mốt tân binh", start=60, end=81, value=21, unit="tân binh",
                     indicator="enlisted")]
     result = run(ArticleRecord(article_id="a1", text=text, scope=BA_BE, report_year=2023, counts=counts))
     assert cell(result)["value"] == 142
@@ -497,7 +497,7 @@ def _records_from_gold():
         text, gold = normalize(art.text), art.gold
         golds = gold.get("counts") or []
         spans = locate(text, [normalize(c["text"]) for c in golds])
-        counts = [Count(text=text[s:e], start=s, end=e, value=c.get("value"), qualifier=c.get("qualifier"),
+        counts = [Count(rule="test", text=text[s:e], start=s, end=e, value=c.get("value"), qualifier=c.get("qualifier"),
                         unit=c.get("unit"), indicator=c.get("indicator"), is_percent=c.get("unit") == "%")
                   for c, span_ in zip(golds, spans) if span_ for s, e in [span_]]
         scope = {k: v for k, v in (gold.get("scope") or {}).items() if k in Scope.__dataclass_fields__}

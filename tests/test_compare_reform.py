@@ -57,7 +57,7 @@ def article(article_id, scope, year, counts=(), **fields) -> ArticleRecord:
         sentence = PHRASES[indicator].format(fragment)
         start = len(text) + sentence.index(fragment)
         percent = "%" in fragment
-        facts.append(Count(text=fragment, start=start, end=start + len(fragment), value=value,
+        facts.append(Count(rule="test", text=fragment, start=start, end=start + len(fragment), value=value,
                            indicator=indicator, is_percent=percent,
                            unit="%" if percent else re.sub(r"^\D*[\d.,]+\s*", "", fragment), **extra))
         text += sentence + " "
@@ -247,7 +247,7 @@ def test_communes_are_not_regrouped_across_the_reform():
 
 def test_parts_and_subsets_are_not_added_on_either_map():
     text = "Tỉnh giao 500 công dân nhập ngũ, trong đó có 40 đảng viên."
-    counts = [Count(text=t, start=text.index(t), end=text.index(t) + len(t), value=v, unit=u, indicator="enlisted")
+    counts = [Count(rule="test", text=t, start=text.index(t), end=text.index(t) + len(t), value=v, unit=u, indicator="enlisted")
               for t, v, u in (("500 công dân", 500, "công dân"), ("40 đảng viên", 40, "đảng viên"))]
     part_of = ArticleRecord(article_id="b", text=text, scope=BAC_KAN, report_year=2024, counts=counts)
     for era in (None, "2025"):

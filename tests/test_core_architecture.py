@@ -166,7 +166,7 @@ def test_cell_confidence_is_the_product_of_its_decisions(scope_conf, year_conf, 
     from qpdp_nlp.pipeline import set_cell_confidence
     from qpdp_nlp.records import ArticleRecord, Count, Scope
 
-    count = Count(text="5 người", start=0, end=7, value=5, year=own_year, indicator_confidence=indicator_conf)
+    count = Count(rule="test", text="5 người", start=0, end=7, value=5, year=own_year, indicator_confidence=indicator_conf)
     record = ArticleRecord(article_id="x", scope=Scope(confidence=scope_conf), report_year_confidence=year_conf,
                            counts=[count])
     set_cell_confidence(record)

@@ -38,8 +38,8 @@ def test_units_match(a, b, ok):
 def test_counts_match_on_span_value_and_unit():
     text = "Khen thưởng 06 tập thể và 18 cá nhân."
     rec = ArticleRecord(article_id="x", text=text, counts=[
-        Count(text="06 tập thể", start=12, end=22, value=6, unit="tập thể", indicator="awards_collective"),
-        Count(text="18 cá nhân", start=26, end=36, value=18, unit="người", indicator="awards_individual"),
+        Count(rule="test", text="06 tập thể", start=12, end=22, value=6, unit="tập thể", indicator="awards_collective"),
+        Count(rule="test", text="18 cá nhân", start=26, end=36, value=18, unit="người", indicator="awards_individual"),
     ])
     gold = {"counts": [
         {"text": "06 tập thể", "value": 6, "unit": "tập thể", "qualifier": None, "indicator": "awards_collective"},
@@ -54,8 +54,8 @@ def test_counts_match_on_span_value_and_unit():
 
 def test_persons_match_rank_case_insensitively_and_score_positions():
     rec = ArticleRecord(article_id="x", text="", persons=[
-        Person(text="", start=0, end=0, rank="trung tướng", name="Lê Văn A", position="Tư lệnh"),
-        Person(text="", start=0, end=0, rank=None, name="Trần Thị B", position=None),
+        Person(rule="test", text="", start=0, end=0, rank="trung tướng", name="Lê Văn A", position="Tư lệnh"),
+        Person(rule="test", text="", start=0, end=0, rank=None, name="Trần Thị B", position=None),
     ])
     gold = {"ranks": [{"rank": "Trung tướng", "name": "Lê Văn A", "position": "Phó Tư lệnh"}],
             "people": [{"rank": None, "name": "Trần Thị B", "position": None}]}

@@ -24,10 +24,10 @@ def _record() -> ArticleRecord:
                         name="Nguyễn Quang Long", rule="rank_name")],
         counts=[Count(text="06 tập thể", start=44, end=54, value=6, unit="tập thể",
                       indicator="awards_collective", rule="t")],
-        documents=[Document(text="Nghị quyết 28-NQ/TW", start=0, end=1, kind="Nghị quyết", number="28",
+        documents=[Document(rule="test", text="Nghị quyết 28-NQ/TW", start=0, end=1, kind="Nghị quyết", number="28",
                             symbol="NQ/TW", year=2013)],
-        units=[Unit(text="Huyện ủy", start=0, end=1, canonical="Huyện ủy Ba Bể", type="party_committee")],
-        places=[Place(text="Ba Bể", start=0, end=1, name="Ba Bể", type="huyện", candidates=["a", "b"])],
+        units=[Unit(rule="test", text="Huyện ủy", start=0, end=1, canonical="Huyện ủy Ba Bể", type="party_committee")],
+        places=[Place(rule="test", text="Ba Bể", start=0, end=1, name="Ba Bể", type="huyện", candidates=["a", "b"])],
     )
 
 
@@ -78,7 +78,7 @@ def test_output_contract_fields():
         Place: ["text", "start", "end", "name", "type", "province", "district", "code", "rule"],
     }
     for cls, fields in contract.items():
-        have = set(cls(text="", start=0, end=0).to_dict())
+        have = set(cls(text="", start=0, end=0, rule="test").to_dict())
         assert set(fields) <= have, cls.__name__
 
 

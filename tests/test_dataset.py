@@ -58,28 +58,28 @@ def rich_record() -> ArticleRecord:
                         unit="Bộ Chỉ huy Quân sự tỉnh Bắc Kạn", rule="rank_name")],
         units=[Unit(**span(t, "Ban CHQS huyện Ba Bể"), canonical="Ban Chỉ huy Quân sự huyện Ba Bể",
                     type="military_command", level="district", place="Ba Bể", rule="abbrev"),
-               Unit(**span(t, "Bộ CHQS tỉnh Bắc Kạn"), canonical="Bộ Chỉ huy Quân sự tỉnh Bắc Kạn",
+               Unit(rule="test", **span(t, "Bộ CHQS tỉnh Bắc Kạn"), canonical="Bộ Chỉ huy Quân sự tỉnh Bắc Kạn",
                     type="military_command", level="province", place="Bắc Kạn")],
         counts=[Count(**span(t, "hơn 150 công dân"), value=150, qualifier="more_than", unit="công dân",
                       indicator="enlisted", rule="count"),
-                Count(**span(t, "100% chỉ tiêu"), value=100, unit="%", indicator="enlistment_target_pct",
+                Count(rule="test", **span(t, "100% chỉ tiêu"), value=100, unit="%", indicator="enlistment_target_pct",
                       is_percent=True),
-                Count(**span(t, "gần 2,5 tỷ đồng"), value=2_500_000_000, qualifier="nearly", unit="đồng",
+                Count(rule="test", **span(t, "gần 2,5 tỷ đồng"), value=2_500_000_000, qualifier="nearly", unit="đồng",
                       indicator="budget", upper=None, denominator=None)],
-        documents=[Document(**span(t, "Nghị quyết số 28-NQ/TW"), kind="Nghị quyết", number="28",
+        documents=[Document(rule="test", **span(t, "Nghị quyết số 28-NQ/TW"), kind="Nghị quyết", number="28",
                             symbol="NQ/TW", year=None, date=None, issuer=None, term=None, title="",
                             doc_id="nq-28-2013")],
-        places=[Place(**span(t, "Ba Bể"), name="Ba Bể", type="huyện", province="Bắc Kạn",
+        places=[Place(rule="test", **span(t, "Ba Bể"), name="Ba Bể", type="huyện", province="Bắc Kạn",
                       district="Ba Bể", code="061", province_code="06", district_code="061",
                       province_2025="Thái Nguyên", candidates=["Ba Bể", "Ba Vì"]),
-                Place(**span(t, "Bắc Kạn"), name="Bắc Kạn", type="tỉnh", province="Bắc Kạn")],
+                Place(rule="test", **span(t, "Bắc Kạn"), name="Bắc Kạn", type="tỉnh", province="Bắc Kạn")],
     )
 
 
 def minimal_record() -> ArticleRecord:
     """Fields mostly empty: nulls must survive as nulls, not as '' or 0 or NaN strings."""
     return ArticleRecord(article_id="ffff000011112222", text=TEXT_NA_RI,
-                         counts=[Count(**span(TEXT_NA_RI, "85 người"), value=85, unit="người")])
+                         counts=[Count(rule="test", **span(TEXT_NA_RI, "85 người"), value=85, unit="người")])
 
 
 DATASETS = {
@@ -198,7 +198,7 @@ def _counts(text: str, *specs) -> list[Count]:
     for fragment, value, indicator, *percent in specs:
         start = text.index(fragment, at)
         at = start + len(fragment)
-        out.append(Count(text=fragment, start=start, end=at, value=value, indicator=indicator,
+        out.append(Count(rule="test", text=fragment, start=start, end=at, value=value, indicator=indicator,
                          is_percent=bool(percent and percent[0])))
     return out
 

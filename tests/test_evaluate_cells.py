@@ -21,7 +21,7 @@ def gold_count(text: str, value: float, indicator: str, unit: str) -> dict[str, 
 def pred_count(text: str, value: float, indicator: Optional[str], *, is_percent: bool = False,
                year: Optional[int] = None) -> Count:
     start = TEXT.index(text)
-    return Count(text=text, start=start, end=start + len(text), value=value, indicator=indicator,
+    return Count(rule="test", text=text, start=start, end=start + len(text), value=value, indicator=indicator,
                  is_percent=is_percent, year=year)
 
 
@@ -105,8 +105,8 @@ def test_cells_pairing_is_the_counts_value_pairing():
     second = text.rindex("5 thanh niên")
     rec = ArticleRecord(article_id="a", text=text, is_defense=True, report_year=2023,
                         scope=Scope(level="district", province="Bắc Kạn", district="Ba Bể"), counts=[
-                            Count(text="5 thanh niên", start=5, end=17, value=5, indicator="enlisted"),
-                            Count(text="5 thanh niên", start=second, end=second + 12, value=5,
+                            Count(rule="test", text="5 thanh niên", start=5, end=17, value=5, indicator="enlisted"),
+                            Count(rule="test", text="5 thanh niên", start=second, end=second + 12, value=5,
                                   indicator="registration")])
     report = Report()
     score_cells(report, "a", gold, rec)

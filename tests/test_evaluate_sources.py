@@ -132,7 +132,7 @@ def test_fact_folder_passes_url_and_published(tmp_path):
     def make(t: str, kw: dict[str, Any]) -> ArticleRecord:
         start = t.index("300")
         rec = province_record(t, kw)
-        rec.counts = [Count(text="300 thanh niên", start=start, end=start + 14, value=300,
+        rec.counts = [Count(rule="test", text="300 thanh niên", start=start, end=start + 14, value=300,
                             indicator="enlisted")]
         return rec
 
@@ -180,7 +180,7 @@ def context_record(text: str, kwargs: dict[str, Any]) -> ArticleRecord:
     counts = []
     for count_text, value, indicator in PREDICTED[int(kwargs["source"][1:])]:
         start = norm.index(count_text)
-        counts.append(Count(text=count_text, start=start, end=start + len(count_text), value=value,
+        counts.append(Count(rule="test", text=count_text, start=start, end=start + len(count_text), value=value,
                             indicator=indicator))
     return ArticleRecord(article_id=kwargs["source"], text=norm, counts=counts,
                          original_text=None if norm == text else text)

@@ -40,11 +40,11 @@ def mixed_record(article_id: str = "m1", url: str = "https://www.backan.gov.vn/a
     """Classes and trainees of one training, people and a percentage of one intake, one district-year."""
     return ArticleRecord(article_id=article_id, text=TEXT, scope=CHO_DON, report_year=2023, is_defense=True,
                          url=url, title="Chợ Đồn tổng kết", counts=[
-                             Count(**_span(TEXT, "02 lớp"), value=2, unit="lớp", indicator="qpan_training"),
-                             Count(**_span(TEXT, "186 học viên"), value=186, unit="học viên",
+                             Count(rule="test", **_span(TEXT, "02 lớp"), value=2, unit="lớp", indicator="qpan_training"),
+                             Count(rule="test", **_span(TEXT, "186 học viên"), value=186, unit="học viên",
                                    indicator="qpan_training"),
-                             Count(**_span(TEXT, "142 công dân"), value=142, unit="công dân", indicator="enlisted"),
-                             Count(**_span(TEXT, "100%"), value=100, unit="%", is_percent=True,
+                             Count(rule="test", **_span(TEXT, "142 công dân"), value=142, unit="công dân", indicator="enlisted"),
+                             Count(rule="test", **_span(TEXT, "100%"), value=100, unit="%", is_percent=True,
                                    indicator="enlisted")])
 
 

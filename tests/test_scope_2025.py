@@ -321,7 +321,7 @@ COUNT_YEARS = [
 def test_count_years(text, number, report_year, year):
     doc = analyse(text)
     start = text.index(" " + number + " ") + 1
-    count = Count(text=number, start=start, end=start + len(number))
+    count = Count(rule="test", text=number, start=start, end=start + len(number))
     scope.count_years(doc, [count], report_year)
     assert count.year == year
 

@@ -304,7 +304,7 @@ def test_facts_over_the_same_characters_keep_their_own_fields():
             Place(text="Thanh Sơn", start=3, end=12, type="xã", rule="coordinated"),
             Place(text="Thanh Sơn", start=3, end=12, type="huyện", rule="bare"),
         ],
-        units=[Unit(text="Thanh Sơn", start=3, end=12, type="agency")],
+        units=[Unit(rule="test", text="Thanh Sơn", start=3, end=12, type="agency")],
     )
     doc = spacy_ext.doc_from_record(record)
     assert [(s.label_, s._.qpdp_type, s._.qpdp["rule"]) for s in doc.spans["places"]] == [

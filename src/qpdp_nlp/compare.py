@@ -68,7 +68,7 @@ and the charts), never dropped.
 >>> scope = Scope(level="district", province="Bắc Kạn", district="Ba Bể")
 >>> def rec(aid, text, value):
 ...     return ArticleRecord(article_id=aid, text=text, scope=scope, report_year=2023, counts=[
-...         Count(text=text[11:23], start=11, end=23, value=value, unit="công dân", indicator="enlisted")])
+...         Count(rule="example", text=text[11:23], start=11, end=23, value=value, unit="công dân", indicator="enlisted")])
 >>> result = compare(records_frames([rec("a1", "Huyện giao 150 công dân nhập ngũ.", 150),
 ...                                  rec("a2", "Huyện giao 150 công dân lên đường.", 150)]))
 >>> result.cells[["district", "year", "indicator", "value", "n_articles"]].to_dict("records")

@@ -54,7 +54,7 @@ turned into a missing value.
 
 >>> from qpdp_nlp.records import ArticleRecord, Count
 >>> rec = ArticleRecord(article_id="a1", text="Huyện giao 150 công dân nhập ngũ.",
-...                     counts=[Count(text="150 công dân", start=11, end=23, value=150,
+...                     counts=[Count(rule="example", text="150 công dân", start=11, end=23, value=150,
 ...                                   unit="công dân", indicator="enlisted")])
 >>> frames = to_frames([rec])
 >>> frames["counts"][["article_id", "text", "value", "indicator"]].to_dict("records")
@@ -342,8 +342,8 @@ def part_of_total(text: str, counts: Sequence[Count]) -> list[bool | None]:
 
     >>> from qpdp_nlp.records import Count
     >>> text = "Huyện giao 142 công dân nhập ngũ, trong đó có 21 đảng viên."
-    >>> part_of_total(text, [Count(text="142 công dân", start=11, end=23, value=142, indicator="enlisted"),
-    ...                      Count(text="21 đảng viên", start=46, end=58, value=21, indicator="enlisted")])
+    >>> part_of_total(text, [Count(rule="example", text="142 công dân", start=11, end=23, value=142, indicator="enlisted"),
+    ...                      Count(rule="example", text="21 đảng viên", start=46, end=58, value=21, indicator="enlisted")])
     [False, True]
     """
     if not text:

@@ -24,7 +24,7 @@ folder before matplotlib is imported, so nothing is written under $HOME.
 >>> from qpdp_nlp.records import ArticleRecord, Count, Scope
 >>> rec = ArticleRecord(article_id="a1", text="Huyện Ba Bể giao 150 công dân nhập ngũ.",
 ...     scope=Scope(level="district", province="Bắc Kạn", district="Ba Bể"), report_year=2023,
-...     counts=[Count(text="150 công dân", start=17, end=29, value=150, unit="công dân",
+...     counts=[Count(rule="example", text="150 công dân", start=17, end=29, value=150, unit="công dân",
 ...                   indicator="enlisted")])
 >>> import tempfile, pathlib
 >>> png = plot_comparison(compare(records_frames([rec])), pathlib.Path(tempfile.mkdtemp()) / "c.png")

@@ -100,13 +100,14 @@ _T = TypeVar("_T", bound="DataclassInstance")  # a record class, for from_dict
 
 @dataclass(kw_only=True)
 class Fact:
-    """A span of the article's normalised text and the rule that found it."""
+    """A span of the article's normalised text and the rule that found it (one of the ``RULES``
+    its extractor declares; ``tests/test_rules.py`` holds every extractor to its list)."""
 
     fact_kind: ClassVar[str] = "fact"
     text: str
     start: int
     end: int
-    rule: Optional[str] = None
+    rule: str
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
@@ -120,7 +121,7 @@ class Fact:
 class Person(Fact):
     """A person named in the article: an officer with a rank, or an official (rank None).
 
-    >>> Person(text="Thượng tá Nguyễn Quang Long", start=14, end=41, rank="Thượng tá",
+    >>> Person(rule="example", text="Thượng tá Nguyễn Quang Long", start=14, end=41, rank="Thượng tá",
     ...        name="Nguyễn Quang Long", position=None).name
     'Nguyễn Quang Long'
     """
