@@ -27,9 +27,9 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 
 from qpdp_nlp.classify import relevance as classify
+from qpdp_nlp.classify.training import default_shared
 from qpdp_nlp.extractors import scope
 from qpdp_nlp.pipeline import Pipeline
-from qpdp_nlp.classify.training import default_shared
 
 STARTUP_CODE = """
 import time

@@ -19,7 +19,6 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
 
 import test_counts  # noqa: E402  (the adversarial texts and the regex inventory live with the tests)
 import test_documents  # noqa: E402
-
 from qpdp_nlp.extractors.documents import find  # noqa: E402
 
 BASELINE = re.compile(r"[^\W\d_]+|\d+")

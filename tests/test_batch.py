@@ -21,8 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from qpdp_nlp import dataset
-from qpdp_nlp.ingest.batch import RunOptions, _keep_facts, run
 from qpdp_nlp.cli import cli
+from qpdp_nlp.ingest.batch import RunOptions, _keep_facts, run
 from qpdp_nlp.records import ArticleRecord, Count
 
 DISTRICTS = [("Na Rì", "Bắc Kạn"), ("Chợ Đồn", "Bắc Kạn"), ("Anh Sơn", "Nghệ An"), ("Quỳnh Lưu", "Nghệ An"),
@@ -342,6 +342,7 @@ def _run_child(src: str, out: Path) -> None:
     run([src], opts(out, batch_size=20))
 
 
+@pytest.mark.slow
 def test_sigkill_at_several_points_then_rerun_equals_an_uninterrupted_run(tmp_path):
     import multiprocessing
 
@@ -573,6 +574,7 @@ def test_formats_read_back_the_same(tmp_path, fmt, expected):
 
 # --- engines ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_two_worker_processes_give_the_same_dataset(tmp_path):
     src = tmp_path / "src"
     write_articles(src, range(40))  # more than batch.SMALL_RUN, or the driver does it alone

@@ -278,6 +278,7 @@ def test_training_without_leads_keeps_the_shipped_models(tmp_path):
 
 # --- rebuild and floors ------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [classify.RELEVANCE_FILE, classify.TOPIC_FILE])
 def test_rebuild_gives_the_shipped_bytes(rebuilt, name):
     folder, _ = rebuilt
@@ -285,6 +286,7 @@ def test_rebuild_gives_the_shipped_bytes(rebuilt, name):
     assert (folder / name).read_bytes() == shipped, f"models/{name} is stale: run `qpdp train --only relevance`"
 
 
+@pytest.mark.slow
 def test_rebuild_predicts_like_the_shipped_model(rebuilt):
     folder, _ = rebuilt
     fresh = {

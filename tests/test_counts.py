@@ -7,11 +7,10 @@ import re
 
 import pytest
 
+from conftest import hang_guard
 from qpdp_nlp.classify import indicators
 from qpdp_nlp.extractors import count_nouns, counts, numbers
 from qpdp_nlp.text import Analysis, analyse
-
-from conftest import hang_guard
 
 # sentence -> every count in it as (text, value, unit, qualifier)
 CASES: list[tuple[str, list[tuple[str, float, str | None, str | None]]]] = [

@@ -12,11 +12,10 @@ from collections import defaultdict
 
 import pytest
 
+from conftest import hang_guard
 from qpdp_nlp.extractors import document_tables
 from qpdp_nlp.extractors.documents import extract, find
 from qpdp_nlp.text import analyse, normalize
-
-from conftest import hang_guard
 
 BCH = "Ban Chấp hành Trung ương"
 NQ28_2013 = "nghi-quyet/28/2013/NQ-TW"

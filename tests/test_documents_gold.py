@@ -8,6 +8,7 @@ import pytest
 
 from qpdp_nlp.extractors.documents import kinds
 
+
 @pytest.mark.gold
 def test_every_document_is_a_well_formed_span(gold_records):
     known_kinds = {k.name for k in kinds().values()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -18,8 +18,8 @@ def gold_count(text: str, value: float, indicator: str, unit: str) -> dict[str, 
     return {"text": text, "value": value, "qualifier": None, "unit": unit, "indicator": indicator}
 
 
-def pred_count(text: str, value: float, indicator: Optional[str], *, is_percent: bool = False,
-               year: Optional[int] = None) -> Count:
+def pred_count(text: str, value: float, indicator: str | None, *, is_percent: bool = False,
+               year: int | None = None) -> Count:
     start = TEXT.index(text)
     return Count(rule="test", text=text, start=start, end=start + len(text), value=value, indicator=indicator,
                  is_percent=is_percent, year=year)
@@ -29,12 +29,12 @@ G_ENL = gold_count("120 thanh niên", 120, "enlisted", "thanh niên")
 G_PCT = gold_count("100% chỉ tiêu", 100, "enlistment_target_pct", "%")
 
 
-def P_ENL(indicator: Optional[str] = "enlisted", **kw: Any) -> Count:  # noqa: N802 - reads as a constant
+def P_ENL(indicator: str | None = "enlisted", **kw: Any) -> Count:
     return pred_count("120 thanh niên", 120, indicator, **kw)
 
 
 def record(counts: list[Count], *, is_defense: bool = True, province: str = "Bắc Kạn",
-           district: Optional[str] = "Ba Bể", commune: Optional[str] = None, year: Optional[int] = 2023
+           district: str | None = "Ba Bể", commune: str | None = None, year: int | None = 2023
            ) -> ArticleRecord:
     return ArticleRecord(article_id="a", text=TEXT, is_defense=is_defense, report_year=year, counts=counts,
                          scope=Scope(level="district", province=province, district=district, commune=commune))

@@ -4,8 +4,9 @@ pipeline, the era filter and the post-reform scores; synthetic gold and a stand-
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner

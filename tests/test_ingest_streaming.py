@@ -40,7 +40,7 @@ def warc(n: int) -> bytes:
     for i in range(n):
         http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
         page = (f"<html><head><title>Tin {i}</title></head><body><article><p>{body(i)}</p></article>"
-                "</body></html>").encode("utf-8")
+                "</body></html>").encode()
         writer.write_record(writer.create_warc_record(f"https://nari.backan.gov.vn/{i}", "response",
                                                       payload=io.BytesIO(page), http_headers=http))
     return buf.getvalue()

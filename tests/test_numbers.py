@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from qpdp_nlp.extractors.numbers import find_numbers, parse
-
 from conftest import hang_guard
+from qpdp_nlp.extractors.numbers import find_numbers, parse
 
 # value <- every surface form that must read as exactly that value (the whole string is one number)
 CORPUS: list[tuple[float, list[str]]] = [

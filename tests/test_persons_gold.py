@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qpdp_nlp.records import FACT_TYPES
 
+
 def test_span_invariant_every_fact(gold_records):
     assert gold_records
     for rec in gold_records:

@@ -17,12 +17,12 @@ import duckdb
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from tests.synthetic_dataset import generated_records
 
 from qpdp_nlp import dataset, publish
 from qpdp_nlp.cli import cli
 from qpdp_nlp.compare import compare, comparison_table, records_frames
 from qpdp_nlp.records import ArticleRecord, Count, Scope
-from tests.synthetic_dataset import generated_records
 
 ROOT = Path(__file__).resolve().parents[1]
 CHO_DON = Scope(level="district", province="Bắc Kạn", district="Chợ Đồn", district_code="064",
@@ -245,7 +245,7 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own local server
+    with urllib.request.urlopen(url, timeout=10) as response:
         return response.read()
 
 
@@ -318,6 +318,7 @@ def _every_output(source: Path, out: Path) -> None:
     assert page.count("<script>") == 1 and 'id="comparison"' in page
 
 
+@pytest.mark.slow
 def test_every_output_on_the_sample_articles(samples_dataset, tmp_path):
     _every_output(samples_dataset / "parquet", tmp_path)
 

@@ -5,7 +5,6 @@ how to re-pin). Skips with a reason where ``../shared/corpus`` is absent, as in 
 from __future__ import annotations
 
 import pytest
-
 from tests.gate import gate
 
 FLOORS = gate.load()["runs"]

@@ -9,10 +9,10 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
+from tests.synthetic_dataset import NAUGHTY_TITLES, generated_records
 
 from qpdp_nlp import dataset
 from qpdp_nlp.report import sentence_around, write_report
-from tests.synthetic_dataset import NAUGHTY_TITLES, generated_records
 
 
 class _Tags(HTMLParser):

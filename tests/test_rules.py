@@ -14,8 +14,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import CORPUS, SAMPLES
 
+from conftest import CORPUS, SAMPLES
 from qpdp_nlp.classify import indicators
 from qpdp_nlp.extractors import counts, documents, numbers, persons, places, scope, units
 from qpdp_nlp.pipeline import Pipeline

@@ -4,14 +4,12 @@ the gold floors are in the quality gate (tests/gate/floors.json)."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from qpdp_nlp import extract
 from qpdp_nlp.extractors import places, scope, zones
 from qpdp_nlp.records import Count
 from qpdp_nlp.text import analyse
-
 
 
 def decide(text: str, url: str | None = None, published: str | None = None) -> scope.ScopeResult:

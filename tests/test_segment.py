@@ -66,6 +66,7 @@ def test_identical_on_project_corpora():
         _same(line)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"../shared/corpus not found at {CORPUS} (set QPDP_SHARED)")
 def test_identical_on_shared_corpus():
     lines = _corpus_lines(CORPUS)
@@ -159,6 +160,7 @@ def sentences(draw) -> str:
     return "".join(p + s for p, s in parts).strip(draw(st.sampled_from(["", " ", "\n"])))
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sentences())
 def test_identical_on_generated_sentences(sentence):
@@ -168,6 +170,7 @@ def test_identical_on_generated_sentences(sentence):
         _invariants(sentence)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(sentences(), min_size=20, max_size=60))
 def test_identical_on_very_long_lines(parts):

@@ -57,6 +57,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_entry_points_work_without_importing_the_package(tmp_path):
     done = subprocess.run(
         [sys.executable, "-c", FRESH_INTERPRETER],

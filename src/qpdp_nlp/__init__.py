@@ -8,15 +8,15 @@
 
 __version__ = "0.1.0"
 
-from collections.abc import Iterable, Iterator, Sized  # noqa: E402
-from typing import Any, Optional  # noqa: E402
+from collections.abc import Iterable, Iterator, Sized
+from typing import Any
 
-from .records import ArticleRecord, Count, Document, Person, Place, Scope, Unit  # noqa: E402
-from .pipeline import ArticleInput, Pipeline, extract  # noqa: E402
-from .pipeline import extract_many as _extract_many  # noqa: E402
+from .pipeline import ArticleInput, Pipeline, extract
+from .pipeline import extract_many as _extract_many
+from .records import ArticleRecord, Count, Document, Person, Place, Scope, Unit
 
 
-def extract_many(items: Iterable[ArticleInput], *, progress: Optional[bool] = None) -> Iterator[ArticleRecord]:
+def extract_many(items: Iterable[ArticleInput], *, progress: bool | None = None) -> Iterator[ArticleRecord]:
     """Extract from many articles lazily, in order (:func:`qpdp_nlp.pipeline.extract_many`).
 
     Each item is a text, a dict with ``text`` (and optional ``source``, ``title``, ``url``,

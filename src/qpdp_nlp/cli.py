@@ -196,8 +196,15 @@ def extract(paths: tuple[str, ...], output: str | None, no_text: bool, out_dir: 
       qpdp extract dump.jsonl.gz --text-field body --out dataset --engine dask --scheduler tcp://sched:8786
     """
     from .errors import FieldMappingError
-    from .ingest.batch import EXIT_CANNOT_WRITE, EXIT_USAGE, OutputError, RunInterrupted, RunOptions, \
-        read_acknowledged, run
+    from .ingest.batch import (
+        EXIT_CANNOT_WRITE,
+        EXIT_USAGE,
+        OutputError,
+        RunInterrupted,
+        RunOptions,
+        read_acknowledged,
+        run,
+    )
     from .ingest.names import shown
     from .ingest.sources import Fields, ReadOptions
 

@@ -66,11 +66,11 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -691,7 +691,6 @@ def detect_layout(path: str | Path) -> str:
 def _parquet_source(out: Path, name: str) -> Any:
     """The parts of one table as a pyarrow dataset (or an empty table when there is none)."""
     import pyarrow.dataset as ds
-
     import pyarrow.parquet as pq
 
     folder = out / name

@@ -90,10 +90,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
-from .gazetteer import name_key
 from .errors import Errors, QpdpError
+from .gazetteer import name_key
 from .records import INDICATORS, ArticleRecord, Count, Document
 from .text import normalize
 
@@ -136,15 +136,15 @@ class GoldArticle:
     id: str
     text: str
     gold: dict[str, Any]
-    title: Optional[str] = None
+    title: str | None = None
     has_facts: bool = True  # False for label pages: scope, year, topic and relevance only
 
     @property
-    def url(self) -> Optional[str]:
+    def url(self) -> str | None:
         return self.gold.get("url")
 
     @property
-    def published(self) -> Optional[str]:
+    def published(self) -> str | None:
         return self.gold.get("published")
 
 
@@ -158,11 +158,11 @@ class ContextItem:
     start: int
     end: int
     indicator: str
-    value: Optional[float] = None
-    unit: Optional[str] = None
-    url: Optional[str] = None
-    published: Optional[str] = None
-    note: Optional[str] = None
+    value: float | None = None
+    unit: str | None = None
+    url: str | None = None
+    published: str | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -226,7 +226,7 @@ class ContextReport:
     by_indicator: dict[str, Tally] = field(default_factory=dict)
     misses: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, item: ContextItem, pred: Optional[str], count_text: Optional[str]) -> None:
+    def add(self, item: ContextItem, pred: str | None, count_text: str | None) -> None:
         self.items += 1
         self.accuracy.total += 1
         if pred == item.indicator:
@@ -272,10 +272,10 @@ class Report:
     misses: list[dict[str, Any]] = field(default_factory=list)
     cell_loss: Counter[str] = field(default_factory=Counter)
     cell_fixable: Counter[str] = field(default_factory=Counter)  # non-TP gold cells fixed per WHAT_IF set
-    cell_confidence: list[tuple[Optional[float], bool]] = field(default_factory=list)  # (confidence, right)
-    era: Optional[str] = None
-    post_reform: Optional[Report] = None  # the article fields on items published >= REFORM_DATE
-    contexts: Optional[ContextReport] = None
+    cell_confidence: list[tuple[float | None, bool]] = field(default_factory=list)  # (confidence, right)
+    era: str | None = None
+    post_reform: Report | None = None  # the article fields on items published >= REFORM_DATE
+    contexts: ContextReport | None = None
 
     @property
     def label_articles(self) -> int:
@@ -365,7 +365,7 @@ def miss_line(m: dict[str, Any]) -> str:
     if m["field"] != "cells":
         return f"{head} {json.dumps(value, ensure_ascii=False)}"
 
-    def cell(c: Optional[dict[str, Any]]) -> str:
+    def cell(c: dict[str, Any] | None) -> str:
         return "-" if c is None else json.dumps(list(c.values()), ensure_ascii=False)
 
     return f"{head} {value['step']:<16} {value['text']!r}: {cell(value['gold'])} -> {cell(value['pred'])}"
@@ -376,7 +376,7 @@ def miss_line(m: dict[str, Any]) -> str:
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
-def era_of(published: Optional[str]) -> Optional[str]:
+def era_of(published: str | None) -> str | None:
     """``"2025"`` on/after 1 July 2025, ``"legacy"`` before it, None when the date cannot say.
 
     >>> [era_of(p) for p in ("2025-07", "2025-06-30", "2025", "2026", None)]
@@ -394,7 +394,7 @@ def era_of(published: Optional[str]) -> Optional[str]:
     return "2025" if given >= reform else "legacy"
 
 
-def _in_era(published: Optional[str], era: Optional[str]) -> bool:
+def _in_era(published: str | None, era: str | None) -> bool:
     return era is None or era_of(published) == era
 
 
@@ -506,13 +506,13 @@ def _n(value: Any) -> Any:
     return value
 
 
-def _eq_ci(a: Optional[str], b: Optional[str]) -> bool:
+def _eq_ci(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return normalize(a).casefold() == normalize(b).casefold()
 
 
-def same_place(a: Optional[str], b: Optional[str]) -> bool:
+def same_place(a: str | None, b: str | None) -> bool:
     """One place name whatever its capitals and spelling variants (the gazetteer's name key): the
     official list writes "Ea H'leo" and "Phan Rang - Tháp Chàm", the press "Ea H'Leo" and "Phan
     Rang-Tháp Chàm", and gold labels copy either.
@@ -536,10 +536,10 @@ def _same_value(a: Any, b: Any) -> bool:
         return False
 
 
-def locate(text: str, strings: list[str]) -> list[Optional[tuple[int, int]]]:
+def locate(text: str, strings: list[str]) -> list[tuple[int, int] | None]:
     """Offsets of each string in ``text``; the k-th repeat of a string takes its k-th occurrence
     not inside the span of a longer gold string ("120" is not the "120" of "120 thanh niên")."""
-    spans: list[Optional[tuple[int, int]]] = [None] * len(strings)
+    spans: list[tuple[int, int] | None] = [None] * len(strings)
     mentions: dict[str, list[int]] = {}
     for i, s in enumerate(strings):
         mentions.setdefault(s, []).append(i)
@@ -699,7 +699,7 @@ def score_counts(report: Report, aid: str, gold: dict[str, Any], rec: ArticleRec
     _prf(report, "counts", aid, pairs, missed, extra, _show_count)
 
 
-def _number(value: Any) -> Optional[str]:
+def _number(value: Any) -> str | None:
     if value is None:
         return None
     return normalize(str(value)).strip().lstrip("0") or "0"
@@ -766,12 +766,12 @@ def score_article_fields(report: Report, aid: str, gold: dict[str, Any], rec: Ar
 class Cell:
     """Where one count lands in the comparison."""
 
-    province: Optional[str]
-    district: Optional[str]
-    commune: Optional[str]
-    year: Optional[int]
-    indicator: Optional[str]
-    value: Optional[float]
+    province: str | None
+    district: str | None
+    commune: str | None
+    year: int | None
+    indicator: str | None
+    value: float | None
     percent: bool
 
     def faults(self, other: Cell) -> list[str]:
@@ -792,7 +792,7 @@ class Cell:
         return dict(self.__dict__)
 
 
-def gold_cell(gold: dict[str, Any], g: dict[str, Any]) -> Optional[Cell]:
+def gold_cell(gold: dict[str, Any], g: dict[str, Any]) -> Cell | None:
     """The gold cell of a gold count, or None when it is no cell (non-defence, indicator other)."""
     if gold.get("topic") == "not-defense" or g.get("indicator") in (None, "other"):
         return None
@@ -853,7 +853,7 @@ def _score_cell_pair(
         report.cell_confidence.append((p.confidence, False))
 
 
-def _cell_fn(report: Report, aid: str, text: str, gc: Cell, pc: Optional[Cell], faults: list[str]) -> None:
+def _cell_fn(report: Report, aid: str, text: str, gc: Cell, pc: Cell | None, faults: list[str]) -> None:
     report.tally("cells").fn += 1
     report.cell_loss[faults[0]] += 1
     if "missed" not in faults:
@@ -866,7 +866,7 @@ def _cell_fn(report: Report, aid: str, text: str, gc: Cell, pc: Optional[Cell], 
                                      "pred": pc.to_dict() if pc else None, "step": faults[0]})
 
 
-def _cell_fp(report: Report, aid: str, p: Count, gc: Optional[Cell], pc: Cell) -> None:
+def _cell_fp(report: Report, aid: str, p: Count, gc: Cell | None, pc: Cell) -> None:
     report.tally("cells").fp += 1
     report.cell_loss["spurious"] += 1
     report.cell_confidence.append((p.confidence, False))
@@ -876,7 +876,7 @@ def _cell_fp(report: Report, aid: str, p: Count, gc: Optional[Cell], pc: Cell) -
 CONFIDENCE_THRESHOLDS = (0.0, 0.3, 0.5, 0.7, 0.9)
 
 
-def confidence_ranking(cells: list[tuple[Optional[float], bool]]) -> dict[str, dict[str, float]]:
+def confidence_ranking(cells: list[tuple[float | None, bool]]) -> dict[str, dict[str, float]]:
     """Precision of the predicted cells an analyst keeps with ``--min-confidence t``, and the share
     of the right cells kept, for a few thresholds: does confidence rank right cells above wrong
     ones? A cell of unknown confidence is kept at every threshold (the comparison marks, never
@@ -912,8 +912,8 @@ def _default_extract() -> Callable[..., ArticleRecord]:
 def evaluate(
     folders: Iterable[str | Path],
     *,
-    extract: Optional[Callable[..., ArticleRecord]] = None,
-    era: Optional[str] = None,
+    extract: Callable[..., ArticleRecord] | None = None,
+    era: str | None = None,
 ) -> tuple[Report, list[ArticleRecord]]:
     """Run the pipeline on every gold item and score it. Returns the report and the records.
 
@@ -952,8 +952,8 @@ def _score_article(report: Report, art: GoldArticle, rec: ArticleRecord) -> None
 def indicator_report(
     path: str | Path | Iterable[str | Path],
     *,
-    extract: Optional[Callable[..., ArticleRecord]] = None,
-    era: Optional[str] = None,
+    extract: Callable[..., ArticleRecord] | None = None,
+    era: str | None = None,
 ) -> ContextReport:
     """Score the indicator of each labelled count context (``context_indicator`` in the module doc)."""
     extract = extract or _default_extract()
@@ -975,7 +975,7 @@ def _normalised_span(sentence: str, start: int, end: int) -> tuple[int, int]:
     return len(normalize(sentence[:start] + "x")) - 1, len(normalize(sentence[:end] + "x")) - 1
 
 
-def context_count(item: ContextItem, rec: ArticleRecord) -> Optional[Count]:
+def context_count(item: ContextItem, rec: ArticleRecord) -> Count | None:
     """The predicted count at the gold span: same value first, else any overlapping one."""
     span = (item.start, item.end)
     if rec.original_text is not None:

@@ -27,12 +27,12 @@ import re
 import sqlite3
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Optional
-from collections.abc import Iterable
+from typing import Any
 
 from .lexicons import read_table
 from .records import Era
@@ -56,18 +56,18 @@ class AdminUnit:
     type: str
     level: str
     era: Era
-    code: Optional[str]  # None only for a dissolved district (see ``successor_code``)
+    code: str | None  # None only for a dissolved district (see ``successor_code``)
     province: str
     province_code: str
     province_type: str
     province_2025: str
     province_2025_code: str
-    district: Optional[str] = None
-    district_code: Optional[str] = None
-    district_type: Optional[str] = None
-    lat: Optional[float] = None
-    lon: Optional[float] = None
-    successor_code: Optional[str] = None  # a dissolved district: the district it merged into
+    district: str | None = None
+    district_code: str | None = None
+    district_type: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    successor_code: str | None = None  # a dissolved district: the district it merged into
 
     @property
     def full_name(self) -> str:
@@ -365,7 +365,7 @@ _ABBREVIATED_TYPE = {"tp": "thành phố", "tx": "thị xã", "q": "quận"}
 
 
 @lru_cache(maxsize=65536)
-def split_type(written: str) -> tuple[Optional[str], str]:
+def split_type(written: str) -> tuple[str | None, str]:
     """The type word and the name of a written place name.
 
     >>> split_type("TP. Hồ Chí Minh"), split_type("Quận 1"), split_type("Ba Bể")
@@ -382,11 +382,11 @@ def split_type(written: str) -> tuple[Optional[str], str]:
 
 def lookup(
     name: str,
-    level: Optional[str] = None,
+    level: str | None = None,
     *,
-    era: Optional[str] = None,
+    era: str | None = None,
     types: Iterable[str] = (),
-    province: Optional[str] = None,
+    province: str | None = None,
 ) -> list[AdminUnit]:
     """Units called ``name``, optionally of one level, era, type set and province (short name of
     either era). ``name`` is a short name or a known alias, with or without its type word
@@ -417,17 +417,17 @@ def lookup(
     return out
 
 
-def former_name(key: str, level: str) -> Optional[str]:
+def former_name(key: str, level: str) -> str | None:
     """The former name ("Thừa Thiên Huế") a name key or domain key stands for, if it is one."""
     return gazetteer().former.get((level, key))
 
 
-def by_code(code: str, level: str, era: str = "legacy") -> Optional[AdminUnit]:
+def by_code(code: str, level: str, era: str = "legacy") -> AdminUnit | None:
     """The unit with this official code (GSO code of the given era)."""
     return gazetteer().by_code.get((era, level, code))
 
 
-def code_2025(unit: AdminUnit) -> Optional[str]:
+def code_2025(unit: AdminUnit) -> str | None:
     """The 2025 commune code of a commune: its own on the 2025 map, the one it became for a
     legacy commune (the default part of a divided one); None for provinces and districts.
 
@@ -447,7 +447,7 @@ def by_ascii(key: str, level: str) -> list[AdminUnit]:
     return list(gazetteer().by_ascii.get((level, key), ()))
 
 
-def units(level: Optional[str] = None, era: Optional[str] = None) -> list[AdminUnit]:
+def units(level: str | None = None, era: str | None = None) -> list[AdminUnit]:
     """Every unit, optionally of one level and era."""
     return [
         u for u in gazetteer().units if (level is None or u.level == level) and (era is None or u.era == era)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 from .lexicons import read_table
 from .records import INDICATORS
@@ -45,7 +44,7 @@ def _indicator_measures() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=4096)
-def known_measure(unit: Optional[str], *, percent: bool = False) -> Optional[str]:
+def known_measure(unit: str | None, *, percent: bool = False) -> str | None:
     """The measure of a count's unit when the table lists its first noun (the longest listed noun
     that starts it), "%" for a percentage, else None."""
     if percent or (unit or "").strip() == PERCENT:
@@ -62,7 +61,7 @@ def known_measure(unit: Optional[str], *, percent: bool = False) -> Optional[str
     return None
 
 
-def measure_of(unit: Optional[str], *, percent: bool = False) -> str:
+def measure_of(unit: str | None, *, percent: bool = False) -> str:
     """What a count counts: its listed measure, else its first noun as a measure of its own
     ("" without a unit), so that only like is ever added to like."""
     known = known_measure(unit, percent=percent)
@@ -73,7 +72,7 @@ def measure_of(unit: Optional[str], *, percent: bool = False) -> str:
     return _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
 
 
-def indicators_for_measure(measure: Optional[str]) -> frozenset[str]:
+def indicators_for_measure(measure: str | None) -> frozenset[str]:
     """The indicators that may count ``measure`` (every one when the measure is unknown)."""
     if measure is None:
         return frozenset(INDICATORS)

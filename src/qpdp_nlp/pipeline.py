@@ -26,7 +26,7 @@ import hashlib
 import threading
 from collections.abc import Iterable, Iterator
 from importlib.resources import files
-from typing import Any, Optional, Union
+from typing import Any
 
 from . import __version__
 from .classify import indicators, relevance
@@ -34,7 +34,6 @@ from .extractors import counts, documents, persons, places, scope, units
 from .provenance import iso_date, outlet
 from .records import ArticleRecord
 from .text import Analysis, analyse, clear_article_caches
-
 
 
 def data_fingerprint(root: Any = None) -> str:
@@ -74,7 +73,7 @@ class Pipeline:
     def __init__(self, *, classify: bool = True) -> None:
         self.classify = classify
 
-    def analyse(self, text: str, *, title: Optional[str] = None, meta: Optional[dict[str, Any]] = None) -> Analysis:
+    def analyse(self, text: str, *, title: str | None = None, meta: dict[str, Any] | None = None) -> Analysis:
         """Normalise ``text`` and attach its words and sentences: what every extractor reads."""
         return analyse(text, title=title, meta=meta)
 
@@ -82,11 +81,11 @@ class Pipeline:
         self,
         text: str,
         *,
-        source: Optional[str] = None,
-        title: Optional[str] = None,
-        url: Optional[str] = None,
-        published: Optional[str] = None,
-        meta: Optional[dict[str, Any]] = None,
+        source: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> ArticleRecord:
         clear_article_caches()  # the memos of the article before (see text.per_article)
         meta = dict(meta or {})
@@ -157,7 +156,7 @@ def set_cell_confidence(record: ArticleRecord) -> None:
             count.confidence = round(product, 4)
 
 
-_shared: Optional[Pipeline] = None
+_shared: Pipeline | None = None
 _lock = threading.Lock()
 
 
@@ -173,11 +172,11 @@ def shared_pipeline() -> Pipeline:
 def extract(
     text: str,
     *,
-    source: Optional[str] = None,
-    title: Optional[str] = None,
-    url: Optional[str] = None,
-    published: Optional[str] = None,
-    meta: Optional[dict[str, Any]] = None,
+    source: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> ArticleRecord:
     """Extract every fact from one article.
 
@@ -188,7 +187,7 @@ def extract(
     return shared_pipeline()(text, source=source, title=title, url=url, published=published, meta=meta)
 
 
-ArticleInput = Union[str, dict[str, Any], Any]
+ArticleInput = str | dict[str, Any] | Any
 
 
 def extract_many(items: Iterable[ArticleInput]) -> Iterator[ArticleRecord]:

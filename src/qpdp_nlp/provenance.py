@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Optional
 from urllib.parse import urlsplit
 
 # dateparser, set once: Vietnamese and English month names, numeric dates day first ("05/02/2024"
@@ -25,7 +24,7 @@ _ISO_REDUCED = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2}))?")
 
 
 @functools.lru_cache(maxsize=8192)
-def iso_date(value: Optional[str]) -> Optional[str]:
+def iso_date(value: str | None) -> str | None:
     """A publication date as ``YYYY-MM-DD`` (or ``YYYY-MM`` / ``YYYY`` when that is all the source
     gives): ISO 8601 by the standard library, everything else by dateparser, day first
     ("Thứ Sáu, 22/12/2023 - 15:45", "ngày 25 tháng 10 năm 2013", "15/01/2024 09:00"). What is not
@@ -60,7 +59,7 @@ def iso_date(value: Optional[str]) -> Optional[str]:
     return parsed.date().isoformat() if parsed is not None else None
 
 
-def outlet(url: Optional[str]) -> Optional[str]:
+def outlet(url: str | None) -> str | None:
     """The outlet of an article: its URL's host name without ``www.``.
 
     >>> outlet("https://www.qdnd.vn/quoc-phong/1"), outlet(None), outlet("not a url")
@@ -80,7 +79,7 @@ _GENERIC_SECOND_LEVEL = frozenset({"ac", "biz", "com", "edu", "gov", "health", "
                                    "org", "pro"})
 
 
-def registered_domain(url: Optional[str]) -> str:
+def registered_domain(url: str | None) -> str:
     """The registered domain of ``url``: the publisher, whose district portals are one site.
 
     >>> registered_domain("https://www.baonghean.vn/khen-thuong-213330.html"), registered_domain("http://vietnamnet.vn./x")

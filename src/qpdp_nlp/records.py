@@ -15,7 +15,7 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Optional, TypeGuard, TypeVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeGuard, TypeVar, Union
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -127,10 +127,10 @@ class Person(Fact):
     """
 
     fact_kind: ClassVar[str] = "persons"
-    rank: Optional[str] = None
-    name: Optional[str] = None
-    position: Optional[str] = None
-    unit: Optional[str] = None
+    rank: str | None = None
+    name: str | None = None
+    position: str | None = None
+    unit: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -138,11 +138,11 @@ class Unit(Fact):
     """A unit or organisation: ``canonical`` has abbreviations expanded and the place filled in."""
 
     fact_kind: ClassVar[str] = "units"
-    canonical: Optional[str] = None
-    type: Optional[UnitType] = None
-    level: Optional[Level] = None
-    place: Optional[str] = None
-    parent: Optional[str] = None  # canonical name of the unit this one is named inside ("Đảng ủy" of a zone)
+    canonical: str | None = None
+    type: UnitType | None = None
+    level: Level | None = None
+    place: str | None = None
+    parent: str | None = None  # canonical name of the unit this one is named inside ("Đảng ủy" of a zone)
 
 
 @dataclass(kw_only=True)
@@ -150,17 +150,17 @@ class Count(Fact):
     """A number that counts something: ``value`` normalised, ``unit`` the counted noun as written."""
 
     fact_kind: ClassVar[str] = "counts"
-    value: Optional[float] = None
-    qualifier: Optional[Qualifier] = None
-    unit: Optional[str] = None
-    indicator: Optional[Indicator] = None
+    value: float | None = None
+    qualifier: Qualifier | None = None
+    unit: str | None = None
+    indicator: Indicator | None = None
     is_percent: bool = False
-    upper: Optional[float] = None
-    denominator: Optional[float] = None
-    year: Optional[int] = None  # the year the count's own sentence names, when it is not the article's
-    indicator_rule: Optional[str] = None  # how the indicator was chosen: "cue:<row>", "model", …
-    indicator_confidence: Optional[float] = None
-    confidence: Optional[float] = None  # of the whole comparison cell: scope × year × indicator
+    upper: float | None = None
+    denominator: float | None = None
+    year: int | None = None  # the year the count's own sentence names, when it is not the article's
+    indicator_rule: str | None = None  # how the indicator was chosen: "cue:<row>", "model", …
+    indicator_confidence: float | None = None
+    confidence: float | None = None  # of the whole comparison cell: scope × year × indicator
 
 
 @dataclass(kw_only=True)
@@ -168,15 +168,15 @@ class Document(Fact):
     """A reference to a resolution, law, decree, directive, decision …"""
 
     fact_kind: ClassVar[str] = "documents"
-    kind: Optional[str] = None
-    number: Optional[str] = None
-    symbol: Optional[str] = None
-    year: Optional[int] = None
-    date: Optional[str] = None
-    issuer: Optional[str] = None
-    term: Optional[str] = None
-    title: Optional[str] = None
-    doc_id: Optional[str] = None
+    kind: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    year: int | None = None
+    date: str | None = None
+    issuer: str | None = None
+    term: str | None = None
+    title: str | None = None
+    doc_id: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -184,16 +184,16 @@ class Place(Fact):
     """A province, district or commune named in the text, resolved against the gazetteer."""
 
     fact_kind: ClassVar[str] = "places"
-    name: Optional[str] = None
-    type: Optional[str] = None
-    province: Optional[str] = None
-    district: Optional[str] = None
-    code: Optional[str] = None
-    province_code: Optional[str] = None
-    district_code: Optional[str] = None
-    province_2025: Optional[str] = None
-    era: Optional[Era] = None  # the map the name was read on
-    code_2025: Optional[str] = None  # the 2025 commune code, where the place is a commune that exists then
+    name: str | None = None
+    type: str | None = None
+    province: str | None = None
+    district: str | None = None
+    code: str | None = None
+    province_code: str | None = None
+    district_code: str | None = None
+    province_2025: str | None = None
+    era: Era | None = None  # the map the name was read on
+    code_2025: str | None = None  # the 2025 commune code, where the place is a commune that exists then
     candidates: list[str] = field(default_factory=list)
 
 
@@ -202,26 +202,26 @@ class Scope:
     """Where the article is about: its level and the province/district/commune with codes."""
 
     level: Level = "unknown"
-    province: Optional[str] = None
-    district: Optional[str] = None
-    district_type: Optional[str] = None
-    commune: Optional[str] = None
-    province_code: Optional[str] = None
-    district_code: Optional[str] = None
-    commune_code: Optional[str] = None
-    lat: Optional[float] = None
-    lon: Optional[float] = None
-    province_2025: Optional[str] = None
-    province_2025_code: Optional[str] = None
-    commune_code_2025: Optional[str] = None
-    defence_zone: Optional[str] = None  # "Ban Chỉ huy Phòng thủ khu vực N – <name>": the <name>
-    defence_zone_number: Optional[int] = None
-    successor_of: Optional[str] = None  # the legacy district a zone bears the name of (approximate)
-    successor_of_code: Optional[str] = None
-    era: Optional[Era] = None  # the map the article is read on
-    era_evidence: Optional[str] = None  # "published", "dateline", "text:<cue>", …
-    confidence: Optional[float] = None
-    rule: Optional[str] = None
+    province: str | None = None
+    district: str | None = None
+    district_type: str | None = None
+    commune: str | None = None
+    province_code: str | None = None
+    district_code: str | None = None
+    commune_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    province_2025: str | None = None
+    province_2025_code: str | None = None
+    commune_code_2025: str | None = None
+    defence_zone: str | None = None  # "Ban Chỉ huy Phòng thủ khu vực N – <name>": the <name>
+    defence_zone_number: int | None = None
+    successor_of: str | None = None  # the legacy district a zone bears the name of (approximate)
+    successor_of_code: str | None = None
+    era: Era | None = None  # the map the article is read on
+    era_evidence: str | None = None  # "published", "dateline", "text:<cue>", …
+    confidence: float | None = None
+    rule: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
@@ -249,29 +249,29 @@ class ArticleRecord:
     """
 
     article_id: str
-    source: Optional[str] = None
-    title: Optional[str] = None
-    published: Optional[str] = None  # ISO "YYYY-MM-DD", parsed once at ingestion
-    published_raw: Optional[str] = None  # the date as the source wrote it ("Thứ Sáu, 22/12/2023 - 15:45")
-    url: Optional[str] = None
-    site: Optional[str] = None  # the outlet: the URL's host name (or the page's site name)
+    source: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO "YYYY-MM-DD", parsed once at ingestion
+    published_raw: str | None = None  # the date as the source wrote it ("Thứ Sáu, 22/12/2023 - 15:45")
+    url: str | None = None
+    site: str | None = None  # the outlet: the URL's host name (or the page's site name)
     text: str = ""
-    original_text: Optional[str] = None
+    original_text: str | None = None
     scope: Scope = field(default_factory=Scope)
-    report_year: Optional[int] = None
-    report_year_rule: Optional[str] = None
-    report_year_confidence: Optional[float] = None
-    topic: Optional[Topic] = None
-    is_defense: Optional[bool] = None
-    defense_probability: Optional[float] = None
+    report_year: int | None = None
+    report_year_rule: str | None = None
+    report_year_confidence: float | None = None
+    topic: Topic | None = None
+    is_defense: bool | None = None
+    defense_probability: float | None = None
     persons: list[Person] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     counts: list[Count] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
-    pipeline_version: Optional[str] = None
-    duplicate_of: Optional[str] = None  # article_id of the earlier copy of a syndicated story
-    subtopic: Optional[str] = None  # finer topic of a non-defence article (economy, security …), from classify
+    pipeline_version: str | None = None
+    duplicate_of: str | None = None  # article_id of the earlier copy of a syndicated story
+    subtopic: str | None = None  # finer topic of a non-defence article (economy, security …), from classify
 
     def facts(self) -> list[Fact]:
         """All facts of every kind, in order of appearance."""
@@ -294,7 +294,7 @@ class ArticleRecord:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ArticleRecord":
+    def from_dict(cls, data: dict[str, Any]) -> ArticleRecord:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(data) - known
         if unknown:

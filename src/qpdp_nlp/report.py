@@ -37,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 from .atomic import atomic_open
-from .compare import (Comparison, cell_id, compare, display_cell, format_value, indicator_labels, place_label)
+from .compare import Comparison, cell_id, compare, display_cell, format_value, indicator_labels, place_label
 
 MAX_EVIDENCE = 30  # counts shown per cell; the rest are counted ("… 12 more")
 MAX_CHARTS = 4  # the most covered indicators get a chart each

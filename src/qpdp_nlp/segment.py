@@ -86,8 +86,8 @@ import struct
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import Any, cast
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
@@ -138,7 +138,7 @@ _ENV = "QPDP_SEGMENTER"
 _SEGMENT = re.compile(r"\S+(?:(?<=Th)[^\S\n](?=[Ss])\S+)*")
 # Characters a URL body may hold but not end with (underthesea's url rule): long runs of them
 # after a URL prefix make its backtracking explode.
-_EXPLOSIVE = re.compile("[`!;:'\".,?«»“”‘’]{%d,}" % EXPLOSIVE_RUN)
+_EXPLOSIVE = re.compile("[`!;:'\".,?«»“”‘’]{" + str(EXPLOSIVE_RUN) + ",}")
 _CUT_AFTER = re.compile(r"[^\w]")
 
 

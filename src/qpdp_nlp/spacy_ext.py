@@ -52,10 +52,9 @@ if TYPE_CHECKING:
     from rapidfuzz.distance import Opcode
     from spacy.vocab import Vocab
 
-    from .text import Token
-
     from .pipeline import Pipeline
     from .records import ArticleRecord, Fact
+    from .text import Token
 
 TOKENIZER_NAME = "qpdp.underthesea_tokenizer.v1"
 FACTORY_NAME = "qpdp"

@@ -202,7 +202,7 @@ def words(text: str) -> list[Token]:
 # A line is cut inside such runs every SENTENCE_RUN characters; nothing else is cut, so on any
 # other line the sentences are underthesea's.
 SENTENCE_RUN = 256
-_LONG_RUN = re.compile(r"(?:[^\W_]|\.){%d,}" % (SENTENCE_RUN + 1))
+_LONG_RUN = re.compile(r"(?:[^\W_]|\.){" + str(SENTENCE_RUN + 1) + ",}")
 
 
 def _sentence_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -40,15 +40,15 @@ from typing import Any, TypeGuard
 
 import numpy as np
 
-from ..provenance import registered_domain
 from ..extractors.count_nouns import read_unit
 from ..extractors.count_nouns import tables as count_tables
 from ..extractors.numbers import fold
 from ..lexicons import read_rows
 from ..measures import indicators_for_measure, known_measure
+from ..provenance import registered_domain
 from ..records import INDICATORS, Count, Indicator
 from ..text import Analysis, normalize
-from .linear import LinearModel, FloatArray, read_model
+from .linear import FloatArray, LinearModel, read_model
 
 MODEL_FILE = "indicator.json"
 TRAINING_FILE = "indicator_training.tsv"

@@ -56,9 +56,9 @@ from typing import Any
 
 import numpy as np
 
+from ..lexicons import read_rows
 from ..provenance import registered_domain
 from ..records import TOPICS, ArticleRecord, Topic, is_topic
-from ..lexicons import read_rows
 from ..text import Analysis, normalize
 from .linear import FORMAT, LinearModel, read_model, shipped
 

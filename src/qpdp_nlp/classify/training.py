@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 # name -> "module:function"; a trainer whose module does not exist yet is skipped.
 TRAINERS: dict[str, str] = {
@@ -21,14 +21,14 @@ TRAINERS: dict[str, str] = {
 MODEL_DIR = Path(__file__).parents[1] / "models"
 
 
-def default_shared() -> Optional[Path]:
+def default_shared() -> Path | None:
     """``../shared`` beside the checkout, when the package runs from one."""
     candidate = Path(__file__).resolve().parents[4] / "shared"
     return candidate if candidate.is_dir() else None
 
 
 def train_all(
-    model_dir: Path = MODEL_DIR, *, shared: Optional[Path] = None, only: Optional[list[str]] = None
+    model_dir: Path = MODEL_DIR, *, shared: Path | None = None, only: list[str] | None = None
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for name, target in TRAINERS.items():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from .. import gazetteer as gz
 from ..text import per_article
@@ -41,7 +40,7 @@ _NOT_ZONE_NAME = frozenset(
 _ROMAN_VALUE = {"I": 1, "V": 5, "X": 10}
 
 
-def _zone_number(written: str) -> Optional[int]:
+def _zone_number(written: str) -> int | None:
     """2 for "2" and for "II"; None for a run of capitals that is no Roman numeral ("VI" is 6,
     "IIII" nothing)."""
     if written.isdigit():
@@ -66,7 +65,7 @@ class ZoneMention:
     start: int
     end: int
     number: int
-    name: Optional[str]
+    name: str | None
 
 
 def _is_local(key: str, known: dict[str, frozenset[str]], province_too: bool) -> bool:
@@ -78,7 +77,7 @@ def _is_local(key: str, known: dict[str, frozenset[str]], province_too: bool) ->
     return any(key in known.get(level, ()) for level in ("district", "commune"))
 
 
-def _zone_name(raw: Optional[str], sep: Optional[str]) -> Optional[str]:
+def _zone_name(raw: str | None, sep: str | None) -> str | None:
     """The zone's name from the capitalised words after its number: the longest run of them that
     is a known place name; after a dash or comma also an unknown name of up to three words. A
     province's name after a comma or a space is the zone's parent, not its name. Words of a
@@ -148,7 +147,7 @@ def _defence_zones(text: str) -> tuple[ZoneMention, ...]:
     return tuple(out)
 
 
-def defence_zone_in(text: str) -> Optional[tuple[int, Optional[str]]]:
+def defence_zone_in(text: str) -> tuple[int, str | None] | None:
     """(number, name) of the first defence-zone command named in ``text``, or None. The name is
     None when only the number is written ("Ban Chỉ huy Phòng thủ khu vực 3").
 

@@ -29,7 +29,7 @@ import hashlib
 import re
 import sqlite3
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +102,7 @@ class DuplicateIndex:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
 
-    def find(self, sig: np.ndarray, seen: int) -> Optional[str]:
+    def find(self, sig: np.ndarray, seen: int) -> str | None:
         """The ``article_id`` this signature copies (the earliest original), or None."""
         candidates: set[int] = set()
         for band, key in _band_keys(sig):

@@ -35,7 +35,6 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Optional
 
 from .names import db_key, from_db
 
@@ -121,7 +120,7 @@ class Manifest:
 
     # -- settings ---------------------------------------------------------------------------------
     # (named so, not get/set: a method ``set`` would shadow the builtin in this class's annotations)
-    def get_setting(self, key: str) -> Optional[str]:
+    def get_setting(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
@@ -129,12 +128,12 @@ class Manifest:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # -- articles ---------------------------------------------------------------------------------
-    def version_of(self, article_id: str) -> Optional[str]:
+    def version_of(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT pipeline_version FROM articles WHERE article_id=?",
                               (article_id,)).fetchone()
         return row[0] if row else None
 
-    def entry(self, article_id: str) -> Optional[tuple[str, str, str, int]]:
+    def entry(self, article_id: str) -> tuple[str, str, str, int] | None:
         """(pipeline_version, part, run, seen) of a committed article, or None."""
         row = self.db.execute("SELECT pipeline_version, part, run, seen FROM articles WHERE article_id=?",
                               (article_id,)).fetchone()
@@ -152,8 +151,8 @@ class Manifest:
         row = self.db.execute("SELECT max(seen) FROM articles").fetchone()
         return (row[0] or 0) + 1
 
-    def record_article(self, article_id: str, version: str, part: str, seen: int, source: Optional[str],
-                       duplicate_of: Optional[str]) -> None:
+    def record_article(self, article_id: str, version: str, part: str, seen: int, source: str | None,
+                       duplicate_of: str | None) -> None:
         """Record (or re-record) an article in ``part``; the part that held it before becomes dirty."""
         old = self.db.execute("SELECT part FROM articles WHERE article_id=?", (article_id,)).fetchone()
         if old is not None and old[0] != part:
@@ -197,7 +196,7 @@ class Manifest:
         return (row[0] or 0) + 1
 
     def record_part(self, name: str, seq: int, n_articles: int, n_errors: int,
-                    rows: Optional[Mapping[str, int]] = None) -> None:
+                    rows: Mapping[str, int] | None = None) -> None:
         """Record a part; ``rows``: the number of rows of each of its tables."""
         self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, 0)",
                         (name, seq, time.time(), n_articles, n_errors))
@@ -238,8 +237,8 @@ class Manifest:
     def dirty_parts(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM parts WHERE dirty=1 ORDER BY seq")]
 
-    def replace_part(self, old: str, new: Optional[str], seq: int, n_articles: int, n_errors: int,
-                     rows: Optional[Mapping[str, int]] = None) -> None:
+    def replace_part(self, old: str, new: str | None, seq: int, n_articles: int, n_errors: int,
+                     rows: Mapping[str, int] | None = None) -> None:
         """Inside a transaction: ``new`` (or nothing, when no row is left) takes ``old``'s place."""
         self.db.execute("DELETE FROM parts WHERE name=?", (old,))
         self.db.execute("DELETE FROM part_rows WHERE part=?", (old,))

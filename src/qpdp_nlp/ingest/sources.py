@@ -36,7 +36,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Optional, Union, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from ..errors import FieldMappingError, InputError
 from ..provenance import iso_date, outlet
@@ -67,13 +67,13 @@ class Article:
 
     text: str
     source: str
-    title: Optional[str] = None
-    published: Optional[str] = None
-    url: Optional[str] = None
+    title: str | None = None
+    published: str | None = None
+    url: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-SourceItem = Union[Article, InputError]
+SourceItem = Article | InputError
 
 
 @dataclass(frozen=True)
@@ -85,10 +85,10 @@ class Fields:
     """
 
     text: str = "text"
-    id: Optional[str] = "id"
-    title: Optional[str] = "title"
-    date: Optional[str] = "date"
-    url: Optional[str] = "url"
+    id: str | None = "id"
+    title: str | None = "title"
+    date: str | None = "date"
+    url: str | None = "url"
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,10 @@ class ReadOptions:
     fields: Fields = Fields()
     max_chars: int = DEFAULT_MAX_CHARS
     stdin_format: str = "auto"  # what a pipe holds, when its first bytes cannot tell (--format-in)
-    csv_delimiter: Optional[str] = None  # None: sniffed from the first lines (--csv-delimiter)
+    csv_delimiter: str | None = None  # None: sniffed from the first lines (--csv-delimiter)
     # bytes read so far, for a progress display: streaming readers add to ``progress[0]`` as
     # they read (the caller sets it to the file's size when the file is done)
-    progress: Optional[list[int]] = field(default=None, compare=False)
+    progress: list[int] | None = field(default=None, compare=False)
 
 
 class _CountingRaw(io.RawIOBase):
@@ -150,7 +150,7 @@ def peekable(stream: IO[bytes]) -> io.BufferedReader:
     return io.BufferedReader(cast(io.RawIOBase, stream))
 
 
-def compression_of(head: bytes) -> Optional[str]:
+def compression_of(head: bytes) -> str | None:
     """``"gzip"``, ``"zstd"`` or None, from a stream's first bytes (never from its name).
 
     >>> compression_of(gzip.compress(b"x")), compression_of(b"{}")
@@ -193,7 +193,7 @@ def _zstd_errors() -> tuple[type[Exception], ...]:
 
 # --- encodings -------------------------------------------------------------------------------
 
-def looks_binary(data: bytes) -> Optional[str]:
+def looks_binary(data: bytes) -> str | None:
     """A reason when ``data`` is not text: NUL bytes, or mostly control bytes."""
     head = data[:8192]
     if b"\x00" in head and not _utf16_guess(head):
@@ -205,7 +205,7 @@ def looks_binary(data: bytes) -> Optional[str]:
     return None
 
 
-def _utf16_guess(head: bytes) -> Optional[str]:
+def _utf16_guess(head: bytes) -> str | None:
     """UTF-16 by its BOM, or without one by NULs at every other byte (ASCII-heavy text)."""
     boms = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     if head.startswith(boms) and not head.startswith(codecs.BOM_UTF32_LE):
@@ -359,7 +359,7 @@ def read_text_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator
 _CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
 
 
-def _decode_html(data: bytes, source: str, declared: Optional[str] = None) -> str:
+def _decode_html(data: bytes, source: str, declared: str | None = None) -> str:
     """HTML bytes to text: the declared charset (HTTP header or <meta>) when it decodes, else
     :func:`decode_text`'s guesses."""
     if not declared:
@@ -374,7 +374,7 @@ def _decode_html(data: bytes, source: str, declared: Optional[str] = None) -> st
     return decode_text(data, source)
 
 
-def html_article(html: str, source: str, options: ReadOptions, *, url: Optional[str] = None) -> Article:
+def html_article(html: str, source: str, options: ReadOptions, *, url: str | None = None) -> Article:
     """The main text, title, date and site of one HTML page (trafilatura).
 
     The article text is the title, a blank line, then the body: the layout the pipeline reads
@@ -427,7 +427,7 @@ _WARC_LINE = re.compile(rb"(?:^|\n)(WARC/1\.[01]\r?\n)")
 _SCAN_BLOCK = 1 << 20
 
 
-def _next_record_start(stream: IO[bytes], start: int, gzipped: bool) -> Optional[int]:
+def _next_record_start(stream: IO[bytes], start: int, gzipped: bool) -> int | None:
     """The offset of the first record start at or after ``start``: a gzip member's magic bytes, or
     a ``WARC/1.x`` line. Read in bounded blocks."""
     stream.seek(start)
@@ -505,7 +505,7 @@ def read_warc_stream(stream: IO[bytes], source: str, options: ReadOptions, *, re
     while True:
         iterator = ArchiveIterator(stream)
         attempt = iterator.offset
-        last_start: Optional[int] = None
+        last_start: int | None = None
         try:
             while True:
                 warnings_before = iterator.err_count
@@ -553,7 +553,7 @@ def read_warc_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator
         yield from read_warc_stream(stream, str(path), options)
 
 
-def _text_value(value: Any) -> Optional[str]:
+def _text_value(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, float) and value != value:  # NaN from a CSV/Parquet null
@@ -624,7 +624,7 @@ def _line_limit(options: ReadOptions) -> int:
     return options.max_chars * 4 + 1024
 
 
-def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[Optional[bytes]]:
+def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[bytes | None]:
     """The lines of a binary stream, each read with at most ``limit + 1`` bytes in memory; a longer
     line is skipped in bounded reads and given as None. A decompression bomb of one endless line
     therefore costs ``limit`` bytes, not its expanded size."""
@@ -675,7 +675,7 @@ def _json_line_error(exc: json.JSONDecodeError, line: str) -> str:
     return where
 
 
-def read_json_lines(lines: Iterable[Optional[bytes]], source: str,
+def read_json_lines(lines: Iterable[bytes | None], source: str,
                     options: ReadOptions) -> Iterator[SourceItem]:
     """JSON Lines; ``lines`` from :func:`bounded_lines` (None: a line over the limit).
 
@@ -763,7 +763,7 @@ def read_json_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator
 CSV_DELIMITERS = ",;\t|"
 
 
-def sniff_dialect(sample: str, delimiter: Optional[str] = None) -> type[csv.Dialect] | csv.Dialect:
+def sniff_dialect(sample: str, delimiter: str | None = None) -> type[csv.Dialect] | csv.Dialect:
     """The CSV dialect of ``sample`` (the first lines of a file): ``csv.Sniffer`` over the usual
     delimiters (``,`` ``;`` tab ``|``: spreadsheets in Vietnamese locales export ``;``), else the
     one that splits the header line into the most fields; ``delimiter`` forces it.
@@ -941,7 +941,7 @@ def suffix_of(path: Path) -> str:
 
 # --- paths -----------------------------------------------------------------------------------
 
-def _walk(folder: Path) -> Iterator[Union[Path, InputError]]:
+def _walk(folder: Path) -> Iterator[Path | InputError]:
     """Supported files under ``folder``: each folder's files in name order, then its subfolders
     in name order; hidden files and folders skipped. One folder's listing at a time, so an
     archive of millions of files is not listed in memory at once."""
@@ -961,7 +961,7 @@ def _unreadable_folder(exc: OSError, folder: Path) -> InputError:
     return InputError(str(exc.filename or folder), "E004", detail=f"folder skipped, {exc.strerror or exc}")
 
 
-def _not_regular(path: Path) -> Optional[InputError]:
+def _not_regular(path: Path) -> InputError | None:
     """An error for a FIFO, socket or device (reading one would wait forever), else None."""
     try:
         mode = path.stat().st_mode
@@ -974,7 +974,7 @@ def _not_regular(path: Path) -> Optional[InputError]:
     return InputError(str(path), "E004", detail=f"{kind}, not a regular file; skipped")
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[Union[Path, str, InputError]]:
+def expand_paths(paths: Iterable[str]) -> Iterator[Path | str | InputError]:
     """Files to read, in a stable order: each folder recursively (:func:`_walk`; hidden files
     and unsupported suffixes skipped), each glob sorted, ``-`` kept as is. A named file with an unsupported
     suffix, a missing path, a folder that cannot be listed and a file that is not a regular file
@@ -1023,7 +1023,7 @@ def sniff_stdin(head: bytes) -> str:
     return "text"
 
 
-def read_stdin(stream: Optional[IO[bytes]] = None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
+def read_stdin(stream: IO[bytes] | None = None, options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
     """Standard input, streamed record by record: decompressed when its first bytes say gzip or
     zstd, then read as ``options.stdin_format`` says, or as sniffed (:func:`sniff_stdin`). JSON
     Lines, CSV and WARC are read one record at a time, so memory stays flat however long the pipe
@@ -1065,7 +1065,7 @@ def read_file(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Sour
         yield InputError(str(path), "E004", detail=f"{type(exc).__name__}: {exc}")
 
 
-def read_paths(paths: Iterable[str], *, stdin: Optional[IO[bytes]] = None,
+def read_paths(paths: Iterable[str], *, stdin: IO[bytes] | None = None,
                options: ReadOptions = ReadOptions()) -> Iterator[SourceItem]:
     """Every article under ``paths`` (files, folders recursively, globs, ``-`` for stdin), in order."""
     for item in expand_paths(paths):
