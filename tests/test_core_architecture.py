@@ -154,6 +154,10 @@ def test_categorical_columns_are_the_closed_sets_of_their_sources():
     assert categories("units", "type") == set(records.UNIT_TYPES)
     assert categories("articles", "level") == categories("units", "level") == set(records.LEVELS)
     assert categories("articles", "topic") == set(records.TOPICS)
+    from qpdp_nlp import gazetteer
+
+    assert categories("places", "type") == set(gazetteer.PLACE_TYPES)
+    assert categories("articles", "district_type") == set(gazetteer.DISTRICT_TYPES)
 
 
 @pytest.mark.parametrize("scope_conf, year_conf, own_year, indicator_conf, expected", [

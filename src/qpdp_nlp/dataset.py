@@ -76,14 +76,15 @@ import pandas as pd
 import pyarrow as pa
 
 from .atomic import atomic_path, write_lines
+from .gazetteer import (  # the administrative words, as the places extractor writes them
+    DISTRICT_TYPES,
+    PLACE_TYPES,
+)
 from .lexicons import read_rows
 from .measures import measure_of
 from .provenance import outlet
 from .records import INDICATORS, LEVELS, QUALIFIERS, TOPICS, UNIT_TYPES, ArticleRecord, Count
 
-DISTRICT_TYPES = ("huyện", "thị xã", "quận", "thành phố")
-# the administrative word as the places extractor writes it (gazetteer's types, before and after 2025)
-PLACE_TYPES = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
 # The kinds the documents extractor knows: its table is the one list (a kind missing here would
 # turn a real value into a pandas/Arrow category warning and a null).
 DOCUMENT_KINDS = tuple(row[0] for row in read_rows("document_kinds.tsv", pad=True)[1])

@@ -40,8 +40,11 @@ from .text import normalize
 
 LEVELS = ("province", "district", "commune")
 ERAS = ("legacy", "2025")
+# The administrative type words, one home (both maps): the dataset's categories come from here.
+PROVINCE_TYPES = ("tỉnh", "thành phố")
 DISTRICT_TYPES = ("huyện", "quận", "thị xã", "thành phố")
 COMMUNE_TYPES = ("xã", "phường", "thị trấn", "đặc khu")
+PLACE_TYPES = tuple(dict.fromkeys(PROVINCE_TYPES + DISTRICT_TYPES + COMMUNE_TYPES))
 
 
 @dataclass(frozen=True, slots=True, eq=False)

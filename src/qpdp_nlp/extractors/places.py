@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from .. import gazetteer as gz
 from ..gazetteer import AdminUnit, name_key
-from ..lexicons import read_table
+from ..lexicons import UPPER, read_table
 from ..records import Era as EraName
 from ..records import Place
 from ..text import Analysis, per_article
@@ -38,7 +38,7 @@ RULES: dict[str, str] = {
     "echo": "a commune typed once and named bare elsewhere, outside a list: the same unit",
 }
 
-_UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper() and c.isalpha() and c.isprintable())
+_UPPER = UPPER  # the capital letters of a name (lexicons: one definition for every matcher)
 _CAP_WORD = rf"[{_UPPER}](?:[^\W_]|['’](?=[^\W_]))*"
 _NAME = (
     rf"{_CAP_WORD}(?:[ ]{_CAP_WORD})*(?:[ ]?[-–][ ]?{_CAP_WORD}(?:[ ]{_CAP_WORD})*)?"

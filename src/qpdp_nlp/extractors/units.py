@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
-from ..lexicons import read_table
+from ..lexicons import UPPER, read_table
 from ..records import Level, Person, Place, Scope, Unit, UnitType, is_level, is_unit_type
 from ..text import Analysis, normalize
 from .zones import defence_zones
@@ -304,9 +304,7 @@ def _phrase_symbols(phrase: str) -> list[tuple[str, str]]:
     return symbols
 
 
-_UPPER = "".join(
-    sorted({chr(c) for c in range(0x41, 0x1F00) if chr(c).isupper() and chr(c).isalpha()})
-)
+_UPPER = UPPER  # the capital letters of a name (lexicons: one definition for every matcher)
 _CAP_WORD = f"[{re.escape(_UPPER)}]\\w*"
 
 
