@@ -427,12 +427,25 @@ _WARC_LINE = re.compile(rb"(?:^|\n)(WARC/1\.[01]\r?\n)")
 _SCAN_BLOCK = 1 << 20
 
 
+def _opens_a_record(stream: IO[bytes], at: int) -> bool:
+    """Whether the gzip member that seems to start at ``at`` really holds a WARC record: the magic
+    bytes also occur by chance inside compressed data, and a false start there would swallow the
+    good records after it."""
+    stream.seek(at)
+    head = stream.read(1 << 16)
+    try:
+        plain = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16)
+    except zlib.error:
+        return False
+    return plain.startswith(b"WARC/1.")
+
+
 def _next_record_start(stream: IO[bytes], start: int, gzipped: bool) -> int | None:
-    """The offset of the first record start at or after ``start``: a gzip member's magic bytes, or
-    a ``WARC/1.x`` line. Read in bounded blocks."""
-    stream.seek(start)
+    """The offset of the first record start at or after ``start``: a gzip member that opens with a
+    WARC header, or a ``WARC/1.x`` line. Read in bounded blocks."""
     offset, tail = start, b""
     while True:
+        stream.seek(offset)
         block = stream.read(_SCAN_BLOCK)
         if not block:
             return None
@@ -440,6 +453,8 @@ def _next_record_start(stream: IO[bytes], start: int, gzipped: bool) -> int | No
         base = offset - len(tail)
         if gzipped:
             at = data.find(_GZIP_MEMBER)
+            while at >= 0 and (base + at < start or not _opens_a_record(stream, base + at)):
+                at = data.find(_GZIP_MEMBER, at + 1)
             found = None if at < 0 else at
         else:
             match = _WARC_LINE.search(data, 1 if base > 0 and base == start else 0) if data else None
