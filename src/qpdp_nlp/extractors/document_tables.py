@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from ..lexicons import alternation, read_table
+from .numbers import roman_value, to_roman
 
 # --- tables ------------------------------------------------------------------------------------
 
@@ -112,16 +113,8 @@ def issuer_head_pattern() -> re.Pattern[str]:
 # --- helpers -----------------------------------------------------------------------------------
 
 def roman_ok(s: str) -> bool:
-    return re.fullmatch(r"L?X{0,3}(?:IX|IV|V?I{0,3})", s) is not None and bool(s)
-
-
-def to_roman(n: int) -> str:
-    out = ""
-    for value, digits in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out += digits
-            n -= value
-    return out
+    """A Party term written as a Roman numeral ("XI", "XIII")."""
+    return roman_value(s) is not None
 
 
 def slug(text: str) -> str:

@@ -66,6 +66,41 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+# --- Roman numerals ------------------------------------------------------------------------
+# Party terms ("khóa XIII"), military regions ("Quân khu II"), defence zones ("Khu vực III"): one
+# reader and one writer for every extractor.
+
+_ROMAN_DIGITS = ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def to_roman(n: int) -> str:
+    """The Roman numeral of ``n`` (1 to 89).
+
+    >>> to_roman(14), to_roman(4)
+    ('XIV', 'IV')
+    """
+    out = ""
+    for value, digits in _ROMAN_DIGITS:
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
+
+
+def roman_value(numeral: str) -> int | None:
+    """The value of a Roman numeral written as it should be ("II" 2, "XIV" 14, up to LXXXIX);
+    None for anything else ("IIII", "VX", "2", "").
+
+    >>> roman_value("II"), roman_value("XIV"), roman_value("IIII"), roman_value("2")
+    (2, 14, None, None)
+    """
+    if not numeral or any(c not in _ROMAN_VALUE for c in numeral):
+        return None
+    values = [_ROMAN_VALUE[c] for c in numeral]
+    total = sum(-v if i + 1 < len(values) and values[i + 1] > v else v for i, v in enumerate(values))
+    return total if 0 < total < 90 and to_roman(total) == numeral else None
+
+
 # --- spelled words ---------------------------------------------------------------------------
 
 # Digits 1..9 as words; the "bound" forms are only valid after mươi/mười/linh/lẻ.

@@ -922,17 +922,6 @@ def _year_mentions(doc: Analysis) -> list[_YearMention]:  # noqa: C901 (one of t
     return out
 
 
-def _year_scores(doc: Analysis) -> tuple[dict[int, float], Counter[int]]:
-    """Every year written in the text, weighed by the words before it and where it stands; and
-    the years that open a sentence ("Năm 2021, …", "Riêng trong năm 2021 …")."""
-    scores: defaultdict[int, float] = defaultdict(float)
-    opening: Counter[int] = Counter()
-    for y in _year_mentions(doc):
-        scores[y.year] += y.weight
-        opening[y.year] += y.opening
-    return scores, +opening
-
-
 def _results_year_before(mentions: list[_YearMention], year: int) -> int | None:
     """The year before ``year`` when ``year`` is named only as a plan's ("Hội nghị triển khai
     nhiệm vụ năm 2024", "trong năm 2024 … sẽ") and the year before for its results ("trong năm

@@ -57,6 +57,7 @@ from typing import Any, TypeVar
 from ..lexicons import UPPER, read_table
 from ..records import Level, Person, Place, Scope, Unit, UnitType, is_level, is_unit_type
 from ..text import Analysis, normalize
+from .numbers import roman_value
 from .zones import defence_zones
 
 # The rule of each unit (``Unit.rule``): how it was found.
@@ -352,27 +353,9 @@ def patterns() -> _Patterns:
     )
 
 
-_ROMAN = {"I": 1, "V": 5, "X": 10}
-
-
-def roman_to_int(numeral: str) -> int | None:
-    """The value of a Roman numeral up to XXXIX ("II" -> 2, "IV" -> 4), None if it is not one.
-
-    >>> roman_to_int("II"), roman_to_int("XII"), roman_to_int("2")
-    (2, 12, None)
-    """
-    if not numeral or any(c not in _ROMAN for c in numeral):
-        return None
-    total = 0
-    for i, c in enumerate(numeral):
-        value = _ROMAN[c]
-        total += -value if i + 1 < len(numeral) and _ROMAN[numeral[i + 1]] > value else value
-    return total
-
-
 def _arabic(number: str) -> str:
     """"II" -> "2"; anything else as written ("316", "TTG416")."""
-    value = roman_to_int(number)
+    value = roman_value(number)
     return str(value) if value else number
 
 

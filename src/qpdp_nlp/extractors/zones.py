@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .. import gazetteer as gz
 from ..text import per_article
 from . import places as places_mod
+from .numbers import roman_value
 
 _CAP = places_mod._CAP_WORD
 # The number: digits, or a Roman numeral in capitals ("Khu vực II - Long Xuyên"); checked by
@@ -37,25 +38,13 @@ _NOT_ZONE_NAME = frozenset(
     "Bộ Ban Đảng Ủy UBND Chỉ Phó Chính Thượng Trung Thiếu Đại Hạ Binh Đồng Lễ Hội Quân Tỉnh Sáng "
     "Chiều Ngày Tại Trong Theo Các Những".split()
 )
-_ROMAN_VALUE = {"I": 1, "V": 5, "X": 10}
-
-
 def _zone_number(written: str) -> int | None:
     """2 for "2" and for "II"; None for a run of capitals that is no Roman numeral ("VI" is 6,
     "IIII" nothing)."""
     if written.isdigit():
         return int(written)
-    values = [_ROMAN_VALUE[c] for c in written]
-    total = sum(-v if i + 1 < len(values) and values[i + 1] > v else v for i, v in enumerate(values))
-    return total if 0 < total < 40 and _roman(total) == written else None
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, numeral in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + numeral, n - value
-    return out
+    value = roman_value(written)
+    return value if value is not None and value < 40 else None
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,6 @@ class _Future(Protocol):
 
     def result(self) -> Any: ...
 
-MANIFEST_NAME = "manifest.sqlite"
 LOCK_NAME = ".qpdp.lock"  # OUT/.qpdp.lock: flock-ed by the run that owns the folder
 
 # Exit codes of a run (the CLI's, documented in docs/batch.md)
@@ -591,7 +590,7 @@ class _Sink:
     def __init__(self, options: RunOptions, version: str, reporter: Reporter, summary: RunSummary,
                  output: IO[str] | None = None) -> None:
         from .dedup import DuplicateIndex
-        from .manifest import Manifest
+        from .manifest import MANIFEST_FILE, Manifest
 
         self.options = options
         self.version = version
@@ -605,11 +604,11 @@ class _Sink:
             self.out = Path(options.out)
             self.out.mkdir(parents=True, exist_ok=True)
             self._lock = OutputLock(self.out, options.wait_lock)  # before the manifest and recovery
-            self.manifest = Manifest(self.out / MANIFEST_NAME)
+            self.manifest = Manifest(self.out / MANIFEST_FILE)
         else:
             self.out = None
             self._tmp = tempfile.TemporaryDirectory(prefix="qpdp-run-")
-            self.manifest = Manifest(Path(self._tmp.name) / MANIFEST_NAME)
+            self.manifest = Manifest(Path(self._tmp.name) / MANIFEST_FILE)
         self.index = DuplicateIndex(self.manifest.db)
         if self.out is not None:
             self.recover()
