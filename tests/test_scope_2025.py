@@ -90,8 +90,8 @@ def test_defence_zone_in(text, expected):
 ZONE_SCOPES = [
     # text, url, published, district, province, number, successor_of
     (
-        "Ban Chỉ huy Phòng thủ khu vực 4 – Vĩnh Yên tổ chức hội nghị hiệp đồng giao nhận quân\n\n"
-        "Chiều 5/2, Ban Chỉ huy Phòng thủ khu vực 4 – Vĩnh Yên tổ chức hội nghị hiệp đồng.",
+        "Ban Chỉ huy Phòng thủ khu vực 4 – Vĩnh Yên ra quân huấn luyện năm mới\n\n"
+        "Ngày 9/1, Ban Chỉ huy Phòng thủ khu vực 4 – Vĩnh Yên triển khai nhiệm vụ huấn luyện.",
         "https://baophutho.vn/tin-1.html",
         "2026-02-05",
         "Vĩnh Yên",
@@ -146,8 +146,8 @@ def test_zone_named_once_in_the_body_does_not_narrow_a_province_story():
 SCOPES = [
     # text, url, published, level, province, district, commune
     (  # a commune of a merged province acts
-        "Xã Lương Sơn tổng kết công tác quân sự địa phương năm 2025\n\n"
-        "Sáng 2/12, UBND xã Lương Sơn tổ chức hội nghị tổng kết công tác quân sự.",
+        "Xã Lương Sơn nhìn lại nhiệm vụ quân sự, quốc phòng năm 2025\n\n"
+        "Chiều 18/12, UBND xã Lương Sơn họp tổng kết nhiệm vụ quân sự, quốc phòng.",
         "https://baophutho.vn/x.html",
         "2025-12-02",
         "commune",
@@ -156,8 +156,8 @@ SCOPES = [
         "Lương Sơn",
     ),
     (  # the ward is only the venue of the province's ceremony
-        "Sáng 4/3, tại điểm giao, nhận quân phường Nam Định, tỉnh Ninh Bình tổ chức lễ giao nhận "
-        "quân năm 2026. Toàn tỉnh có gần 6.000 thanh niên nhập ngũ.",
+        "Ngày 5/3, tại điểm giao quân phường Nam Định, tỉnh Ninh Bình tiễn tân binh lên đường "
+        "năm 2026. Cả tỉnh có khoảng 5.500 công dân nhập ngũ.",
         None,
         "2026-03-04",
         "province",
@@ -217,7 +217,7 @@ def test_scope_cases(text, url, published, level, province, district, commune):
 
 def test_commune_of_a_merged_province_has_its_2025_code():
     s = decide(
-        "UBND xã Lương Sơn tổ chức hội nghị tổng kết công tác quân sự.", "https://baophutho.vn/x",
+        "UBND xã Lương Sơn họp tổng kết nhiệm vụ quân sự, quốc phòng.", "https://baophutho.vn/x",
         "2025-12-02",
     ).scope
     assert s.commune == "Lương Sơn" and s.commune_code_2025 == s.commune_code is not None
@@ -298,7 +298,7 @@ COUNT_YEARS = [
     # A document's year is not the count's.
     ("Thực hiện Kế hoạch số 12/KH-UBND năm 2023, huyện mở 5 lớp bồi dưỡng.", "5", 2024, None),
     ("Huyện khen thưởng 12 tập thể.", "12", 2024, None),
-    ("Tỉnh được giao 1.000 chỉ tiêu, tăng 50 chỉ tiêu so với năm 2024.", "50", 2025, None),
+    ("Năm nay tỉnh nhận 1.200 chỉ tiêu, nhiều hơn 80 chỉ tiêu so với năm 2024.", "80", 2025, None),
     # A total over a period has no single year (the article's is used), however the period is
     # written; a year named for the count alone keeps it.
     ("Từ năm 2017 đến năm 2022, xã đã khám tuyển 410 lượt thanh niên.", "410", 2022, None),

@@ -93,7 +93,7 @@ def test_slug_words_drop_the_site_id():
 SLUG_SCOPES = [
     # text (no headline), url, published, (level, province, district, commune)
     (
-        "Sáng 2/12, huyện tổ chức hội nghị tổng kết công tác quân sự, quốc phòng địa phương năm 2023.",
+        "Chiều 15/12, huyện họp tổng kết nhiệm vụ quân sự, quốc phòng địa phương năm 2023.",
         "https://baobacgiang.vn/yen-dung-tong-ket-cong-tac-quoc-phong-post12345.html",
         "2023-12",
         ("district", "Bắc Giang", "Yên Dũng", None),
@@ -242,8 +242,8 @@ MORE_SCOPES = [
     ),
     (
         # A district portal reporting a provincial body's visit: the province acts.
-        "Chiều 25/4, tại xã Nà Bủng, huyện Nậm Pồ, đoàn công tác Hội Cựu chiến binh tỉnh đã đến thăm "
-        "và tặng quà các gia đình bị thiệt hại do giông lốc.",
+        "Sáng 12/6, tại xã Chà Cang, huyện Nậm Pồ, đoàn công tác Hội Cựu chiến binh tỉnh đã trao quà "
+        "cho các hộ bị ảnh hưởng bởi mưa đá.",
         "https://huyennampo.dienbien.gov.vn/tin/1",
         None,
         ("province", "Điện Biên", None, None),

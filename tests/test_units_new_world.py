@@ -35,7 +35,7 @@ ZONE_SPELLINGS = [
     ("Ban Chỉ huy Phòng thủ khu vực 1, Hoài Nhơn Nam tổ chức diễn tập.",
      "Ban Chỉ huy Phòng thủ khu vực 1, Hoài Nhơn Nam", f"{ZONE} 1 – Hoài Nhơn Nam"),
     ("Ban Chỉ huy PTKV3 - Bảo Lâm giúp dân.", "Ban Chỉ huy PTKV3 - Bảo Lâm", f"{ZONE} 3 – Bảo Lâm"),
-    ("Ban Chỉ huy Phòng thủ Khu vực 2 Hưng Hà long trọng tổ chức lễ.", "Ban Chỉ huy Phòng thủ Khu vực 2 Hưng Hà",
+    ("Ban Chỉ huy Phòng thủ Khu vực 2 Hưng Hà ra quân huấn luyện.", "Ban Chỉ huy Phòng thủ Khu vực 2 Hưng Hà",
      f"{ZONE} 2 – Hưng Hà"),
     ("Ban CHPTKV 4 - Vĩnh Yên họp hiệp đồng.", "Ban CHPTKV 4 - Vĩnh Yên", f"{ZONE} 4 – Vĩnh Yên"),
     ("Ban Chỉ huy PTKV 5 - Đồng Xuân ra quân.", "Ban Chỉ huy PTKV 5 - Đồng Xuân", f"{ZONE} 5 – Đồng Xuân"),
