@@ -47,6 +47,20 @@ def per_indicator(pairs) -> dict[str, dict[str, float]]:
     return out
 
 
+THRESHOLDS = (0.0, 0.5, 0.7, 0.8, 0.9)
+
+
+def kept_at(pairs) -> dict[str, list]:
+    """Does confidence rank right decisions above wrong ones? For each threshold t: the decisions
+    with confidence >= t, and the share of them that are right."""
+    out = {}
+    for t in THRESHOLDS:
+        kept = [(e, d) for e, d in pairs if d.confidence >= t]
+        right = sum(e.label == d.indicator for e, d in kept)
+        out[str(t)] = [len(kept), round(right / len(kept), 3) if kept else None]
+    return out
+
+
 def summary(pairs) -> dict:
     def acc(subset):
         return round(sum(e.label == d.indicator for e, d in subset) / len(subset), 4) if subset else None
@@ -56,6 +70,7 @@ def summary(pairs) -> dict:
     by_rule = Counter("cue" if d.rule.startswith("cue") else d.rule for _, d in ctx)
     right_by_rule = Counter("cue" if d.rule.startswith("cue") else d.rule for e, d in ctx if e.label == d.indicator)
     return {
+        "contexts_kept_at": kept_at(ctx), "articles_kept_at": kept_at(art),
         "contexts_accuracy": acc(ctx), "contexts_n": len(ctx),
         "articles_accuracy": acc(art), "articles_n": len(art),
         "contexts_by_rule": {r: [right_by_rule[r], n] for r, n in by_rule.items()},
@@ -69,6 +84,9 @@ def table(name: str, s: dict) -> str:
              f"contexts.jsonl accuracy {s['contexts_accuracy']}  (n={s['contexts_n']}); "
              f"gold-article counts accuracy {s['articles_accuracy']}  (n={s['articles_n']})",
              "decided by: " + ", ".join(f"{r} {k}/{n}" for r, (k, n) in sorted(s["contexts_by_rule"].items())),
+             "confidence >= t, decisions kept and their accuracy (contexts | gold articles): " + "; ".join(
+                 f"t={t} {s['contexts_kept_at'][t][0]} {s['contexts_kept_at'][t][1]} | "
+                 f"{s['articles_kept_at'][t][0]} {s['articles_kept_at'][t][1]}" for t in s["contexts_kept_at"]),
              f"{'indicator':24}{'ctx P':>7}{'ctx R':>7}{'n':>5}   {'art P':>7}{'art R':>7}{'n':>5}"]
 
     def f(v):

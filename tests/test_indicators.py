@@ -80,6 +80,18 @@ DECISIONS = [
     ("Thời gian huấn luyện là ⟦10 ngày⟧ tại thao trường.", "other"),
     ("Hội nghị gồm ⟦4 nội dung⟧ chính.", "other"),
     ("Đón ⟦80 quân nhân⟧ xuất ngũ trở về địa phương.", "other"),
+    # the standard abbreviation of reservists (QNDB) names the reserve like the words in full
+    ("Tiểu đoàn gọi ⟦215 QNDB⟧ tập trung huấn luyện trong tuần này.", "reserve"),
+    # being called to the medical check, or the pool ready for call-up, is the registration step
+    ("Hội đồng xã đã gọi khám sức khỏe nghĩa vụ quân sự cho ⟦96 thanh niên⟧.", "registration"),
+    ("Nguồn sẵn sàng nhập ngũ của phường có ⟦410 công dân⟧.", "registration"),
+    # houses built or handed over for families are support, whatever the sentence else speaks of
+    ("Bộ đội biên phòng bàn giao ⟦3 ngôi nhà⟧ cho hộ nghèo.", "policy_support"),
+    # people given medals (not "cá nhân" by name) are awarded individuals
+    ("Nhà nước truy tặng Huân chương Chiến công cho ⟦4 chiến sĩ⟧ hy sinh khi làm nhiệm vụ.", "awards_individual"),
+    # propaganda and extracurricular talks reach people: outreach, even when they are pupils or recruits
+    ("Đồn biên phòng tuyên truyền pháp luật về biên giới cho ⟦350 học sinh⟧ của trường.", "qpan_outreach"),
+    ("Xã tổ chức tuyên truyền Luật Nghĩa vụ quân sự cho ⟦27 thanh niên⟧ chuẩn bị nhập ngũ.", "qpan_outreach"),
 ]
 
 
@@ -133,6 +145,11 @@ MEASURE_RULED_OUT = [
     ("Huyện lập ⟦1 danh sách⟧ công dân nhập ngũ năm 2026.", "enlisted"),          # a list
     ("Tổng kinh phí tuyển quân là ⟦2 tỷ đồng⟧.", "enlisted"),                     # money is a budget
     ("Huyện giao ⟦150 thanh niên⟧ nhập ngũ.", "budget"),                           # people are no money
+    # objects are no people: leaflets, books and trenches are never people reached or trained
+    ("Xã phát ⟦1.200 tờ rơi⟧ tuyên truyền tuyển quân.", "qpan_outreach"),
+    ("Thư viện nhận thêm ⟦80 đầu sách⟧ về giáo dục quốc phòng cho học sinh.", "qpan_students"),
+    ("Trung đội dân quân đào ⟦16 công sự⟧ chiến đấu tại thao trường.", "militia"),
+    ("Trường trao ⟦200 cuốn vở⟧ cho học sinh khó khăn, con em quân nhân nhập ngũ.", "enlisted"),
 ]
 
 

@@ -72,6 +72,34 @@ def measure_of(unit: str | None, *, percent: bool = False) -> str:
     return _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
 
 
+# Count-noun groups (count_nouns.tsv) whose nouns are objects, not people: a unit the measure
+# table does not list but whose head noun is an object is measured as its group ("@thing",
+# "@content"), so that leaflets, books or trenches never count as people reached or trained.
+_OBJECT_GROUPS = ("thing", "content")
+
+
+def indicator_measure(unit: str | None, *, percent: bool = False) -> str | None:
+    """The measure an indicator is checked against: :func:`known_measure`, else ``@<group>`` when
+    the unit's first noun is an object noun of ``count_nouns.tsv``, else None (unknown).
+
+    >>> indicator_measure("tờ rơi"), indicator_measure("công sự bắn"), indicator_measure("em nhỏ")
+    ('@content', '@thing', None)
+    """
+    known = known_measure(unit, percent=percent)
+    if known is not None or not unit:
+        return known
+    from .extractors.count_nouns import tables
+    from .extractors.numbers import fold
+
+    groups = tables().noun_group
+    words = fold(_FIRST_NOUN.split(normalize(unit).strip(), maxsplit=1)[0]).split()
+    for n in range(len(words), 0, -1):
+        group = groups.get(" ".join(words[:n]))
+        if group is not None:
+            return f"@{group}" if group in _OBJECT_GROUPS else None
+    return None
+
+
 def indicators_for_measure(measure: str | None) -> frozenset[str]:
     """The indicators that may count ``measure`` (every one when the measure is unknown)."""
     if measure is None:

@@ -44,7 +44,7 @@ from ..extractors.count_nouns import read_unit
 from ..extractors.count_nouns import tables as count_tables
 from ..extractors.numbers import fold
 from ..lexicons import read_rows
-from ..measures import indicators_for_measure, known_measure
+from ..measures import indicator_measure, indicators_for_measure
 from ..provenance import registered_domain
 from ..records import INDICATORS, Count, Indicator
 from ..text import Analysis, normalize
@@ -413,7 +413,7 @@ def measure_allows(ctx: Context) -> frozenset[str]:
     """The indicators whose measure fits the count (DESIGN.md: measures never mix;
     ``data/indicator_measures.tsv``): a share of the quota is a percentage, a budget is money,
     households are no enlisted citizens, a list or a meeting is no indicator of ours."""
-    allowed = indicators_for_measure(known_measure(ctx.unit, percent=ctx.is_percent))
+    allowed = indicators_for_measure(indicator_measure(ctx.unit, percent=ctx.is_percent))
     if not ctx.is_percent:
         allowed -= {"enlistment_target_pct"}
     return allowed
