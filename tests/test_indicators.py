@@ -92,6 +92,12 @@ DECISIONS = [
     # propaganda and extracurricular talks reach people: outreach, even when they are pupils or recruits
     ("Đồn biên phòng tuyên truyền pháp luật về biên giới cho ⟦350 học sinh⟧ của trường.", "qpan_outreach"),
     ("Xã tổ chức tuyên truyền Luật Nghĩa vụ quân sự cho ⟦27 thanh niên⟧ chuẩn bị nhập ngũ.", "qpan_outreach"),
+    # an application names enlistment as its goal: the applicants are not yet recruits
+    ("Tuần qua có ⟦19 thanh niên⟧ viết đơn tình nguyện nhập ngũ.", "registration"),
+    # support given to recruits is support
+    ("Hội Cựu chiến binh hỗ trợ 2 triệu đồng cho ⟦41 tân binh⟧ của xã.", "policy_support"),
+    # defence education for pupils, however the knowledge is named
+    ("Năm qua, quận giáo dục kiến thức QP&AN cho ⟦8.400 học sinh⟧ các trường.", "qpan_students"),
 ]
 
 
