@@ -156,6 +156,8 @@ MEASURE_RULED_OUT = [
     ("Thư viện nhận thêm ⟦80 đầu sách⟧ về giáo dục quốc phòng cho học sinh.", "qpan_students"),
     ("Trung đội dân quân đào ⟦16 công sự⟧ chiến đấu tại thao trường.", "militia"),
     ("Trường trao ⟦200 cuốn vở⟧ cho học sinh khó khăn, con em quân nhân nhập ngũ.", "enlisted"),
+    # comrades ("đồng đội") are people, not the currency their first syllable spells
+    ("Quỹ hỗ trợ sửa nhà cho ⟦12 đồng đội⟧ có hoàn cảnh khó khăn.", "budget"),
 ]
 
 

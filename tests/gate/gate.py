@@ -65,6 +65,7 @@ REQUIRED: dict[str, dict[str, float]] = {
 # Cross-validated scores of the learned parts (folds grouped by source site, or by article for
 # the count contexts), measured by training each model afresh: "cv" in floors.json.
 CV_REQUIRED: dict[str, float] = {
+    "indicator.cv_accuracy": 0.90,                                               # issue 15
     "relevance.by_origin.dev2.is_defense.accuracy": 0.95,
     "relevance.by_origin.scope.is_defense.accuracy": 0.95,
 }

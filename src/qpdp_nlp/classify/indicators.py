@@ -289,7 +289,7 @@ def _rank(cue: _Cue) -> tuple[bool, bool]:
 # A cue row settles a count alone when its precision measured on the real count contexts of the
 # training data (``_Model.precision``) is at least this; below it the model decides, with the
 # row's indicator among its features. Chosen on the grouped folds of bench/indicators_cv.py.
-SETTLE = 0.85
+SETTLE = 0.8
 
 
 @dataclass(frozen=True)
@@ -640,7 +640,7 @@ def _pipeline() -> Any:
 
 
 # Regularisation: chosen on the grouped folds of bench/indicators_cv.py.
-C = 3.0
+C = 10.0
 
 
 def cue_precision(examples: Sequence[Example]) -> dict[str, tuple[int, int]]:

@@ -126,6 +126,8 @@ def read_unit(count_text: str) -> tuple[str | None, bool]:
 
     >>> read_unit("gần 3 tỷ đồng"), read_unit("100% chỉ tiêu"), read_unit("145 chính thức")
     (('đồng', False), ('%', True), ('chính thức', False))
+    >>> read_unit("12 đồng đội")
+    ('đồng đội', False)
     """
     t = tables()
     numbers = find_numbers(count_text)
@@ -135,9 +137,10 @@ def read_unit(count_text: str) -> tuple[str | None, bool]:
     if number.is_percent:
         return "%", True
     money = t.money_re.match(count_text, number.end)
-    if money is not None:
-        return t.money[fold(money.group(1))], False
     noun = noun_after(count_text, number.end)
+    # as the counts extractor reads it: a longer noun wins ("12 đồng đội" are comrades, not VND)
+    if money is not None and (number.multiplier or noun is None or noun[1] <= money.end(1)):
+        return t.money[fold(money.group(1))], False
     if noun is not None:
         return noun[0], False
     rest = count_text[number.end:].strip()
