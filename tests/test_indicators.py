@@ -156,6 +156,10 @@ MEASURE_RULED_OUT = [
     ("Thư viện nhận thêm ⟦80 đầu sách⟧ về giáo dục quốc phòng cho học sinh.", "qpan_students"),
     ("Trung đội dân quân đào ⟦16 công sự⟧ chiến đấu tại thao trường.", "militia"),
     ("Trường trao ⟦200 cuốn vở⟧ cho học sinh khó khăn, con em quân nhân nhập ngũ.", "enlisted"),
+    # books and leaflets for a library are material, not support to people
+    ("Đồn tặng thư viện trường ⟦60 đầu sách⟧ pháp luật.", "policy_support"),
+    # representatives are people, whatever the money beside them
+    ("Mỗi suất quà trị giá 500.000 đồng, trao cho ⟦35 đại diện⟧ gia đình chính sách.", "budget"),
     # comrades ("đồng đội") are people, not the currency their first syllable spells
     ("Quỹ hỗ trợ sửa nhà cho ⟦12 đồng đội⟧ có hoàn cảnh khó khăn.", "budget"),
 ]
