@@ -288,7 +288,7 @@ def test_memo_tables_are_bounded(monkeypatch):
     monkeypatch.setattr(seg.triples, "cap", 64)
     for i in range(50):
         word_tokenize(" ".join(f"từ{i}{j}" for j in range(20)))
-        assert len(seg.pairs.ids) - len(seg.pairs.kept) <= 64
-        assert len(seg.triples.ids) - len(seg.triples.kept) <= 64
+        assert len(seg.pairs.memo) <= 64
+        assert len(seg.triples.memo) <= 64
     segment.clear_memo()
     _same("Sau khi xóa bảng, kết quả vẫn như cũ.")

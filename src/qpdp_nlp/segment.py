@@ -17,11 +17,14 @@ computed without any feature string, from the same files, read at run time:
 2. **Features per template, memoised.** Every template reads one syllable (T[k]), a pair
    (T[k,k+1]) or a triple (T[k,k+2]). The weights of the model are regrouped by template into
    dicts ``value -> (w_B, w_I)``. The weights a syllable gets from each template at each offset
-   -2..2 (a pair at -2..1, a triple at -2..0) are looked up once and kept as a row of a NumPy
-   table, found by a dict (syllable, or tuple of syllables, -> row). The rows of every syllable,
-   pair and triple the model has a weight for are built at load and kept; the others are
-   memoised up to a cap. A sentence is then three dict look-ups per syllable and a dozen NumPy
-   gathers. BOS/EOS are rows of their own (value "BOS"/"EOS", the same rules as underthesea_core:
+   -2..2 (a pair at -2..1, a triple at -2..0) make a row of a NumPy table, found by a dict
+   (syllable, or tuple of syllables, -> row). Every syllable, pair and triple the model has a
+   raw or lower-cased weight for has its row built at load. Any other key's weights depend only
+   on its lower-cased value and its flags (isdigit, istitle, is_in_dict), and the rows of every
+   such combination are built at load too (vectorised): a new key costs a few string look-ups
+   and no NumPy work, so a process's first article is nearly as fast as the next ones. The
+   key -> row ids of new keys are memoised up to a cap. A sentence is then three dict look-ups
+   per syllable and a dozen NumPy gathers. BOS/EOS are rows of their own (value "BOS"/"EOS", the same rules as underthesea_core:
    a window starting before the sentence is BOS, one reaching past its end EOS).
 3. **Scores in underthesea_core's order.** The 43 weights of a syllable are added one by one in
    template order (``np.cumsum``, strictly sequential): floating-point addition is not
@@ -121,10 +124,9 @@ MAX_SEGMENT = 256
 PIECE = 64
 EXPLOSIVE_RUN = 8
 
-# Memo tables: rows kept between sentences. Past its cap a table drops every row but those of
-# the keys the model itself knows (built at load), and starts again. A row is 400 (token), 256
-# (pair) or 192 (triple) bytes; at the caps the three tables hold about 60 MB
-# (bench/segment.py gives their size and memory after 100,000 articles).
+# Memo tables: key -> row id of the keys the model does not know, kept between sentences; past
+# its cap a memo is emptied and starts again. The rows themselves are bounded by the model
+# (bench/segment.py gives the size and memory after 100,000 articles).
 TOKEN_CAP = 1 << 15
 PAIR_CAP = 1 << 16
 TRIPLE_CAP = 1 << 16
@@ -327,10 +329,18 @@ _PLAIN_CHARS = re.compile(r"[\x00-\u019a\u019c-\u0263\u0265-\u036f\u1e00-\u1eff\
 
 @dataclass
 class _Table:
-    """Memo: key -> row of ``rows``; emptied when it grows past ``cap``.
+    """Rows of weights, and the memo: key -> row.
 
     A row holds, for each window offset and each kind of template reading that window (raw,
-    lower, isdigit, istitle, is_in_dict), the weights (w_B, w_I) that template gives the key.
+    lower, isdigit, istitle, is_in_dict), the weights (w_B, w_I) that template gives a key. A
+    key the model has no raw weight for gets the weights of its lower-cased value and of its
+    flags only, so such keys share the row of their (lower value, flags): those rows are built
+    at load for every lower value of the model. A key's own row exists only for the keys the
+    model has a raw weight for (built at load too, except the rare key whose raw value holds a
+    space, "Th S"). The rows are thus bounded by the model; only the memo grows, up to ``cap``
+    keys, and is then emptied. The keys known at load are in a dict of their own (``kept``): a
+    memo that shared it would be a copy of it after each emptying, and the copy's first new
+    keys would make CPython rebuild the whole table (a millisecond for 15,000 pairs).
     """
 
     offsets: int
@@ -338,46 +348,32 @@ class _Table:
     cap: int
 
     def __post_init__(self) -> None:
-        self.ids: dict[Any, int] = {}
-        self.kept: dict[Any, int] = {}  # the rows built at load, never dropped
-        self.rows = np.zeros((1024, self.offsets, self.kinds, 2))
+        self.kept: dict[Any, int] = {}  # the keys of the model, never dropped
+        self.memo: dict[Any, int] = {}
+        self.rows = np.zeros((0, self.offsets, self.kinds, 2))
+        self.extra: dict[tuple[int, int, int], int] = {}  # (raw, lower, flags) -> row, built lazily
 
-    def keep(self) -> None:
-        """Make every present row permanent."""
-        self.kept = dict(self.ids)
+    def append(self, rows: np.ndarray) -> int:
+        """Id of the first of ``rows``, added at the end."""
+        start = len(self.rows)
+        self.rows = np.concatenate([self.rows, rows])
+        return start
 
     def reserve(self, extra: int) -> None:
-        """Drop the memoised rows when ``extra`` new keys could take the table past its cap."""
-        if len(self.ids) - len(self.kept) + extra > self.cap:
-            self.ids = dict(self.kept)
-
-    def fit(self) -> None:
-        """Room for every row of ``ids``."""
-        need = len(self.ids)
-        if need > len(self.rows):
-            size = len(self.rows)
-            while size < need:
-                size *= 2
-            grown = np.zeros((size, self.offsets, self.kinds, 2))
-            grown[: len(self.rows)] = self.rows
-            self.rows = grown
+        """Empty the memo when ``extra`` new keys could take it past its cap."""
+        if len(self.memo) + extra > self.cap:
+            self.memo = {}
 
     def shrink(self) -> None:
-        # A giant sentence may have grown the table past its cap: give that memory back.
-        if len(self.ids) - len(self.kept) > self.cap or len(self.rows) > 2 * (self.cap + len(self.kept)):
-            self.clear()
-
-    def clear(self) -> None:
-        self.ids = dict(self.kept)
-        rows = np.zeros((len(self.kept) + 8192, self.offsets, self.kinds, 2))
-        rows[: len(self.kept)] = self.rows[: len(self.kept)]
-        self.rows = rows
+        # A giant sentence may have taken the memo past its cap: give that memory back.
+        if len(self.memo) > self.cap:
+            self.memo = {}
 
     def nbytes(self) -> int:
         import sys
 
-        size = self.rows.nbytes + sys.getsizeof(self.ids)
-        for key in self.ids:
+        size = self.rows.nbytes + sys.getsizeof(self.kept) + sys.getsizeof(self.memo)
+        for key in [*self.kept, *self.memo]:
             if isinstance(key, tuple):
                 size += sys.getsizeof(key) + sum(sys.getsizeof(s) for s in key)
             else:
@@ -451,6 +447,7 @@ class _Segmenter:
         self.normalized: dict[str, str] = {}  # token -> underthesea's token_normalize(token)
         self.lock = threading.Lock()
         self._prepare()
+        self._shared_rows()
         self._preload()
 
     # --- rows: the weights of a token, a pair or a triple, per offset and kind ---------------------
@@ -515,6 +512,8 @@ class _Segmenter:
         self.triple_raw = value_rows("triple", "")
         self.triple_lower = value_rows("triple", ".lower")
         self.edge_rows = {name: (edge(name, "BOS"), edge(name, "EOS")) for name in shapes}
+        self._gram_model = {2: (self.pair_base, self.pair_raw, self.pair_lower),
+                            3: (self.triple_base, self.triple_raw, self.triple_lower)}
 
         # underthesea_core adds the weights of a syllable's features one by one, in template
         # order; floating-point addition is not associative and ties between two paths do occur
@@ -524,45 +523,36 @@ class _Segmenter:
         start = {"uni": 0, "pair": sizes["uni"], "triple": sizes["uni"] + sizes["pair"]}
         self.order = np.array([start[tab] + off * len(shapes[tab][1]) + kd
                                for tab, off, kd in (slots[t] for t in KNOWN_TEMPLATES)])
-        self._reset_edges()
+
+    def _shared_rows(self) -> None:
+        # Rows 0 and 1 of each table are BOS and EOS, then the shared rows: 2 + lower * F + flags
+        # (F flag combinations), every value of the model's lower-cased templates with every
+        # combination of flags. The two parts fill different slots (the others are 0.0): exact.
+        for table, name, flags, (_, lower) in ((self.tokens, "uni", self.uni_base, self.uni_lower),
+                                                (self.pairs, "pair", self.pair_base, self.pair_lower),
+                                                (self.triples, "triple", self.triple_base, self.triple_lower)):
+            bos, eos = self.edge_rows[name]
+            table.append(np.stack([bos, eos]))
+            shared = lower[:, None] + flags[None, :]
+            table.append(shared.reshape(-1, *shared.shape[2:]))
 
     def _preload(self) -> None:
-        """Rows of every syllable, pair and triple the model has a weight for, kept for good: a
-        first article then finds most of its rows built (a row depends on its key only)."""
-        self._reset_edges()
+        """Rows of every syllable, pair and triple the model has a raw or lower-cased weight for,
+        kept for good: a first article then finds most of its keys known."""
         tokens = sorted({*self.uni_raw[0], *self.uni_lower[0]})
-        self._build_tokens(tokens, self._add_keys(self.tokens, tokens))
+        self._add(self.tokens, tokens, self._token_rows(tokens))
         for table, size, values in ((self.pairs, 2, {*self.pair_raw[0], *self.pair_lower[0]}),
                                     (self.triples, 3, set(self.triple_raw[0]))):
             keys = sorted({tuple(parts) for parts in (v.split(" ") for v in values)
                            if len(parts) == size and all(parts)})
-            flat = [t for key in keys for t in key]
-            attrs = [self._attrs(t) for t in flat]
-            ids = self._add_keys(table, keys)
-            self._build_grams(table, size, flat, [a[0] for a in attrs], [a[2] for a in attrs],
-                              list(range(0, len(flat), size)), ids)
-        for table in (self.tokens, self.pairs, self.triples):
-            table.keep()
+            self._add(table, keys, self._gram_rows(size, keys))
         self.attrs_kept = dict(self.attrs)
 
     @staticmethod
-    def _add_keys(table: _Table, keys: list[Any]) -> list[int]:
-        ids = []
-        for key in keys:
-            ids.append(table.ids.setdefault(key, len(table.ids)))
-        table.fit()
-        return ids
-
-    def _reset_edges(self) -> None:
-        # Rows 0 and 1 of each table are BOS and EOS.
-        for name, table in (("uni", self.tokens), ("pair", self.pairs), ("triple", self.triples)):
-            if not table.ids:
-                table.ids[_BOS] = 0
-                table.ids[_EOS] = 1
-                table.fit()
-                bos, eos = self.edge_rows[name]
-                table.rows[0] = bos
-                table.rows[1] = eos
+    def _add(table: _Table, keys: list[Any], rows: np.ndarray) -> None:
+        start = table.append(rows)
+        for i, key in enumerate(keys):
+            table.kept.setdefault(key, start + i)
 
     # --- attribute values of one token -------------------------------------------------------
 
@@ -587,61 +577,107 @@ class _Segmenter:
         self.attrs[tok] = got
         return got
 
-    def _build_tokens(self, keys: list[str], ids: list[int]) -> None:
-        attrs = self._attrs
-        dictionary = self.dictionary
-        values = [attrs(key) for key in keys]
-        flags = [a[1] * 4 + a[2] * 2 + (a[0] in dictionary) for a in values]
+    def _token_rows(self, keys: list[str]) -> np.ndarray:
+        values = [self._attrs(key) for key in keys]
+        flags = [a[1] * 4 + a[2] * 2 + (a[0] in self.dictionary) for a in values]
         raw_index, raw = self.uni_raw
         lower_index, lower = self.uni_lower
         # The three parts fill different slots (the others are 0.0): the sum is exact.
-        self.tokens.rows[ids] = (self.uni_base[flags] + raw[[raw_index.get(k, 0) for k in keys]]
-                                 + lower[[lower_index.get(a[0], 0) for a in values]])
+        rows: np.ndarray = (self.uni_base[flags] + raw[[raw_index.get(k, 0) for k in keys]]
+                            + lower[[lower_index.get(a[0], 0) for a in values]])
+        return rows
 
-    def _build_grams(self, table: _Table, size: int, toks: list[str], lowers: list[str], titles: list[bool],
-                     positions: list[int], ids: list[int]) -> None:
-        """Rows of the new pairs (size 2) or triples (size 3) starting at ``positions``."""
-        if size == 2:
-            base, (raw_index, raw), (lower_index, lower) = self.pair_base, self.pair_raw, self.pair_lower
-        else:
-            base, (raw_index, raw), (lower_index, lower) = self.triple_base, self.triple_raw, self.triple_lower
-        dictionary = self.dictionary
-        if size == 2:
-            raws = [toks[j] + " " + toks[j + 1] for j in positions]
-            lows = [lowers[j] + " " + lowers[j + 1] for j in positions]
-            flags = [(titles[j] and titles[j + 1]) * 2 + (low in dictionary) for j, low in zip(positions, lows)]
-        else:
-            raws = [toks[j] + " " + toks[j + 1] + " " + toks[j + 2] for j in positions]
-            lows = [lowers[j] + " " + lowers[j + 1] + " " + lowers[j + 2] for j in positions]
-            flags = [(titles[j] and titles[j + 1] and titles[j + 2]) * 2 + (low in dictionary)
-                     for j, low in zip(positions, lows)]
-        rows = base[flags] + raw[[raw_index.get(v, 0) for v in raws]]
-        if lower_index:
-            rows += lower[[lower_index.get(v, 0) for v in lows]]
-        table.rows[ids] = rows
+    def _gram_rows(self, size: int, keys: list[tuple[str, ...]]) -> np.ndarray:
+        base, (raw_index, raw), (lower_index, lower) = self._gram_model[size]
+        codes = [self._gram_code(size, key) for key in keys]
+        rows: np.ndarray = base[[c[2] for c in codes]] + raw[[c[0] for c in codes]] + lower[[c[1] for c in codes]]
+        return rows
+
+    def _gram_code(self, size: int, key: tuple[str, ...]) -> tuple[int, int, int]:
+        """(raw value, lower-cased value, flags) of a pair or triple: indices into the model."""
+        _, (raw_index, _), (lower_index, _) = self._gram_model[size]
+        attrs = [self._attrs(t) for t in key]
+        low = " ".join(a[0] for a in attrs)
+        flags = all(a[2] for a in attrs) * 2 + (low in self.dictionary)
+        return raw_index.get(" ".join(key), 0), lower_index.get(low, 0), flags
 
     # --- one sentence -------------------------------------------------------------------------
 
-    @staticmethod
-    def _ids(table: _Table, keys: list[Any]) -> tuple[list[int], list[int], list[int]]:
-        """Row ids of ``keys``, plus the positions and ids of the keys new to the table."""
-        ids = table.ids
-        found = [ids.get(key) for key in keys]
-        new_pos: list[int] = []
-        new_ids: list[int] = []
-        if None in found:
-            for j, got in enumerate(found):
+    def _new_tokens(self, toks: list[str], found: list[int | None]) -> None:
+        """Fill the row ids of the tokens that are neither known nor memoised."""
+        memo = self.tokens.memo
+        raw_index = self.uni_raw[0]
+        lower_index = self.uni_lower[0]
+        dictionary = self.dictionary
+        for j, got in enumerate(found):
+            if got is None:
+                tok = toks[j]
+                got = memo.get(tok)
                 if got is None:
-                    key = keys[j]
-                    got = ids.get(key)
+                    if tok in raw_index:  # never: every such token is kept
+                        got = self._add_extra(self.tokens, tok)
+                    else:
+                        low, isdigit, istitle = self._attrs(tok)
+                        got = 2 + lower_index.get(low, 0) * 8 + isdigit * 4 + istitle * 2 + (low in dictionary)
+                    memo[tok] = got
+                found[j] = got
+
+    def _new_grams(self, toks: list[str], pair: list[int | None], tri: list[int | None]) -> None:
+        """Fill the row ids of the pairs and triples that are neither known nor memoised."""
+        cache = self.attrs
+        attrs = [cache.get(t) or self._attrs(t) for t in toks]
+        lows = [a[0] for a in attrs]
+        titles = [a[2] for a in attrs]
+        dictionary = self.dictionary
+        # A key whose raw value the model knows is kept, unless a token holds a space ("Th S"):
+        # then the key is not that value split at its spaces, and gets a row of its own.
+        spaced = " " in "".join(toks)
+        if None in pair:
+            memo = self.pairs.memo
+            lower_index = self.pair_lower[0]
+            for j, got in enumerate(pair):
+                if got is None:
+                    key = (toks[j], toks[j + 1])
+                    got = memo.get(key)
                     if got is None:
-                        got = ids[key] = len(ids)
-                        new_pos.append(j)
-                        new_ids.append(got)
-                    found[j] = got
-            table.fit()
-        # every key has its row id now: a cast, not a copy (this runs for every sentence)
-        return cast(list[int], found), new_pos, new_ids
+                        if spaced and toks[j] + " " + toks[j + 1] in self.pair_raw[0]:
+                            got = self._add_extra(self.pairs, key)
+                        else:
+                            low = lows[j] + " " + lows[j + 1]
+                            got = (2 + lower_index.get(low, 0) * 4 + (titles[j] and titles[j + 1]) * 2
+                                   + (low in dictionary))
+                        memo[key] = got
+                    pair[j] = got
+        if None in tri:
+            memo = self.triples.memo
+            for j, got in enumerate(tri):
+                if got is None:
+                    key3 = (toks[j], toks[j + 1], toks[j + 2])
+                    got = memo.get(key3)
+                    if got is None:
+                        if spaced and " ".join(key3) in self.triple_raw[0]:
+                            got = self._add_extra(self.triples, key3)
+                        else:
+                            # triples have no lower-cased template: 4 shared rows
+                            got = (2 + (titles[j] and titles[j + 1] and titles[j + 2]) * 2
+                                   + (lows[j] + " " + lows[j + 1] + " " + lows[j + 2] in dictionary))
+                        memo[key3] = got
+                    tri[j] = got
+
+    def _add_extra(self, table: _Table, key: Any) -> int:
+        if table is self.tokens:
+            row = self._token_rows([key])
+            low, isdigit, istitle = self._attrs(key)
+            code = (self.uni_raw[0][key], self.uni_lower[0].get(low, 0),
+                    isdigit * 4 + istitle * 2 + (low in self.dictionary))
+        else:
+            size = len(key)
+            row = self._gram_rows(size, [key])
+            code = self._gram_code(size, key)
+        got = table.extra.get(code)
+        if got is None:
+            got = table.extra[code] = table.append(row)
+        return got
 
     def tags(self, toks: list[str]) -> list[int]:
         """0 (B-W) or 1 (I-W) for each token."""
@@ -649,26 +685,26 @@ class _Segmenter:
         if n == 0:
             return []
         with self.lock:
-            for table in (self.tokens, self.pairs, self.triples):
-                table.reserve(n + 2)
-            self._reset_edges()
-            uni, new_pos, new_ids = self._ids(self.tokens, toks)
-            if new_ids:
-                self._build_tokens([toks[j] for j in new_pos], new_ids)
-            pair, new_pos, new_ids = self._ids(self.pairs, list(zip(toks, toks[1:])))
-            tri, new_pos3, new_ids3 = self._ids(self.triples, list(zip(toks, toks[1:], toks[2:])))
-            if new_ids or new_ids3:
-                cache = self.attrs
-                attrs = [cache.get(t) or self._attrs(t) for t in toks]
-                lowers = [a[0] for a in attrs]
-                titles = [a[2] for a in attrs]
-                if new_ids:
-                    self._build_grams(self.pairs, 2, toks, lowers, titles, new_pos, new_ids)
-                if new_ids3:
-                    self._build_grams(self.triples, 3, toks, lowers, titles, new_pos3, new_ids3)
-            emit = self._emissions(n, uni, pair, tri)
-            for table in (self.tokens, self.pairs, self.triples):
-                table.shrink()
+            tokens, pairs, triples = self.tokens, self.pairs, self.triples
+            tokens.reserve(n)
+            pairs.reserve(n)
+            triples.reserve(n)
+            known, memo = tokens.kept.get, tokens.memo.get
+            # row ids are >= 2: "or" falls through to the memo only when the key is not known
+            uni = [known(t) or memo(t) for t in toks]
+            if None in uni:
+                self._new_tokens(toks, uni)
+            known, memo = pairs.kept.get, pairs.memo.get
+            pair = [known(k) or memo(k) for k in zip(toks, toks[1:])]
+            known, memo = triples.kept.get, triples.memo.get
+            tri = [known(k) or memo(k) for k in zip(toks, toks[1:], toks[2:])]
+            if None in pair or None in tri:
+                self._new_grams(toks, pair, tri)
+            # every id is filled in now: casts, not copies (this runs for every sentence)
+            emit = self._emissions(n, cast(list[int], uni), cast(list[int], pair), cast(list[int], tri))
+            tokens.shrink()
+            pairs.shrink()
+            triples.shrink()
         return _viterbi(emit.tolist(), self.trans)
 
     def _emissions(self, n: int, uni: list[int], pair: list[int], tri: list[int]) -> np.ndarray:
@@ -821,14 +857,14 @@ def word_spans(text: str) -> list[tuple[int, int]] | None:
 
 
 def memo_stats() -> dict[str, int]:
-    """Memoised rows per table (beyond those built at load: ``*_kept``), attribute entries, and
-    the bytes of the tables (rows, dicts, keys; a string shared by several keys is counted for
+    """Memoised keys per table (the keys known at load: ``*_kept``), attribute entries, and the
+    bytes of the tables (rows, dicts, keys; a string shared by several keys is counted for
     each)."""
     seg = _segmenter()
     if seg is None:
         return {}
     tables = {"tokens": seg.tokens, "pairs": seg.pairs, "triples": seg.triples}
-    out = {name: len(t.ids) - len(t.kept) for name, t in tables.items()}
+    out = {name: len(t.memo) for name, t in tables.items()}
     out.update({f"{name}_kept": len(t.kept) for name, t in tables.items()})
     out["attrs"] = len(seg.attrs)
     out["bytes"] = sum(t.nbytes() for t in tables.values())
@@ -836,12 +872,12 @@ def memo_stats() -> dict[str, int]:
 
 
 def clear_memo() -> None:
-    """Drop every memoised row but those built at load (benchmarks use it to measure a first
-    article)."""
+    """Forget every memoised key, as in a new process (benchmarks use it to measure a first
+    article); what is built at load stays."""
     seg = _segmenter()
     if seg is not None:
         with seg.lock:
             for table in (seg.tokens, seg.pairs, seg.triples):
-                table.clear()
+                table.memo = {}
             seg.attrs = dict(seg.attrs_kept)
             seg.normalized = {}
