@@ -14,6 +14,8 @@ computed without any feature string, from the same files, read at run time:
    to each whitespace-free *segment* of the line on its own instead of to the whole line. That is
    exactly the same token list (rule S below), it lets a plain word skip the regex (rule P), and it
    bounds the cost of pathological lines (rule L, the only place where the output may differ).
+   By rule S the tokens of a segment followed by more text depend on the segment alone, so they
+   are memoised per segment (the model's syllables at load): most segments cost one look-up.
 2. **Features per template, memoised.** Every template reads one syllable (T[k]), a pair
    (T[k,k+1]) or a triple (T[k,k+2]). The weights of the model are regrouped by template into
    dicts ``value -> (w_B, w_I)``. The weights a syllable gets from each template at each offset
@@ -130,6 +132,10 @@ EXPLOSIVE_RUN = 8
 TOKEN_CAP = 1 << 15
 PAIR_CAP = 1 << 16
 TRIPLE_CAP = 1 << 16
+# Segments (whitespace-free runs) whose tokens are memoised: at most SEGMENT_CAP, of at most
+# SEGMENT_KEY characters (longer ones are rare: URLs, long numbers).
+SEGMENT_CAP = 1 << 15
+SEGMENT_KEY = 32
 
 _ENV = "QPDP_SEGMENTER"
 
@@ -142,6 +148,8 @@ _SEGMENT = re.compile(r"\S+(?:(?<=Th)[^\S\n](?=[Ss])\S+)*")
 # after a URL prefix make its backtracking explode.
 _EXPLOSIVE = re.compile("[`!;:'\".,?«»“”‘’]{" + str(EXPLOSIVE_RUN) + ",}")
 _CUT_AFTER = re.compile(r"[^\w]")
+# (tokens, their spans in the segment) of one segment
+_Split = tuple[tuple[str, ...], tuple[tuple[int, int], ...]]
 
 
 # Rule P': a plain word or ASCII number followed by one of these is two tokens, except a word
@@ -194,36 +202,26 @@ def _risky(text: str, start: int, end: int) -> bool:
     return (":" in seg or "/" in seg) and _EXPLOSIVE.search(seg) is not None
 
 
-def _pretokenize(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """Spans of underthesea's regex tokens in ``text`` (already character-normalised)."""
+def _segment_spans(pattern: re.Pattern[str], seg: str, tail: str) -> list[tuple[int, int]]:
+    """Spans, in ``seg`` (a whitespace-free segment of a character-normalised text), of
+    underthesea's regex tokens. ``tail``: what follows the segment for the regex, "" at the end of
+    the text, the text's last character when only that follows (it decides ``$``), else " "."""
+    n = len(seg)
+    if n <= MAX_SEGMENT:
+        if n == 1 or _plain(seg) or (seg.isdigit() and seg.isascii()):
+            return [(0, n)]
+        if seg[-1] in _TRAILING:
+            word = seg[:-1]
+            if (word.isdigit() and word.isascii()) or (
+                    _plain(word) and not (seg[-1] == "." and (word in _DOT_ABBREVIATIONS or _CAPS.match(word)))):
+                return [(0, n - 1), (n - 1, n)]
     spans: list[tuple[int, int]] = []
-    n = len(text)
-    for m in _SEGMENT.finditer(text):
-        start, end = m.span()
-        if end - start <= MAX_SEGMENT:
-            seg = m.group()
-            if len(seg) == 1 or _plain(seg) or (seg.isdigit() and seg.isascii()):
-                spans.append((start, end))
-                continue
-            if seg[-1] in _TRAILING:
-                word = seg[:-1]
-                if (word.isdigit() and word.isascii()) or (
-                        _plain(word) and not (seg[-1] == "." and (word in _DOT_ABBREVIATIONS or _CAPS.match(word)))):
-                    spans.append((start, end - 1))
-                    spans.append((end - 1, end))
-                    continue
-        pieces = _cut(text, start, end) if _risky(text, start, end) else [(start, end)]
-        for a, b in pieces:
-            if b == n:
-                piece = text[a:b]
-            elif b == n - 1 and text[b].isspace():
-                piece = text[a:n]  # the text's last character decides ``$`` here
-            else:
-                piece = text[a:b] + " "
-            for m in pattern.finditer(piece):
-                s, e = m.span()
-                if s < b - a:
-                    spans.append((a + s, a + min(e, b - a)))
+    for a, b in _cut(seg, 0, n) if _risky(seg, 0, n) else [(0, n)]:
+        piece = seg[a:b] + (tail if b == n else " ")
+        for m in pattern.finditer(piece):
+            s, e = m.span()
+            if s < b - a:
+                spans.append((a + s, a + min(e, b - a)))
     return spans
 
 
@@ -445,6 +443,10 @@ class _Segmenter:
         self.attrs: dict[str, tuple[str, bool, bool]] = {}  # token -> (lower, isdigit, istitle)
         self.attrs_kept: dict[str, tuple[str, bool, bool]] = {}
         self.normalized: dict[str, str] = {}  # token -> underthesea's token_normalize(token)
+        # segment -> (tokens, spans in the segment) when followed by " " (rule S): the
+        # syllables of the model at load, the others memoised up to SEGMENT_CAP
+        self.segments_kept: dict[str, _Split] = {}
+        self.segments: dict[str, _Split] = {}
         self.lock = threading.Lock()
         self._prepare()
         self._shared_rows()
@@ -547,6 +549,9 @@ class _Segmenter:
                            if len(parts) == size and all(parts)})
             self._add(table, keys, self._gram_rows(size, keys))
         self.attrs_kept = dict(self.attrs)
+        for tok in tokens:
+            if len(tok) == 1 or _plain(tok) or (tok.isdigit() and tok.isascii()):
+                self.segments_kept[tok] = ((tok,), ((0, len(tok)),))
 
     @staticmethod
     def _add(table: _Table, keys: list[Any], rows: np.ndarray) -> None:
@@ -726,11 +731,53 @@ class _Segmenter:
             out[start:stop] = np.cumsum(gathered, axis=1)[:, -1]
         return out
 
+    # --- pre-tokenizer with a memo per segment ------------------------------------------------
+
+    def _split(self, seg: str) -> _Split:
+        """(tokens, spans) of a segment followed by " ", memoised (short segments only)."""
+        spans = _segment_spans(self.pattern, seg, " ")
+        got = (tuple(seg[a:b] for a, b in spans), tuple(spans))
+        if len(seg) <= SEGMENT_KEY:
+            if len(self.segments) >= SEGMENT_CAP:
+                self.segments = {}
+            self.segments[seg] = got
+        return got
+
+    def _tokens(self, text: str) -> list[str]:
+        """underthesea's regex tokens of ``text`` (already character-normalised)."""
+        segs = _SEGMENT.findall(text)
+        if not segs:
+            return []
+        last = segs.pop()
+        known, memo, split = self.segments_kept.get, self.segments.get, self._split
+        toks = [t for seg in segs for t in (known(seg) or memo(seg) or split(seg))[0]]
+        # The last segment is followed by the end of the text (or its last character): "$".
+        end = len(text.rstrip())
+        if end < len(text) - 1:
+            toks += (known(last) or memo(last) or split(last))[0]
+        else:
+            toks += [last[a:b] for a, b in _segment_spans(self.pattern, last, text[end:])]
+        return toks
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of underthesea's regex tokens in ``text`` (already character-normalised)."""
+        known, memo, split = self.segments_kept.get, self.segments.get, self._split
+        n = len(text)
+        out: list[tuple[int, int]] = []
+        for m in _SEGMENT.finditer(text):
+            start, end = m.span()
+            seg = m.group()
+            if end < n - 1:
+                out += [(start + a, start + b) for a, b in (known(seg) or memo(seg) or split(seg))[1]]
+            else:
+                out += [(start + a, start + b) for a, b in _segment_spans(self.pattern, seg, text[end:])]
+        return out
+
     def spans(self, text: str) -> list[tuple[int, int]] | None:
         """Word spans in ``text``; None when character normalisation would change the text."""
         if self.char_normalize(text) != text:
             return None
-        pieces = _pretokenize(self.pattern, text)
+        pieces = self._spans(text)
         tags = self.tags([text[a:b] for a, b in pieces])
         out: list[tuple[int, int]] = []
         for (a, b), tag in zip(pieces, tags):
@@ -741,8 +788,7 @@ class _Segmenter:
         return out
 
     def word_tokenize(self, sentence: str, use_token_normalize: bool) -> list[str]:
-        text = self.char_normalize(sentence)
-        toks = [text[a:b] for a, b in _pretokenize(self.pattern, text)]
+        toks = self._tokens(self.char_normalize(sentence))
         if use_token_normalize:
             memo = self.normalized
             if len(memo) > TOKEN_CAP:
@@ -881,3 +927,4 @@ def clear_memo() -> None:
                 table.memo = {}
             seg.attrs = dict(seg.attrs_kept)
             seg.normalized = {}
+            seg.segments = {}
