@@ -346,10 +346,14 @@ class _Table:
     cap: int
 
     def __post_init__(self) -> None:
+        # Keys map to the index, in the segmenter's ``cells``, of their row's first cell.
         self.kept: dict[Any, int] = {}  # the keys of the model, never dropped
         self.memo: dict[Any, int] = {}
-        self.rows = np.zeros((0, self.offsets, self.kinds, 2))
-        self.extra: dict[tuple[int, int, int], int] = {}  # (raw, lower, flags) -> row, built lazily
+        self.rows = np.zeros((0, self.offsets, self.kinds, 2))  # while loading
+        self.extra: dict[tuple[int, int, int], int] = {}  # (raw, lower, flags) -> cell, built lazily
+        self.cpr = self.offsets * self.kinds  # cells per row
+        self.base = 0  # cell of row 0 (BOS); row 1 is EOS
+        self.shared = 0  # cell of row 2, the first shared row
 
     def append(self, rows: np.ndarray) -> int:
         """Id of the first of ``rows``, added at the end."""
@@ -370,7 +374,7 @@ class _Table:
     def nbytes(self) -> int:
         import sys
 
-        size = self.rows.nbytes + sys.getsizeof(self.kept) + sys.getsizeof(self.memo)
+        size = sys.getsizeof(self.kept) + sys.getsizeof(self.memo)
         for key in [*self.kept, *self.memo]:
             if isinstance(key, tuple):
                 size += sys.getsizeof(key) + sum(sys.getsizeof(s) for s in key)
@@ -444,13 +448,15 @@ class _Segmenter:
         self.attrs_kept: dict[str, tuple[str, bool, bool]] = {}
         self.normalized: dict[str, str] = {}  # token -> underthesea's token_normalize(token)
         # segment -> (tokens, spans in the segment) when followed by " " (rule S): the
-        # syllables of the model at load, the others memoised up to SEGMENT_CAP
+        # syllables of the model at load, the others memoised up to SEGMENT_CAP; a segment that
+        # ends the text, by (segment, what follows it: "" or the text's last character)
         self.segments_kept: dict[str, _Split] = {}
-        self.segments: dict[str, _Split] = {}
+        self.segments: dict[str | tuple[str, str], _Split] = {}
         self.lock = threading.Lock()
         self._prepare()
         self._shared_rows()
         self._preload()
+        self._flatten()
 
     # --- rows: the weights of a token, a pair or a triple, per offset and kind ---------------------
     #
@@ -517,14 +523,14 @@ class _Segmenter:
         self._gram_model = {2: (self.pair_base, self.pair_raw, self.pair_lower),
                             3: (self.triple_base, self.triple_raw, self.triple_lower)}
 
-        # underthesea_core adds the weights of a syllable's features one by one, in template
-        # order; floating-point addition is not associative and ties between two paths do occur
-        # (two unknown tokens in a row), so the sum is made in that same order: the gathered
-        # weights are laid out as (uni | pair | triple) slots, then taken in template order.
-        sizes = {name: len(o) * len(k) for name, (o, k) in shapes.items()}
-        start = {"uni": 0, "pair": sizes["uni"], "triple": sizes["uni"] + sizes["pair"]}
-        self.order = np.array([start[tab] + off * len(shapes[tab][1]) + kd
-                               for tab, off, kd in (slots[t] for t in KNOWN_TEMPLATES)])
+        # For each template, in template order: its table (0 uni, 1 pair, 2 triple), the position
+        # of its window in that table's padded row of ids (offset + 2), and its cell in a row.
+        tables = ("uni", "pair", "triple")
+        self.template_table = np.array([tables.index(slots[t][0]) for t in KNOWN_TEMPLATES])
+        self.template_offset = np.array([slots[t][1] for t in KNOWN_TEMPLATES])
+        self.template_cell = np.array([off * len(shapes[tab][1]) + kd for tab, off, kd in
+                                       (slots[t] for t in KNOWN_TEMPLATES)])
+        self.positions: dict[int, np.ndarray] = {}
 
     def _shared_rows(self) -> None:
         # Rows 0 and 1 of each table are BOS and EOS, then the shared rows: 2 + lower * F + flags
@@ -552,6 +558,22 @@ class _Segmenter:
         for tok in tokens:
             if len(tok) == 1 or _plain(tok) or (tok.isdigit() and tok.isascii()):
                 self.segments_kept[tok] = ((tok,), ((0, len(tok)),))
+
+    def _flatten(self) -> None:
+        """One array of (w_B, w_I) cells for the three tables: a sentence's 43 x n weights are
+        then one gather."""
+        tables = (self.tokens, self.pairs, self.triples)
+        start = 0
+        for table in tables:
+            table.base = start
+            table.shared = start + 2 * table.cpr
+            table.kept = {key: start + row * table.cpr for key, row in table.kept.items()}
+            start += table.rows.size // 2
+        # (w_B, w_I) as one complex number: a gather moves one item per weight, and complex
+        # addition adds the real and imaginary parts on their own, exactly as two float sums.
+        self.cells = np.concatenate([table.rows.reshape(-1, 2) for table in tables]).view(np.complex128).ravel()
+        for table in tables:
+            table.rows = table.rows[:0]
 
     @staticmethod
     def _add(table: _Table, keys: list[Any], rows: np.ndarray) -> None:
@@ -611,27 +633,25 @@ class _Segmenter:
     def _new_tokens(self, toks: list[str], found: list[int | None]) -> None:
         """Fill the row ids of the tokens that are neither known nor memoised."""
         memo = self.tokens.memo
+        shared, cpr = self.tokens.shared, self.tokens.cpr
         raw_index = self.uni_raw[0]
         lower_index = self.uni_lower[0]
         dictionary = self.dictionary
-        for j, got in enumerate(found):
-            if got is None:
-                tok = toks[j]
-                got = memo.get(tok)
-                if got is None:
-                    if tok in raw_index:  # never: every such token is kept
-                        got = self._add_extra(self.tokens, tok)
-                    else:
-                        low, isdigit, istitle = self._attrs(tok)
-                        got = 2 + lower_index.get(low, 0) * 8 + isdigit * 4 + istitle * 2 + (low in dictionary)
-                    memo[tok] = got
-                found[j] = got
+        for j in [j for j, got in enumerate(found) if got is None]:
+            tok = toks[j]
+            if tok in raw_index:  # never: every such token is kept
+                got = self._add_extra(self.tokens, tok)
+            else:
+                low, isdigit, istitle = self._attrs(tok)
+                got = shared + (lower_index.get(low, 0) * 8 + isdigit * 4 + istitle * 2 + (low in dictionary)) * cpr
+            memo[tok] = found[j] = got
 
     def _new_grams(self, toks: list[str], pair: list[int | None], tri: list[int | None]) -> None:
         """Fill the row ids of the pairs and triples that are neither known nor memoised."""
         cache = self.attrs
         attrs = [cache.get(t) or self._attrs(t) for t in toks]
         lows = [a[0] for a in attrs]
+        spaced_lows = [a[0] + " " for a in attrs]
         titles = [a[2] for a in attrs]
         dictionary = self.dictionary
         # A key whose raw value the model knows is kept, unless a token holds a space ("Th S"):
@@ -639,35 +659,29 @@ class _Segmenter:
         spaced = " " in "".join(toks)
         if None in pair:
             memo = self.pairs.memo
+            shared, cpr = self.pairs.shared, self.pairs.cpr
             lower_index = self.pair_lower[0]
-            for j, got in enumerate(pair):
-                if got is None:
-                    key = (toks[j], toks[j + 1])
-                    got = memo.get(key)
-                    if got is None:
-                        if spaced and toks[j] + " " + toks[j + 1] in self.pair_raw[0]:
-                            got = self._add_extra(self.pairs, key)
-                        else:
-                            low = lows[j] + " " + lows[j + 1]
-                            got = (2 + lower_index.get(low, 0) * 4 + (titles[j] and titles[j + 1]) * 2
-                                   + (low in dictionary))
-                        memo[key] = got
-                    pair[j] = got
+            for j in [j for j, got in enumerate(pair) if got is None]:
+                key = (toks[j], toks[j + 1])
+                if spaced and toks[j] + " " + toks[j + 1] in self.pair_raw[0]:
+                    got = self._add_extra(self.pairs, key)
+                else:
+                    low = spaced_lows[j] + lows[j + 1]
+                    got = shared + (lower_index.get(low, 0) * 4 + (titles[j] and titles[j + 1]) * 2
+                                    + (low in dictionary)) * cpr
+                memo[key] = pair[j] = got
         if None in tri:
             memo = self.triples.memo
-            for j, got in enumerate(tri):
-                if got is None:
-                    key3 = (toks[j], toks[j + 1], toks[j + 2])
-                    got = memo.get(key3)
-                    if got is None:
-                        if spaced and " ".join(key3) in self.triple_raw[0]:
-                            got = self._add_extra(self.triples, key3)
-                        else:
-                            # triples have no lower-cased template: 4 shared rows
-                            got = (2 + (titles[j] and titles[j + 1] and titles[j + 2]) * 2
-                                   + (lows[j] + " " + lows[j + 1] + " " + lows[j + 2] in dictionary))
-                        memo[key3] = got
-                    tri[j] = got
+            shared, cpr = self.triples.shared, self.triples.cpr
+            for j in [j for j, got in enumerate(tri) if got is None]:
+                key3 = (toks[j], toks[j + 1], toks[j + 2])
+                if spaced and " ".join(key3) in self.triple_raw[0]:
+                    got = self._add_extra(self.triples, key3)
+                else:
+                    # triples have no lower-cased template: 4 shared rows
+                    got = shared + ((titles[j] and titles[j + 1] and titles[j + 2]) * 2
+                                    + (spaced_lows[j] + spaced_lows[j + 1] + lows[j + 2] in dictionary)) * cpr
+                memo[key3] = tri[j] = got
 
     def _add_extra(self, table: _Table, key: Any) -> int:
         if table is self.tokens:
@@ -681,7 +695,8 @@ class _Segmenter:
             code = self._gram_code(size, key)
         got = table.extra.get(code)
         if got is None:
-            got = table.extra[code] = table.append(row)
+            got = table.extra[code] = len(self.cells)
+            self.cells = np.concatenate([self.cells, row.reshape(-1, 2).view(np.complex128).ravel()])
         return got
 
     def tags(self, toks: list[str]) -> list[int]:
@@ -710,37 +725,52 @@ class _Segmenter:
             tokens.shrink()
             pairs.shrink()
             triples.shrink()
-        return _viterbi(emit.tolist(), self.trans)
+        return _viterbi(emit.real.tolist(), emit.imag.tolist(), self.trans)
 
     def _emissions(self, n: int, uni: list[int], pair: list[int], tri: list[int]) -> np.ndarray:
-        """(n, 2) scores: for syllable i, the weights of its 43 features summed in template order."""
-        tables = []
-        for table, ids, width in ((self.tokens, [0, 0, *uni, 1, 1], 5), (self.pairs, [0, 0, *pair, 1, 1], 4),
-                                  (self.triples, [0, 0, *tri, 1, 1][: n + 2], 3)):
-            # index[i, k] = row of the key read at offset k from syllable i (BOS/EOS: rows 0/1),
-            # in the table seen as (keys x offsets) rows of (kinds x 2) weights.
-            offsets = _OFFSETS[width]
-            index = np.asarray(ids)[np.arange(n)[:, None] + offsets] * width + offsets
-            tables.append((table.rows.reshape(-1, table.kinds, 2), index))
-        out = np.empty((n, 2))
+        """n scores (w_B + w_I j): for syllable i, the weights of its 43 features summed in
+        template order."""
+        # One padded row of first cells per table (n + 4 each): BOS BOS keys... EOS EOS (EOS
+        # also where a pair or triple would reach past the end).
+        t, p, r = self.tokens, self.pairs, self.triples
+        eos = r.base + r.cpr
+        firsts = np.array([t.base, t.base, *uni, t.base + t.cpr, t.base + t.cpr,
+                           p.base, p.base, *pair, *[p.base + p.cpr] * (n + 2 - len(pair)),
+                           r.base, r.base, *tri, *[eos] * (n + 2 - len(tri))])
+        # positions[i, k]: where in ``firsts`` template k finds the key it reads at syllable i
+        positions = self.positions.get(n)
+        if positions is None:
+            positions = np.arange(min(n, _BLOCK))[:, None] + (self.template_table * (n + 4) + self.template_offset)
+            if n <= 256:
+                self.positions[n] = positions
+        if n <= _BLOCK:
+            # cumsum adds strictly left to right, as underthesea_core does (np.sum: pairwise)
+            scores: np.ndarray = self.cells.take(firsts.take(positions) + self.template_cell).cumsum(axis=1)[:, -1]
+            return scores
+        out = np.empty(n, np.complex128)
         for start in range(0, n, _BLOCK):
             stop = min(n, start + _BLOCK)
-            gathered = np.concatenate([flat[index[start:stop]].reshape(stop - start, -1, 2)
-                                       for flat, index in tables], axis=1)[:, self.order]
-            # cumsum adds strictly left to right (np.sum would add pairwise).
+            gathered = self.cells.take(firsts.take(positions[: stop - start] + start) + self.template_cell)
+            # underthesea_core adds a syllable's 43 weights one by one, in template order;
+            # floating-point addition is not associative and ties between two paths do occur (two
+            # unknown tokens in a row): cumsum adds strictly left to right (np.sum, pairwise).
             out[start:stop] = np.cumsum(gathered, axis=1)[:, -1]
         return out
 
     # --- pre-tokenizer with a memo per segment ------------------------------------------------
 
-    def _split(self, seg: str) -> _Split:
-        """(tokens, spans) of a segment followed by " ", memoised (short segments only)."""
-        spans = _segment_spans(self.pattern, seg, " ")
-        got = (tuple(seg[a:b] for a, b in spans), tuple(spans))
-        if len(seg) <= SEGMENT_KEY:
+    def _split(self, seg: str, tail: str = " ") -> _Split:
+        """(tokens, spans) of a segment followed by ``tail``, memoised (short segments only)."""
+        n = len(seg)
+        if n == 1 or _plain(seg) or (seg.isdigit() and seg.isascii()):
+            got: _Split = ((seg,), ((0, n),))
+        else:
+            spans = _segment_spans(self.pattern, seg, tail)
+            got = (tuple([seg[a:b] for a, b in spans]), tuple(spans))
+        if n <= SEGMENT_KEY:
             if len(self.segments) >= SEGMENT_CAP:
                 self.segments = {}
-            self.segments[seg] = got
+            self.segments[seg if tail == " " else (seg, tail)] = got
         return got
 
     def _tokens(self, text: str) -> list[str]:
@@ -756,7 +786,8 @@ class _Segmenter:
         if end < len(text) - 1:
             toks += (known(last) or memo(last) or split(last))[0]
         else:
-            toks += [last[a:b] for a, b in _segment_spans(self.pattern, last, text[end:])]
+            tail = text[end:]
+            toks += (memo((last, tail)) or split(last, tail))[0]
         return toks
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
@@ -770,7 +801,8 @@ class _Segmenter:
             if end < n - 1:
                 out += [(start + a, start + b) for a, b in (known(seg) or memo(seg) or split(seg))[1]]
             else:
-                out += [(start + a, start + b) for a, b in _segment_spans(self.pattern, seg, text[end:])]
+                tail = text[end:]
+                out += [(start + a, start + b) for a, b in (memo((seg, tail)) or split(seg, tail))[1]]
         return out
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
@@ -803,31 +835,41 @@ class _Segmenter:
         return out
 
 
-_OFFSETS = {w: np.arange(w) for w in (3, 4, 5)}
 # Syllables whose 43 weights are gathered at once (bounds the memory of a giant line).
 _BLOCK = 2048
 _BOS = ("\x00BOS",)
 _EOS = ("\x00EOS",)
 
 
-def _viterbi(emit: list[list[float]], trans: list[list[float]]) -> list[int]:
+def _viterbi(emit_b: list[float], emit_i: list[float], trans: list[list[float]]) -> list[int]:
     """Best label path (0 = B-W, 1 = I-W); ties go to the lower label, as in CRFsuite."""
     (t_bb, t_bi), (t_ib, t_ii) = trans
-    d_b, d_i = emit[0]
-    back: list[tuple[int, int]] = []
-    for e_b, e_i in emit[1:]:
-        x, y = d_b + t_bb, d_i + t_ib
-        from_b = 0 if x >= y else 1
-        nb = (x if x >= y else y) + e_b
-        x, y = d_b + t_bi, d_i + t_ii
-        from_i = 0 if x >= y else 1
-        ni = (x if x >= y else y) + e_i
-        back.append((from_b, from_i))
-        d_b, d_i = nb, ni
+    d_b = emit_b[0]
+    d_i = emit_i[0]
+    back: list[int] = []  # bit 0: best predecessor of B-W, bit 1: of I-W
+    append = back.append
+    for e_b, e_i in zip(emit_b[1:], emit_i[1:]):
+        x = d_b + t_bb
+        y = d_i + t_ib
+        if x >= y:
+            nb = x + e_b
+            code = 0
+        else:
+            nb = y + e_b
+            code = 1
+        x = d_b + t_bi
+        y = d_i + t_ii
+        if x >= y:
+            d_i = x + e_i
+        else:
+            d_i = y + e_i
+            code += 2
+        d_b = nb
+        append(code)
     label = 0 if d_b >= d_i else 1
     path = [label]
-    for pointers in reversed(back):
-        label = pointers[label]
+    for code in reversed(back):
+        label = (code >> label) & 1
         path.append(label)
     path.reverse()
     return path
@@ -903,9 +945,9 @@ def word_spans(text: str) -> list[tuple[int, int]] | None:
 
 
 def memo_stats() -> dict[str, int]:
-    """Memoised keys per table (the keys known at load: ``*_kept``), attribute entries, and the
-    bytes of the tables (rows, dicts, keys; a string shared by several keys is counted for
-    each)."""
+    """Memoised keys per table (the keys known at load: ``*_kept``), attribute entries,
+    memoised segments, and the bytes of the tables (weights, dicts, keys; a string shared by
+    several keys is counted for each)."""
     seg = _segmenter()
     if seg is None:
         return {}
@@ -913,7 +955,8 @@ def memo_stats() -> dict[str, int]:
     out = {name: len(t.memo) for name, t in tables.items()}
     out.update({f"{name}_kept": len(t.kept) for name, t in tables.items()})
     out["attrs"] = len(seg.attrs)
-    out["bytes"] = sum(t.nbytes() for t in tables.values())
+    out["segments"] = len(seg.segments)
+    out["bytes"] = sum(t.nbytes() for t in tables.values()) + seg.cells.nbytes
     return out
 
 
