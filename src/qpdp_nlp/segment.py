@@ -19,20 +19,22 @@ computed without any feature string, from the same files, read at run time:
 2. **Features per template, memoised.** Every template reads one syllable (T[k]), a pair
    (T[k,k+1]) or a triple (T[k,k+2]). The weights of the model are regrouped by template into
    dicts ``value -> (w_B, w_I)``. The weights a syllable gets from each template at each offset
-   -2..2 (a pair at -2..1, a triple at -2..0) make a row of a NumPy table, found by a dict
-   (syllable, or tuple of syllables, -> row). Every syllable, pair and triple the model has a
+   -2..2 (a pair at -2..1, a triple at -2..0) make a row of cells, found by a dict (syllable, or
+   tuple of syllables, -> first cell of its row). Every syllable, pair and triple the model has a
    raw or lower-cased weight for has its row built at load. Any other key's weights depend only
    on its lower-cased value and its flags (isdigit, istitle, is_in_dict), and the rows of every
-   such combination are built at load too (vectorised): a new key costs a few string look-ups
-   and no NumPy work, so a process's first article is nearly as fast as the next ones. The
-   key -> row ids of new keys are memoised up to a cap. A sentence is then three dict look-ups
-   per syllable and a dozen NumPy gathers. BOS/EOS are rows of their own (value "BOS"/"EOS", the same rules as underthesea_core:
-   a window starting before the sentence is BOS, one reaching past its end EOS).
+   such combination are built at load too (vectorised, 21 MB in all): a new key costs a few
+   string look-ups and no NumPy work, so a process's first article is nearly as fast as the
+   next ones. The row of each new key is memoised up to a cap. A sentence is then three dict
+   look-ups per syllable and one NumPy gather of its 43 x n weights. BOS/EOS are rows of their
+   own (value "BOS"/"EOS", the same rules as underthesea_core: a window starting before the
+   sentence is BOS, one reaching past its end EOS).
 3. **Scores in underthesea_core's order.** The 43 weights of a syllable are added one by one in
    template order (``np.cumsum``, strictly sequential): floating-point addition is not
    associative, and exact ties between two paths occur (two unknown tokens in a row, e.g. an
-   emoji and its skin tone), which the last bit decides. Then Viterbi over two labels with the
-   model's 2x2 transitions, ties to the lower label (B-W).
+   emoji and its skin tone), which the last bit decides. A cell holds (w_B, w_I) as one complex
+   number, whose addition adds the two parts on their own: exactly the two float sums. Then
+   Viterbi over two labels with the model's 2x2 transitions, ties to the lower label (B-W).
 
 The attribute functions are those of underthesea_core (Rust), measured on every code point:
 ``lower`` is Unicode lower case; ``isdigit`` is "parses as a 32-bit signed integer" ("+5" yes,
@@ -349,17 +351,11 @@ class _Table:
         # Keys map to the index, in the segmenter's ``cells``, of their row's first cell.
         self.kept: dict[Any, int] = {}  # the keys of the model, never dropped
         self.memo: dict[Any, int] = {}
-        self.rows = np.zeros((0, self.offsets, self.kinds, 2))  # while loading
         self.extra: dict[tuple[int, int, int], int] = {}  # (raw, lower, flags) -> cell, built lazily
         self.cpr = self.offsets * self.kinds  # cells per row
         self.base = 0  # cell of row 0 (BOS); row 1 is EOS
         self.shared = 0  # cell of row 2, the first shared row
-
-    def append(self, rows: np.ndarray) -> int:
-        """Id of the first of ``rows``, added at the end."""
-        start = len(self.rows)
-        self.rows = np.concatenate([self.rows, rows])
-        return start
+        self.lowered = 0  # cell such that lowered + (lower * V + variant) * cpr is a shared row
 
     def reserve(self, extra: int) -> None:
         """Empty the memo when ``extra`` new keys could take it past its cap."""
@@ -425,7 +421,10 @@ class _Segmenter:
         if tuple(templates) != KNOWN_TEMPLATES:
             raise ModelMismatch("feature templates changed")
         dictionary = _read_pickle(model_dir / "dictionary.bin")
-        if not isinstance(dictionary, set) or any(w != w.lower() for w in dictionary if isinstance(w, str)):
+        # "\n".join: one lower() for 72,000 words (lower() maps a character on its own, except a
+        # capital sigma, which is not lower case either way)
+        words = "\n".join(w for w in dictionary if isinstance(w, str)) if isinstance(dictionary, set) else "X"
+        if words != words.lower():
             raise ModelMismatch("dictionary is not a set of lower-case words")
         self.dictionary = frozenset(dictionary)
         labels, attrs, state, trans = read_crfsuite(model_dir / "models.bin")
@@ -454,9 +453,7 @@ class _Segmenter:
         self.segments: dict[str | tuple[str, str], _Split] = {}
         self.lock = threading.Lock()
         self._prepare()
-        self._shared_rows()
-        self._preload()
-        self._flatten()
+        self._load_rows()
 
     # --- rows: the weights of a token, a pair or a triple, per offset and kind ---------------------
     #
@@ -502,8 +499,8 @@ class _Segmenter:
                     index.setdefault(value, len(index) + 1)
             matrix = np.zeros((len(index) + 1, len(offsets), len(kinds), 2))
             for off, t in found:
-                for value, weight in w[t].items():
-                    matrix[index[value], off, kinds.index(kind)] = weight
+                if w[t]:
+                    matrix[[index[value] for value in w[t]], off, kinds.index(kind)] = list(w[t].values())
             return index, matrix
 
         # flags index: isdigit * 4 + istitle * 2 + is_in_dict (tokens); istitle * 2 + is_in_dict (n-grams)
@@ -532,54 +529,54 @@ class _Segmenter:
                                        (slots[t] for t in KNOWN_TEMPLATES)])
         self.positions: dict[int, np.ndarray] = {}
 
-    def _shared_rows(self) -> None:
-        # Rows 0 and 1 of each table are BOS and EOS, then the shared rows: 2 + lower * F + flags
-        # (F flag combinations), every value of the model's lower-cased templates with every
-        # combination of flags. The two parts fill different slots (the others are 0.0): exact.
-        for table, name, flags, (_, lower) in ((self.tokens, "uni", self.uni_base, self.uni_lower),
-                                                (self.pairs, "pair", self.pair_base, self.pair_lower),
-                                                (self.triples, "triple", self.triple_base, self.triple_lower)):
-            bos, eos = self.edge_rows[name]
-            table.append(np.stack([bos, eos]))
-            shared = lower[:, None] + flags[None, :]
-            table.append(shared.reshape(-1, *shared.shape[2:]))
+    def _load_rows(self) -> None:
+        """The rows of every table, in one array of (w_B, w_I) cells (a sentence's 43 x n weights
+        are then one gather). Each table: BOS, EOS, then the shared rows, then the rows of every
+        syllable, pair and triple the model has a raw or lower-cased weight for (the kept keys:
+        a first article finds most of its keys).
 
-    def _preload(self) -> None:
-        """Rows of every syllable, pair and triple the model has a raw or lower-cased weight for,
-        kept for good: a first article then finds most of its keys known."""
+        Shared rows: the F combinations of flags for a key whose lower-cased value the model does
+        not know (row 2 + flags), then for each lower-cased value it knows (ids 1, 2, ...) the V
+        = F / 2 variants of the other flags: is_in_dict is that value's own (row 2 + F + (lower
+        - 1) * V + (flags >> 1))."""
         tokens = sorted({*self.uni_raw[0], *self.uni_lower[0]})
-        self._add(self.tokens, tokens, self._token_rows(tokens))
-        for table, size, values in ((self.pairs, 2, {*self.pair_raw[0], *self.pair_lower[0]}),
-                                    (self.triples, 3, set(self.triple_raw[0]))):
-            keys = sorted({tuple(parts) for parts in (v.split(" ") for v in values)
-                           if len(parts) == size and all(parts)})
-            self._add(table, keys, self._gram_rows(size, keys))
+        pairs, triples = (sorted({tuple(parts) for parts in (v.split(" ") for v in values)
+                                  if len(parts) == size and all(parts)})
+                          for size, values in ((2, {*self.pair_raw[0], *self.pair_lower[0]}),
+                                               (3, self.triple_raw[0])))
+        parts: list[tuple[_Table, str, np.ndarray, tuple[dict[str, int], np.ndarray], list[Any], np.ndarray]] = [
+            (self.tokens, "uni", self.uni_base, self.uni_lower, tokens, self._token_rows(tokens)),
+            (self.pairs, "pair", self.pair_base, self.pair_lower, pairs, self._gram_rows(2, pairs)),
+            (self.triples, "triple", self.triple_base, self.triple_lower, triples, self._gram_rows(3, triples))]
+        sizes = [2 + len(flags) + len(lower_index) * len(flags) // 2 + len(keys)
+                 for _, _, flags, (lower_index, _), keys, _ in parts]
+        cells = np.empty((sum(size * table.cpr for size, (table, *_) in zip(sizes, parts)), 2))
+        start = 0
+        for size, (table, name, flags, (lower_index, lower), keys, rows) in zip(sizes, parts):
+            region = cells[start: start + size * table.cpr].reshape(size, table.offsets, table.kinds, 2)
+            region[0], region[1] = self.edge_rows[name]
+            # The parts of a row fill different slots (the others are 0.0): the sums are exact.
+            region[2: 2 + len(flags)] = lower[0] + flags
+            variants = len(flags) // 2
+            values = list(lower_index)  # in the order of their ids, 1, 2, ...
+            in_dict = np.array([v in self.dictionary for v in values], dtype=int)
+            which = (np.arange(variants) * 2)[None, :] + in_dict[:, None]  # flags of each variant
+            known = region[2 + len(flags): 2 + len(flags) + len(values) * variants]
+            np.add(lower[1:, None], flags[which], out=known.reshape(len(values), variants, *flags.shape[1:]))
+            region[2 + len(flags) + len(values) * variants:] = rows
+            table.base = start
+            table.shared = start + 2 * table.cpr
+            table.lowered = start + (2 + len(flags) - variants) * table.cpr
+            first = start + (size - len(keys)) * table.cpr
+            table.kept = {key: first + i * table.cpr for i, key in enumerate(keys)}
+            start += size * table.cpr
+        # (w_B, w_I) as one complex number: a gather moves one item per weight, and complex
+        # addition adds the real and imaginary parts on their own, exactly as two float sums.
+        self.cells = cells.view(np.complex128).ravel()
         self.attrs_kept = dict(self.attrs)
         for tok in tokens:
             if len(tok) == 1 or _plain(tok) or (tok.isdigit() and tok.isascii()):
                 self.segments_kept[tok] = ((tok,), ((0, len(tok)),))
-
-    def _flatten(self) -> None:
-        """One array of (w_B, w_I) cells for the three tables: a sentence's 43 x n weights are
-        then one gather."""
-        tables = (self.tokens, self.pairs, self.triples)
-        start = 0
-        for table in tables:
-            table.base = start
-            table.shared = start + 2 * table.cpr
-            table.kept = {key: start + row * table.cpr for key, row in table.kept.items()}
-            start += table.rows.size // 2
-        # (w_B, w_I) as one complex number: a gather moves one item per weight, and complex
-        # addition adds the real and imaginary parts on their own, exactly as two float sums.
-        self.cells = np.concatenate([table.rows.reshape(-1, 2) for table in tables]).view(np.complex128).ravel()
-        for table in tables:
-            table.rows = table.rows[:0]
-
-    @staticmethod
-    def _add(table: _Table, keys: list[Any], rows: np.ndarray) -> None:
-        start = table.append(rows)
-        for i, key in enumerate(keys):
-            table.kept.setdefault(key, start + i)
 
     # --- attribute values of one token -------------------------------------------------------
 
@@ -616,8 +613,13 @@ class _Segmenter:
 
     def _gram_rows(self, size: int, keys: list[tuple[str, ...]]) -> np.ndarray:
         base, (raw_index, raw), (lower_index, lower) = self._gram_model[size]
-        codes = [self._gram_code(size, key) for key in keys]
-        rows: np.ndarray = base[[c[2] for c in codes]] + raw[[c[0] for c in codes]] + lower[[c[1] for c in codes]]
+        attrs = self._attrs
+        values = [[attrs(t) for t in key] for key in keys]
+        lows = [" ".join([a[0] for a in v]) for v in values]
+        flags = [all([a[2] for a in v]) * 2 + (low in self.dictionary) for v, low in zip(values, lows)]
+        # The three parts fill different slots (the others are 0.0): the sum is exact.
+        rows: np.ndarray = (base[flags] + raw[[raw_index.get(" ".join(key), 0) for key in keys]]
+                            + lower[[lower_index.get(low, 0) for low in lows]])
         return rows
 
     def _gram_code(self, size: int, key: tuple[str, ...]) -> tuple[int, int, int]:
@@ -633,7 +635,7 @@ class _Segmenter:
     def _new_tokens(self, toks: list[str], found: list[int | None]) -> None:
         """Fill the row ids of the tokens that are neither known nor memoised."""
         memo = self.tokens.memo
-        shared, cpr = self.tokens.shared, self.tokens.cpr
+        shared, lowered, cpr = self.tokens.shared, self.tokens.lowered, self.tokens.cpr
         raw_index = self.uni_raw[0]
         lower_index = self.uni_lower[0]
         dictionary = self.dictionary
@@ -643,7 +645,11 @@ class _Segmenter:
                 got = self._add_extra(self.tokens, tok)
             else:
                 low, isdigit, istitle = self._attrs(tok)
-                got = shared + (lower_index.get(low, 0) * 8 + isdigit * 4 + istitle * 2 + (low in dictionary)) * cpr
+                lower = lower_index.get(low)
+                if lower:
+                    got = lowered + (lower * 4 + isdigit * 2 + istitle) * cpr
+                else:
+                    got = shared + (isdigit * 4 + istitle * 2 + (low in dictionary)) * cpr
             memo[tok] = found[j] = got
 
     def _new_grams(self, toks: list[str], pair: list[int | None], tri: list[int | None]) -> None:
@@ -659,7 +665,7 @@ class _Segmenter:
         spaced = " " in "".join(toks)
         if None in pair:
             memo = self.pairs.memo
-            shared, cpr = self.pairs.shared, self.pairs.cpr
+            shared, lowered, cpr = self.pairs.shared, self.pairs.lowered, self.pairs.cpr
             lower_index = self.pair_lower[0]
             for j in [j for j, got in enumerate(pair) if got is None]:
                 key = (toks[j], toks[j + 1])
@@ -667,8 +673,11 @@ class _Segmenter:
                     got = self._add_extra(self.pairs, key)
                 else:
                     low = spaced_lows[j] + lows[j + 1]
-                    got = shared + (lower_index.get(low, 0) * 4 + (titles[j] and titles[j + 1]) * 2
-                                    + (low in dictionary)) * cpr
+                    lower = lower_index.get(low)
+                    if lower:
+                        got = lowered + (lower * 2 + (titles[j] and titles[j + 1])) * cpr
+                    else:
+                        got = shared + ((titles[j] and titles[j + 1]) * 2 + (low in dictionary)) * cpr
                 memo[key] = pair[j] = got
         if None in tri:
             memo = self.triples.memo
