@@ -288,8 +288,8 @@ def test_memo_tables_are_bounded(monkeypatch):
     monkeypatch.setattr(seg.triples, "cap", 64)
     for i in range(50):
         word_tokenize(" ".join(f"từ{i}{j}" for j in range(20)))
-        assert len(seg.pairs.memo) <= 64
-        assert len(seg.triples.memo) <= 64
+        assert len(seg.pairs.ids) - len(seg.pairs.kept) <= 64
+        assert len(seg.triples.ids) - len(seg.triples.kept) <= 64
     segment.clear_memo()
     _same("Sau khi xóa bảng, kết quả vẫn như cũ.")
 
@@ -297,7 +297,7 @@ def test_memo_tables_are_bounded(monkeypatch):
 # --- rows: shared and memoised ids give each key its own weights --------------------------------
 
 def _row(seg, table, key):
-    first = table.kept.get(key) or table.memo[key]
+    first = table.ids[key]
     return seg.cells[first: first + table.cpr]
 
 
@@ -327,14 +327,14 @@ def test_key_with_a_spaced_token_and_a_known_raw_value_gets_a_row_of_its_own(mon
     seg = segment._segmenter()
     monkeypatch.setattr(seg, "cells", seg.cells)
     monkeypatch.setattr(seg.pairs, "extra", {})
-    monkeypatch.setattr(seg.pairs, "memo", {})
+    monkeypatch.setattr(seg.pairs, "ids", dict(seg.pairs.kept))
     known = next(iter(seg.pair_raw[0].items()))[1]
     monkeypatch.setitem(seg.pair_raw[0], "Th S là", known)
     end = len(seg.cells)
     seg.tags(["Th S", "là"])
-    assert seg.pairs.memo[("Th S", "là")] == end  # a row added after the others
+    assert seg.pairs.ids[("Th S", "là")] == end  # a row added after the others
     assert (_row(seg, seg.pairs, ("Th S", "là")) == _expected(seg, 2, ("Th S", "là"))).all()
-    monkeypatch.setattr(seg.pairs, "memo", {})
+    seg.pairs.clear()
 
 
 def test_segment_memo_keeps_the_end_of_the_text_apart():

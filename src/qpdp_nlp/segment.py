@@ -93,6 +93,7 @@ import struct
 import threading
 import warnings
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
@@ -150,8 +151,6 @@ _SEGMENT = re.compile(r"\S+(?:(?<=Th)[^\S\n](?=[Ss])\S+)*")
 # after a URL prefix make its backtracking explode.
 _EXPLOSIVE = re.compile("[`!;:'\".,?«»“”‘’]{" + str(EXPLOSIVE_RUN) + ",}")
 _CUT_AFTER = re.compile(r"[^\w]")
-# (tokens, their spans in the segment) of one segment
-_Split = tuple[tuple[str, ...], tuple[tuple[int, int], ...]]
 
 
 # Rule P': a plain word or ASCII number followed by one of these is two tokens, except a word
@@ -338,9 +337,8 @@ class _Table:
     at load for every lower value of the model. A key's own row exists only for the keys the
     model has a raw weight for (built at load too, except the rare key whose raw value holds a
     space, "Th S"). The rows are thus bounded by the model; only the memo grows, up to ``cap``
-    keys, and is then emptied. The keys known at load are in a dict of their own (``kept``): a
-    memo that shared it would be a copy of it after each emptying, and the copy's first new
-    keys would make CPython rebuild the whole table (a millisecond for 15,000 pairs).
+    keys beyond the ones known at load (``kept``), and is then emptied. One dict (``ids``)
+    holds both, so that a sentence's keys are looked up by ``map`` (no Python loop).
     """
 
     offsets: int
@@ -350,7 +348,7 @@ class _Table:
     def __post_init__(self) -> None:
         # Keys map to the index, in the segmenter's ``cells``, of their row's first cell.
         self.kept: dict[Any, int] = {}  # the keys of the model, never dropped
-        self.memo: dict[Any, int] = {}
+        self.ids: dict[Any, int] = {}  # the kept keys and the memoised ones
         self.extra: dict[tuple[int, int, int], int] = {}  # (raw, lower, flags) -> cell, built lazily
         self.cpr = self.offsets * self.kinds  # cells per row
         self.base = 0  # cell of row 0 (BOS); row 1 is EOS
@@ -359,19 +357,22 @@ class _Table:
 
     def reserve(self, extra: int) -> None:
         """Empty the memo when ``extra`` new keys could take it past its cap."""
-        if len(self.memo) + extra > self.cap:
-            self.memo = {}
+        if len(self.ids) - len(self.kept) + extra > self.cap:
+            self.clear()
 
     def shrink(self) -> None:
         # A giant sentence may have taken the memo past its cap: give that memory back.
-        if len(self.memo) > self.cap:
-            self.memo = {}
+        if len(self.ids) - len(self.kept) > self.cap:
+            self.clear()
+
+    def clear(self) -> None:
+        self.ids = dict(self.kept)
 
     def nbytes(self) -> int:
         import sys
 
-        size = sys.getsizeof(self.kept) + sys.getsizeof(self.memo)
-        for key in [*self.kept, *self.memo]:
+        size = sys.getsizeof(self.kept) + sys.getsizeof(self.ids)
+        for key in self.ids:
             if isinstance(key, tuple):
                 size += sys.getsizeof(key) + sum(sys.getsizeof(s) for s in key)
             else:
@@ -446,11 +447,14 @@ class _Segmenter:
         self.attrs: dict[str, tuple[str, bool, bool]] = {}  # token -> (lower, isdigit, istitle)
         self.attrs_kept: dict[str, tuple[str, bool, bool]] = {}
         self.normalized: dict[str, str] = {}  # token -> underthesea's token_normalize(token)
-        # segment -> (tokens, spans in the segment) when followed by " " (rule S): the
-        # syllables of the model at load, the others memoised up to SEGMENT_CAP; a segment that
-        # ends the text, by (segment, what follows it: "" or the text's last character)
-        self.segments_kept: dict[str, _Split] = {}
-        self.segments: dict[str | tuple[str, str], _Split] = {}
+        # segment -> its tokens, and their spans in the segment, when followed by " " (rule S):
+        # the syllables of the model at load (``*_kept``), the others memoised up to
+        # SEGMENT_CAP; a segment that ends the text, by (segment, what follows it: "" or the
+        # text's last character)
+        self.segment_tokens_kept: dict[Any, tuple[str, ...]] = {}
+        self.segment_spans_kept: dict[Any, tuple[tuple[int, int], ...]] = {}
+        self.segment_tokens: dict[Any, tuple[str, ...]] = {}
+        self.segment_spans: dict[Any, tuple[tuple[int, int], ...]] = {}
         self.lock = threading.Lock()
         self._prepare()
         self._load_rows()
@@ -569,6 +573,7 @@ class _Segmenter:
             table.lowered = start + (2 + len(flags) - variants) * table.cpr
             first = start + (size - len(keys)) * table.cpr
             table.kept = {key: first + i * table.cpr for i, key in enumerate(keys)}
+            table.clear()
             start += size * table.cpr
         # (w_B, w_I) as one complex number: a gather moves one item per weight, and complex
         # addition adds the real and imaginary parts on their own, exactly as two float sums.
@@ -576,7 +581,9 @@ class _Segmenter:
         self.attrs_kept = dict(self.attrs)
         for tok in tokens:
             if len(tok) == 1 or _plain(tok) or (tok.isdigit() and tok.isascii()):
-                self.segments_kept[tok] = ((tok,), ((0, len(tok)),))
+                self.segment_tokens_kept[tok] = (tok,)
+                self.segment_spans_kept[tok] = ((0, len(tok)),)
+        self._clear_segments()
 
     # --- attribute values of one token -------------------------------------------------------
 
@@ -634,7 +641,7 @@ class _Segmenter:
 
     def _new_tokens(self, toks: list[str], found: list[int | None]) -> None:
         """Fill the row ids of the tokens that are neither known nor memoised."""
-        memo = self.tokens.memo
+        memo = self.tokens.ids
         shared, lowered, cpr = self.tokens.shared, self.tokens.lowered, self.tokens.cpr
         raw_index = self.uni_raw[0]
         lower_index = self.uni_lower[0]
@@ -664,7 +671,7 @@ class _Segmenter:
         # then the key is not that value split at its spaces, and gets a row of its own.
         spaced = " " in "".join(toks)
         if None in pair:
-            memo = self.pairs.memo
+            memo = self.pairs.ids
             shared, lowered, cpr = self.pairs.shared, self.pairs.lowered, self.pairs.cpr
             lower_index = self.pair_lower[0]
             for j in [j for j, got in enumerate(pair) if got is None]:
@@ -680,7 +687,7 @@ class _Segmenter:
                         got = shared + ((titles[j] and titles[j + 1]) * 2 + (low in dictionary)) * cpr
                 memo[key] = pair[j] = got
         if None in tri:
-            memo = self.triples.memo
+            memo = self.triples.ids
             shared, cpr = self.triples.shared, self.triples.cpr
             for j in [j for j, got in enumerate(tri) if got is None]:
                 key3 = (toks[j], toks[j + 1], toks[j + 2])
@@ -718,15 +725,11 @@ class _Segmenter:
             tokens.reserve(n)
             pairs.reserve(n)
             triples.reserve(n)
-            known, memo = tokens.kept.get, tokens.memo.get
-            # row ids are >= 2: "or" falls through to the memo only when the key is not known
-            uni = [known(t) or memo(t) for t in toks]
+            uni = list(map(tokens.ids.get, toks))
             if None in uni:
                 self._new_tokens(toks, uni)
-            known, memo = pairs.kept.get, pairs.memo.get
-            pair = [known(k) or memo(k) for k in zip(toks, toks[1:])]
-            known, memo = triples.kept.get, triples.memo.get
-            tri = [known(k) or memo(k) for k in zip(toks, toks[1:], toks[2:])]
+            pair = list(map(pairs.ids.get, zip(toks, toks[1:])))
+            tri = list(map(triples.ids.get, zip(toks, toks[1:], toks[2:])))
             if None in pair or None in tri:
                 self._new_grams(toks, pair, tri)
             # every id is filled in now: casts, not copies (this runs for every sentence)
@@ -768,50 +771,61 @@ class _Segmenter:
 
     # --- pre-tokenizer with a memo per segment ------------------------------------------------
 
-    def _split(self, seg: str, tail: str = " ") -> _Split:
-        """(tokens, spans) of a segment followed by ``tail``, memoised (short segments only)."""
+    def _clear_segments(self) -> None:
+        self.segment_tokens = dict(self.segment_tokens_kept)
+        self.segment_spans = dict(self.segment_spans_kept)
+
+    def _split(self, seg: str, tail: str = " ") -> tuple[str, ...]:
+        """Tokens of a segment followed by ``tail``, memoised (short segments only)."""
         n = len(seg)
         if n == 1 or _plain(seg) or (seg.isdigit() and seg.isascii()):
-            got: _Split = ((seg,), ((0, n),))
+            toks: tuple[str, ...] = (seg,)
         else:
-            spans = _segment_spans(self.pattern, seg, tail)
-            got = (tuple([seg[a:b] for a, b in spans]), tuple(spans))
+            toks = tuple([seg[a:b] for a, b in _segment_spans(self.pattern, seg, tail)])
         if n <= SEGMENT_KEY:
-            if len(self.segments) >= SEGMENT_CAP:
-                self.segments = {}
-            self.segments[seg if tail == " " else (seg, tail)] = got
-        return got
+            if len(self.segment_tokens) - len(self.segment_tokens_kept) >= SEGMENT_CAP:
+                self._clear_segments()
+            self.segment_tokens[seg if tail == " " else (seg, tail)] = toks
+        return toks
+
+    def _split_spans(self, seg: str, tail: str) -> tuple[tuple[int, int], ...]:
+        """Spans of the tokens of a segment followed by ``tail``, memoised (short segments only)."""
+        spans = tuple(_segment_spans(self.pattern, seg, tail))
+        if len(seg) <= SEGMENT_KEY:
+            if len(self.segment_spans) - len(self.segment_spans_kept) >= SEGMENT_CAP:
+                self._clear_segments()
+            self.segment_spans[seg if tail == " " else (seg, tail)] = spans
+        return spans
 
     def _tokens(self, text: str) -> list[str]:
         """underthesea's regex tokens of ``text`` (already character-normalised)."""
-        segs = _SEGMENT.findall(text)
+        segs: list[Any] = _SEGMENT.findall(text)
         if not segs:
             return []
-        last = segs.pop()
-        known, memo, split = self.segments_kept.get, self.segments.get, self._split
-        toks = [t for seg in segs for t in (known(seg) or memo(seg) or split(seg))[0]]
         # The last segment is followed by the end of the text (or its last character): "$".
         end = len(text.rstrip())
-        if end < len(text) - 1:
-            toks += (known(last) or memo(last) or split(last))[0]
-        else:
-            tail = text[end:]
-            toks += (memo((last, tail)) or split(last, tail))[0]
-        return toks
+        if end >= len(text) - 1:
+            segs[-1] = (segs[-1], text[end:])
+        found = list(map(self.segment_tokens.get, segs))
+        if None in found:
+            for j, got in enumerate(found):
+                if got is None:
+                    key = segs[j]
+                    found[j] = self._split(*key) if isinstance(key, tuple) else self._split(key)
+        # every segment has its tokens now: a cast, not a copy
+        return list(chain.from_iterable(cast(list[tuple[str, ...]], found)))
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of underthesea's regex tokens in ``text`` (already character-normalised)."""
-        known, memo, split = self.segments_kept.get, self.segments.get, self._split
+        memo = self.segment_spans.get
         n = len(text)
         out: list[tuple[int, int]] = []
         for m in _SEGMENT.finditer(text):
             start, end = m.span()
             seg = m.group()
-            if end < n - 1:
-                out += [(start + a, start + b) for a, b in (known(seg) or memo(seg) or split(seg))[1]]
-            else:
-                tail = text[end:]
-                out += [(start + a, start + b) for a, b in (memo((seg, tail)) or split(seg, tail))[1]]
+            tail = " " if end < n - 1 else text[end:]
+            spans = memo(seg if end < n - 1 else (seg, tail)) or self._split_spans(seg, tail)
+            out += [(start + a, start + b) for a, b in spans]
         return out
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
@@ -961,10 +975,10 @@ def memo_stats() -> dict[str, int]:
     if seg is None:
         return {}
     tables = {"tokens": seg.tokens, "pairs": seg.pairs, "triples": seg.triples}
-    out = {name: len(t.memo) for name, t in tables.items()}
+    out = {name: len(t.ids) - len(t.kept) for name, t in tables.items()}
     out.update({f"{name}_kept": len(t.kept) for name, t in tables.items()})
     out["attrs"] = len(seg.attrs)
-    out["segments"] = len(seg.segments)
+    out["segments"] = len(seg.segment_tokens) - len(seg.segment_tokens_kept)
     out["bytes"] = sum(t.nbytes() for t in tables.values()) + seg.cells.nbytes
     return out
 
@@ -976,7 +990,7 @@ def clear_memo() -> None:
     if seg is not None:
         with seg.lock:
             for table in (seg.tokens, seg.pairs, seg.triples):
-                table.memo = {}
+                table.clear()
             seg.attrs = dict(seg.attrs_kept)
             seg.normalized = {}
-            seg.segments = {}
+            seg._clear_segments()
