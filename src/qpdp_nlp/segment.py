@@ -797,15 +797,20 @@ class _Segmenter:
             self.segment_spans[seg if tail == " " else (seg, tail)] = spans
         return spans
 
+    @staticmethod
+    def _segments(text: str) -> list[Any]:
+        """The segments of ``text``, the last one as (segment, what follows it) when that is the
+        end of the text or its last character (then it decides ``$``)."""
+        segs: list[Any] = _SEGMENT.findall(text)
+        if segs:
+            end = len(text.rstrip())
+            if end >= len(text) - 1:
+                segs[-1] = (segs[-1], text[end:])
+        return segs
+
     def _tokens(self, text: str) -> list[str]:
         """underthesea's regex tokens of ``text`` (already character-normalised)."""
-        segs: list[Any] = _SEGMENT.findall(text)
-        if not segs:
-            return []
-        # The last segment is followed by the end of the text (or its last character): "$".
-        end = len(text.rstrip())
-        if end >= len(text) - 1:
-            segs[-1] = (segs[-1], text[end:])
+        segs = self._segments(text)
         found = list(map(self.segment_tokens.get, segs))
         if None in found:
             for j, got in enumerate(found):
@@ -817,16 +822,16 @@ class _Segmenter:
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of underthesea's regex tokens in ``text`` (already character-normalised)."""
-        memo = self.segment_spans.get
-        n = len(text)
-        out: list[tuple[int, int]] = []
-        for m in _SEGMENT.finditer(text):
-            start, end = m.span()
-            seg = m.group()
-            tail = " " if end < n - 1 else text[end:]
-            spans = memo(seg if end < n - 1 else (seg, tail)) or self._split_spans(seg, tail)
-            out += [(start + a, start + b) for a, b in spans]
-        return out
+        segs = self._segments(text)
+        found = list(map(self.segment_spans.get, segs))
+        if None in found:
+            for j, got in enumerate(found):
+                if got is None:
+                    key = segs[j]
+                    found[j] = self._split_spans(*key) if isinstance(key, tuple) else self._split_spans(key, " ")
+        starts = [m.start() for m in _SEGMENT.finditer(text)]
+        return [(start + a, start + b) for start, spans in zip(starts, cast(list[tuple[tuple[int, int], ...]], found))
+                for a, b in spans]
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
         """Word spans in ``text``; None when character normalisation would change the text."""
