@@ -129,8 +129,8 @@ MAX_SEGMENT = 256
 PIECE = 64
 EXPLOSIVE_RUN = 8
 
-# Memo tables: key -> row id of the keys the model does not know, kept between sentences; past
-# its cap a memo is emptied and starts again. The rows themselves are bounded by the model
+# Memo tables: key -> row (its first cell) of the keys the model does not know, kept between
+# sentences; past its cap a memo is emptied and starts again. The rows themselves are bounded by the model
 # (bench/segment.py gives the size and memory after 100,000 articles).
 TOKEN_CAP = 1 << 15
 PAIR_CAP = 1 << 16
@@ -422,9 +422,11 @@ class _Segmenter:
         if tuple(templates) != KNOWN_TEMPLATES:
             raise ModelMismatch("feature templates changed")
         dictionary = _read_pickle(model_dir / "dictionary.bin")
-        # "\n".join: one lower() for 72,000 words (lower() maps a character on its own, except a
-        # capital sigma, which is not lower case either way)
-        words = "\n".join(w for w in dictionary if isinstance(w, str)) if isinstance(dictionary, set) else "X"
+        if not isinstance(dictionary, set):
+            raise ModelMismatch("dictionary is not a set of lower-case words")
+        # one lower() for 72,000 words: lower() maps each character on its own, except a capital
+        # sigma, which is not lower case either way
+        words = "\n".join(w for w in dictionary if isinstance(w, str))
         if words != words.lower():
             raise ModelMismatch("dictionary is not a set of lower-case words")
         self.dictionary = frozenset(dictionary)
