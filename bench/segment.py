@@ -14,6 +14,7 @@ numbers are not. Printed:
 - the same with ``use_token_normalize=True`` (underthesea's default; the pipeline uses False);
 - a 2 MB single line of "a.a." (underthesea would take hours: it is quadratic), and the time
   and memo sizes;
+- the time of each one's first call, which loads its model;
 - with ``--memo-articles N``: N generated articles (syllables of the corpus drawn at random, so
   nearly every pair and triple is new: the worst case for the memo), then the memo tables'
   entries and bytes and the peak RSS.
@@ -79,12 +80,22 @@ def main() -> None:
     lines = sum(len(a) for a in articles)
     chars = sum(len(line) for a in articles for line in a)
 
+    # The first call of each loads its model (underthesea: its CRF tagger; segment: the weights,
+    # the rows of every key the model knows and of every (lower-cased value, flags)); the
+    # modules both use are imported first, so that neither is charged for them.
+    import underthesea_core  # noqa: F401
     from underthesea import word_tokenize as reference
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger  # noqa: F401
+    from underthesea.pipeline.text_normalize import token_normalize  # noqa: F401
 
     from qpdp_nlp import segment
 
+    t0 = time.perf_counter()
     reference("Khởi động")
+    t1 = time.perf_counter()
     segment.word_tokenize("Khởi động")
+    t2 = time.perf_counter()
+    print(f"model load (first call): underthesea {t1 - t0:.2f} s, segment {t2 - t1:.2f} s")
     print(f"{len(articles)} articles, {lines} lines, {chars:,} chars, best of {args.repeat}, interleaved")
     print(f"{'':44} {'underthesea s':>14} {'segment s':>10} {'ratio':>6}")
     for name, cold, kwargs in (

@@ -14,20 +14,27 @@ computed without any feature string, from the same files, read at run time:
    to each whitespace-free *segment* of the line on its own instead of to the whole line. That is
    exactly the same token list (rule S below), it lets a plain word skip the regex (rule P), and it
    bounds the cost of pathological lines (rule L, the only place where the output may differ).
+   By rule S the tokens of a segment followed by more text depend on the segment alone, so they
+   are memoised per segment (the model's syllables at load): most segments cost one look-up.
 2. **Features per template, memoised.** Every template reads one syllable (T[k]), a pair
    (T[k,k+1]) or a triple (T[k,k+2]). The weights of the model are regrouped by template into
    dicts ``value -> (w_B, w_I)``. The weights a syllable gets from each template at each offset
-   -2..2 (a pair at -2..1, a triple at -2..0) are looked up once and kept as a row of a NumPy
-   table, found by a dict (syllable, or tuple of syllables, -> row). The rows of every syllable,
-   pair and triple the model has a weight for are built at load and kept; the others are
-   memoised up to a cap. A sentence is then three dict look-ups per syllable and a dozen NumPy
-   gathers. BOS/EOS are rows of their own (value "BOS"/"EOS", the same rules as underthesea_core:
-   a window starting before the sentence is BOS, one reaching past its end EOS).
+   -2..2 (a pair at -2..1, a triple at -2..0) make a row of cells, found by a dict (syllable, or
+   tuple of syllables, -> first cell of its row). Every syllable, pair and triple the model has a
+   raw or lower-cased weight for has its row built at load. Any other key's weights depend only
+   on its lower-cased value and its flags (isdigit, istitle, is_in_dict), and the rows of every
+   such combination are built at load too (vectorised, 21 MB in all): a new key costs a few
+   string look-ups and no NumPy work, so a process's first article is nearly as fast as the
+   next ones. The row of each new key is memoised up to a cap. A sentence is then three dict
+   look-ups per syllable and one NumPy gather of its 43 x n weights. BOS/EOS are rows of their
+   own (value "BOS"/"EOS", the same rules as underthesea_core: a window starting before the
+   sentence is BOS, one reaching past its end EOS).
 3. **Scores in underthesea_core's order.** The 43 weights of a syllable are added one by one in
    template order (``np.cumsum``, strictly sequential): floating-point addition is not
    associative, and exact ties between two paths occur (two unknown tokens in a row, e.g. an
-   emoji and its skin tone), which the last bit decides. Then Viterbi over two labels with the
-   model's 2x2 transitions, ties to the lower label (B-W).
+   emoji and its skin tone), which the last bit decides. A cell holds (w_B, w_I) as one complex
+   number, whose addition adds the two parts on their own: exactly the two float sums. Then
+   Viterbi over two labels with the model's 2x2 transitions, ties to the lower label (B-W).
 
 The attribute functions are those of underthesea_core (Rust), measured on every code point:
 ``lower`` is Unicode lower case; ``isdigit`` is "parses as a 32-bit signed integer" ("+5" yes,
@@ -86,6 +93,7 @@ import struct
 import threading
 import warnings
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, cast
 
@@ -121,13 +129,16 @@ MAX_SEGMENT = 256
 PIECE = 64
 EXPLOSIVE_RUN = 8
 
-# Memo tables: rows kept between sentences. Past its cap a table drops every row but those of
-# the keys the model itself knows (built at load), and starts again. A row is 400 (token), 256
-# (pair) or 192 (triple) bytes; at the caps the three tables hold about 60 MB
-# (bench/segment.py gives their size and memory after 100,000 articles).
+# Memo tables: key -> row (its first cell) of the keys the model does not know, kept between
+# sentences; past its cap a memo is emptied and starts again. The rows themselves are bounded by the model
+# (bench/segment.py gives the size and memory after 100,000 articles).
 TOKEN_CAP = 1 << 15
 PAIR_CAP = 1 << 16
 TRIPLE_CAP = 1 << 16
+# Segments (whitespace-free runs) whose tokens are memoised: at most SEGMENT_CAP, of at most
+# SEGMENT_KEY characters (longer ones are rare: URLs, long numbers).
+SEGMENT_CAP = 1 << 15
+SEGMENT_KEY = 32
 
 _ENV = "QPDP_SEGMENTER"
 
@@ -192,36 +203,26 @@ def _risky(text: str, start: int, end: int) -> bool:
     return (":" in seg or "/" in seg) and _EXPLOSIVE.search(seg) is not None
 
 
-def _pretokenize(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """Spans of underthesea's regex tokens in ``text`` (already character-normalised)."""
+def _segment_spans(pattern: re.Pattern[str], seg: str, tail: str) -> list[tuple[int, int]]:
+    """Spans, in ``seg`` (a whitespace-free segment of a character-normalised text), of
+    underthesea's regex tokens. ``tail``: what follows the segment for the regex, "" at the end of
+    the text, the text's last character when only that follows (it decides ``$``), else " "."""
+    n = len(seg)
+    if n <= MAX_SEGMENT:
+        if n == 1 or _plain(seg) or (seg.isdigit() and seg.isascii()):
+            return [(0, n)]
+        if seg[-1] in _TRAILING:
+            word = seg[:-1]
+            if (word.isdigit() and word.isascii()) or (
+                    _plain(word) and not (seg[-1] == "." and (word in _DOT_ABBREVIATIONS or _CAPS.match(word)))):
+                return [(0, n - 1), (n - 1, n)]
     spans: list[tuple[int, int]] = []
-    n = len(text)
-    for m in _SEGMENT.finditer(text):
-        start, end = m.span()
-        if end - start <= MAX_SEGMENT:
-            seg = m.group()
-            if len(seg) == 1 or _plain(seg) or (seg.isdigit() and seg.isascii()):
-                spans.append((start, end))
-                continue
-            if seg[-1] in _TRAILING:
-                word = seg[:-1]
-                if (word.isdigit() and word.isascii()) or (
-                        _plain(word) and not (seg[-1] == "." and (word in _DOT_ABBREVIATIONS or _CAPS.match(word)))):
-                    spans.append((start, end - 1))
-                    spans.append((end - 1, end))
-                    continue
-        pieces = _cut(text, start, end) if _risky(text, start, end) else [(start, end)]
-        for a, b in pieces:
-            if b == n:
-                piece = text[a:b]
-            elif b == n - 1 and text[b].isspace():
-                piece = text[a:n]  # the text's last character decides ``$`` here
-            else:
-                piece = text[a:b] + " "
-            for m in pattern.finditer(piece):
-                s, e = m.span()
-                if s < b - a:
-                    spans.append((a + s, a + min(e, b - a)))
+    for a, b in _cut(seg, 0, n) if _risky(seg, 0, n) else [(0, n)]:
+        piece = seg[a:b] + (tail if b == n else " ")
+        for m in pattern.finditer(piece):
+            s, e = m.span()
+            if s < b - a:
+                spans.append((a + s, a + min(e, b - a)))
     return spans
 
 
@@ -327,10 +328,17 @@ _PLAIN_CHARS = re.compile(r"[\x00-\u019a\u019c-\u0263\u0265-\u036f\u1e00-\u1eff\
 
 @dataclass
 class _Table:
-    """Memo: key -> row of ``rows``; emptied when it grows past ``cap``.
+    """Rows of weights, and the memo: key -> row.
 
     A row holds, for each window offset and each kind of template reading that window (raw,
-    lower, isdigit, istitle, is_in_dict), the weights (w_B, w_I) that template gives the key.
+    lower, isdigit, istitle, is_in_dict), the weights (w_B, w_I) that template gives a key. A
+    key the model has no raw weight for gets the weights of its lower-cased value and of its
+    flags only, so such keys share the row of their (lower value, flags): those rows are built
+    at load for every lower value of the model. A key's own row exists only for the keys the
+    model has a raw weight for (built at load too, except the rare key whose raw value holds a
+    space, "Th S"). The rows are thus bounded by the model; only the memo grows, up to ``cap``
+    keys beyond the ones known at load (``kept``), and is then emptied. One dict (``ids``)
+    holds both, so that a sentence's keys are looked up by ``map`` (no Python loop).
     """
 
     offsets: int
@@ -338,45 +346,32 @@ class _Table:
     cap: int
 
     def __post_init__(self) -> None:
-        self.ids: dict[Any, int] = {}
-        self.kept: dict[Any, int] = {}  # the rows built at load, never dropped
-        self.rows = np.zeros((1024, self.offsets, self.kinds, 2))
-
-    def keep(self) -> None:
-        """Make every present row permanent."""
-        self.kept = dict(self.ids)
+        # Keys map to the index, in the segmenter's ``cells``, of their row's first cell.
+        self.kept: dict[Any, int] = {}  # the keys of the model, never dropped
+        self.ids: dict[Any, int] = {}  # the kept keys and the memoised ones
+        self.extra: dict[tuple[int, int, int], int] = {}  # (raw, lower, flags) -> cell, built lazily
+        self.cpr = self.offsets * self.kinds  # cells per row
+        self.base = 0  # cell of row 0 (BOS); row 1 is EOS
+        self.shared = 0  # cell of row 2, the first shared row
+        self.lowered = 0  # cell such that lowered + (lower * V + variant) * cpr is a shared row
 
     def reserve(self, extra: int) -> None:
-        """Drop the memoised rows when ``extra`` new keys could take the table past its cap."""
+        """Empty the memo when ``extra`` new keys could take it past its cap."""
         if len(self.ids) - len(self.kept) + extra > self.cap:
-            self.ids = dict(self.kept)
-
-    def fit(self) -> None:
-        """Room for every row of ``ids``."""
-        need = len(self.ids)
-        if need > len(self.rows):
-            size = len(self.rows)
-            while size < need:
-                size *= 2
-            grown = np.zeros((size, self.offsets, self.kinds, 2))
-            grown[: len(self.rows)] = self.rows
-            self.rows = grown
+            self.clear()
 
     def shrink(self) -> None:
-        # A giant sentence may have grown the table past its cap: give that memory back.
-        if len(self.ids) - len(self.kept) > self.cap or len(self.rows) > 2 * (self.cap + len(self.kept)):
+        # A giant sentence may have taken the memo past its cap: give that memory back.
+        if len(self.ids) - len(self.kept) > self.cap:
             self.clear()
 
     def clear(self) -> None:
         self.ids = dict(self.kept)
-        rows = np.zeros((len(self.kept) + 8192, self.offsets, self.kinds, 2))
-        rows[: len(self.kept)] = self.rows[: len(self.kept)]
-        self.rows = rows
 
     def nbytes(self) -> int:
         import sys
 
-        size = self.rows.nbytes + sys.getsizeof(self.ids)
+        size = sys.getsizeof(self.kept) + sys.getsizeof(self.ids)
         for key in self.ids:
             if isinstance(key, tuple):
                 size += sys.getsizeof(key) + sum(sys.getsizeof(s) for s in key)
@@ -427,7 +422,12 @@ class _Segmenter:
         if tuple(templates) != KNOWN_TEMPLATES:
             raise ModelMismatch("feature templates changed")
         dictionary = _read_pickle(model_dir / "dictionary.bin")
-        if not isinstance(dictionary, set) or any(w != w.lower() for w in dictionary if isinstance(w, str)):
+        if not isinstance(dictionary, set):
+            raise ModelMismatch("dictionary is not a set of lower-case words")
+        # one lower() for 72,000 words: lower() maps each character on its own, except a capital
+        # sigma, which is not lower case either way
+        words = "\n".join(w for w in dictionary if isinstance(w, str))
+        if words != words.lower():
             raise ModelMismatch("dictionary is not a set of lower-case words")
         self.dictionary = frozenset(dictionary)
         labels, attrs, state, trans = read_crfsuite(model_dir / "models.bin")
@@ -449,9 +449,17 @@ class _Segmenter:
         self.attrs: dict[str, tuple[str, bool, bool]] = {}  # token -> (lower, isdigit, istitle)
         self.attrs_kept: dict[str, tuple[str, bool, bool]] = {}
         self.normalized: dict[str, str] = {}  # token -> underthesea's token_normalize(token)
+        # segment -> its tokens, and their spans in the segment, when followed by " " (rule S):
+        # the syllables of the model at load (``*_kept``), the others memoised up to
+        # SEGMENT_CAP; a segment that ends the text, by (segment, what follows it: "" or the
+        # text's last character)
+        self.segment_tokens_kept: dict[Any, tuple[str, ...]] = {}
+        self.segment_spans_kept: dict[Any, tuple[tuple[int, int], ...]] = {}
+        self.segment_tokens: dict[Any, tuple[str, ...]] = {}
+        self.segment_spans: dict[Any, tuple[tuple[int, int], ...]] = {}
         self.lock = threading.Lock()
         self._prepare()
-        self._preload()
+        self._load_rows()
 
     # --- rows: the weights of a token, a pair or a triple, per offset and kind ---------------------
     #
@@ -497,8 +505,8 @@ class _Segmenter:
                     index.setdefault(value, len(index) + 1)
             matrix = np.zeros((len(index) + 1, len(offsets), len(kinds), 2))
             for off, t in found:
-                for value, weight in w[t].items():
-                    matrix[index[value], off, kinds.index(kind)] = weight
+                if w[t]:
+                    matrix[[index[value] for value in w[t]], off, kinds.index(kind)] = list(w[t].values())
             return index, matrix
 
         # flags index: isdigit * 4 + istitle * 2 + is_in_dict (tokens); istitle * 2 + is_in_dict (n-grams)
@@ -515,54 +523,69 @@ class _Segmenter:
         self.triple_raw = value_rows("triple", "")
         self.triple_lower = value_rows("triple", ".lower")
         self.edge_rows = {name: (edge(name, "BOS"), edge(name, "EOS")) for name in shapes}
+        self._gram_model = {2: (self.pair_base, self.pair_raw, self.pair_lower),
+                            3: (self.triple_base, self.triple_raw, self.triple_lower)}
 
-        # underthesea_core adds the weights of a syllable's features one by one, in template
-        # order; floating-point addition is not associative and ties between two paths do occur
-        # (two unknown tokens in a row), so the sum is made in that same order: the gathered
-        # weights are laid out as (uni | pair | triple) slots, then taken in template order.
-        sizes = {name: len(o) * len(k) for name, (o, k) in shapes.items()}
-        start = {"uni": 0, "pair": sizes["uni"], "triple": sizes["uni"] + sizes["pair"]}
-        self.order = np.array([start[tab] + off * len(shapes[tab][1]) + kd
-                               for tab, off, kd in (slots[t] for t in KNOWN_TEMPLATES)])
-        self._reset_edges()
+        # For each template, in template order: its table (0 uni, 1 pair, 2 triple), the position
+        # of its window in that table's padded row of ids (offset + 2), and its cell in a row.
+        tables = ("uni", "pair", "triple")
+        self.template_table = np.array([tables.index(slots[t][0]) for t in KNOWN_TEMPLATES])
+        self.template_offset = np.array([slots[t][1] for t in KNOWN_TEMPLATES])
+        self.template_cell = np.array([off * len(shapes[tab][1]) + kd for tab, off, kd in
+                                       (slots[t] for t in KNOWN_TEMPLATES)])
+        self.positions: dict[int, np.ndarray] = {}
 
-    def _preload(self) -> None:
-        """Rows of every syllable, pair and triple the model has a weight for, kept for good: a
-        first article then finds most of its rows built (a row depends on its key only)."""
-        self._reset_edges()
+    def _load_rows(self) -> None:
+        """The rows of every table, in one array of (w_B, w_I) cells (a sentence's 43 x n weights
+        are then one gather). Each table: BOS, EOS, then the shared rows, then the rows of every
+        syllable, pair and triple the model has a raw or lower-cased weight for (the kept keys:
+        a first article finds most of its keys).
+
+        Shared rows: the F combinations of flags for a key whose lower-cased value the model does
+        not know (row 2 + flags), then for each lower-cased value it knows (ids 1, 2, ...) the V
+        = F / 2 variants of the other flags: is_in_dict is that value's own (row 2 + F + (lower
+        - 1) * V + (flags >> 1))."""
         tokens = sorted({*self.uni_raw[0], *self.uni_lower[0]})
-        self._build_tokens(tokens, self._add_keys(self.tokens, tokens))
-        for table, size, values in ((self.pairs, 2, {*self.pair_raw[0], *self.pair_lower[0]}),
-                                    (self.triples, 3, set(self.triple_raw[0]))):
-            keys = sorted({tuple(parts) for parts in (v.split(" ") for v in values)
-                           if len(parts) == size and all(parts)})
-            flat = [t for key in keys for t in key]
-            attrs = [self._attrs(t) for t in flat]
-            ids = self._add_keys(table, keys)
-            self._build_grams(table, size, flat, [a[0] for a in attrs], [a[2] for a in attrs],
-                              list(range(0, len(flat), size)), ids)
-        for table in (self.tokens, self.pairs, self.triples):
-            table.keep()
+        pairs, triples = (sorted({tuple(parts) for parts in (v.split(" ") for v in values)
+                                  if len(parts) == size and all(parts)})
+                          for size, values in ((2, {*self.pair_raw[0], *self.pair_lower[0]}),
+                                               (3, self.triple_raw[0])))
+        parts: list[tuple[_Table, str, np.ndarray, tuple[dict[str, int], np.ndarray], list[Any], np.ndarray]] = [
+            (self.tokens, "uni", self.uni_base, self.uni_lower, tokens, self._token_rows(tokens)),
+            (self.pairs, "pair", self.pair_base, self.pair_lower, pairs, self._gram_rows(2, pairs)),
+            (self.triples, "triple", self.triple_base, self.triple_lower, triples, self._gram_rows(3, triples))]
+        sizes = [2 + len(flags) + len(lower_index) * len(flags) // 2 + len(keys)
+                 for _, _, flags, (lower_index, _), keys, _ in parts]
+        cells = np.empty((sum(size * table.cpr for size, (table, *_) in zip(sizes, parts)), 2))
+        start = 0
+        for size, (table, name, flags, (lower_index, lower), keys, rows) in zip(sizes, parts):
+            region = cells[start: start + size * table.cpr].reshape(size, table.offsets, table.kinds, 2)
+            region[0], region[1] = self.edge_rows[name]
+            # The parts of a row fill different slots (the others are 0.0): the sums are exact.
+            region[2: 2 + len(flags)] = lower[0] + flags
+            variants = len(flags) // 2
+            values = list(lower_index)  # in the order of their ids, 1, 2, ...
+            in_dict = np.array([v in self.dictionary for v in values], dtype=int)
+            which = (np.arange(variants) * 2)[None, :] + in_dict[:, None]  # flags of each variant
+            known = region[2 + len(flags): 2 + len(flags) + len(values) * variants]
+            np.add(lower[1:, None], flags[which], out=known.reshape(len(values), variants, *flags.shape[1:]))
+            region[2 + len(flags) + len(values) * variants:] = rows
+            table.base = start
+            table.shared = start + 2 * table.cpr
+            table.lowered = start + (2 + len(flags) - variants) * table.cpr
+            first = start + (size - len(keys)) * table.cpr
+            table.kept = {key: first + i * table.cpr for i, key in enumerate(keys)}
+            table.clear()
+            start += size * table.cpr
+        # (w_B, w_I) as one complex number: a gather moves one item per weight, and complex
+        # addition adds the real and imaginary parts on their own, exactly as two float sums.
+        self.cells = cells.view(np.complex128).ravel()
         self.attrs_kept = dict(self.attrs)
-
-    @staticmethod
-    def _add_keys(table: _Table, keys: list[Any]) -> list[int]:
-        ids = []
-        for key in keys:
-            ids.append(table.ids.setdefault(key, len(table.ids)))
-        table.fit()
-        return ids
-
-    def _reset_edges(self) -> None:
-        # Rows 0 and 1 of each table are BOS and EOS.
-        for name, table in (("uni", self.tokens), ("pair", self.pairs), ("triple", self.triples)):
-            if not table.ids:
-                table.ids[_BOS] = 0
-                table.ids[_EOS] = 1
-                table.fit()
-                bos, eos = self.edge_rows[name]
-                table.rows[0] = bos
-                table.rows[1] = eos
+        for tok in tokens:
+            if len(tok) == 1 or _plain(tok) or (tok.isdigit() and tok.isascii()):
+                self.segment_tokens_kept[tok] = (tok,)
+                self.segment_spans_kept[tok] = ((0, len(tok)),)
+        self._clear_segments()
 
     # --- attribute values of one token -------------------------------------------------------
 
@@ -587,61 +610,112 @@ class _Segmenter:
         self.attrs[tok] = got
         return got
 
-    def _build_tokens(self, keys: list[str], ids: list[int]) -> None:
-        attrs = self._attrs
-        dictionary = self.dictionary
-        values = [attrs(key) for key in keys]
-        flags = [a[1] * 4 + a[2] * 2 + (a[0] in dictionary) for a in values]
+    def _token_rows(self, keys: list[str]) -> np.ndarray:
+        values = [self._attrs(key) for key in keys]
+        flags = [a[1] * 4 + a[2] * 2 + (a[0] in self.dictionary) for a in values]
         raw_index, raw = self.uni_raw
         lower_index, lower = self.uni_lower
         # The three parts fill different slots (the others are 0.0): the sum is exact.
-        self.tokens.rows[ids] = (self.uni_base[flags] + raw[[raw_index.get(k, 0) for k in keys]]
-                                 + lower[[lower_index.get(a[0], 0) for a in values]])
+        rows: np.ndarray = (self.uni_base[flags] + raw[[raw_index.get(k, 0) for k in keys]]
+                            + lower[[lower_index.get(a[0], 0) for a in values]])
+        return rows
 
-    def _build_grams(self, table: _Table, size: int, toks: list[str], lowers: list[str], titles: list[bool],
-                     positions: list[int], ids: list[int]) -> None:
-        """Rows of the new pairs (size 2) or triples (size 3) starting at ``positions``."""
-        if size == 2:
-            base, (raw_index, raw), (lower_index, lower) = self.pair_base, self.pair_raw, self.pair_lower
-        else:
-            base, (raw_index, raw), (lower_index, lower) = self.triple_base, self.triple_raw, self.triple_lower
-        dictionary = self.dictionary
-        if size == 2:
-            raws = [toks[j] + " " + toks[j + 1] for j in positions]
-            lows = [lowers[j] + " " + lowers[j + 1] for j in positions]
-            flags = [(titles[j] and titles[j + 1]) * 2 + (low in dictionary) for j, low in zip(positions, lows)]
-        else:
-            raws = [toks[j] + " " + toks[j + 1] + " " + toks[j + 2] for j in positions]
-            lows = [lowers[j] + " " + lowers[j + 1] + " " + lowers[j + 2] for j in positions]
-            flags = [(titles[j] and titles[j + 1] and titles[j + 2]) * 2 + (low in dictionary)
-                     for j, low in zip(positions, lows)]
-        rows = base[flags] + raw[[raw_index.get(v, 0) for v in raws]]
-        if lower_index:
-            rows += lower[[lower_index.get(v, 0) for v in lows]]
-        table.rows[ids] = rows
+    def _gram_rows(self, size: int, keys: list[tuple[str, ...]]) -> np.ndarray:
+        base, (raw_index, raw), (lower_index, lower) = self._gram_model[size]
+        attrs = self._attrs
+        values = [[attrs(t) for t in key] for key in keys]
+        lows = [" ".join([a[0] for a in v]) for v in values]
+        flags = [all([a[2] for a in v]) * 2 + (low in self.dictionary) for v, low in zip(values, lows)]
+        # The three parts fill different slots (the others are 0.0): the sum is exact.
+        rows: np.ndarray = (base[flags] + raw[[raw_index.get(" ".join(key), 0) for key in keys]]
+                            + lower[[lower_index.get(low, 0) for low in lows]])
+        return rows
+
+    def _gram_code(self, size: int, key: tuple[str, ...]) -> tuple[int, int, int]:
+        """(raw value, lower-cased value, flags) of a pair or triple: indices into the model."""
+        _, (raw_index, _), (lower_index, _) = self._gram_model[size]
+        attrs = [self._attrs(t) for t in key]
+        low = " ".join(a[0] for a in attrs)
+        flags = all(a[2] for a in attrs) * 2 + (low in self.dictionary)
+        return raw_index.get(" ".join(key), 0), lower_index.get(low, 0), flags
 
     # --- one sentence -------------------------------------------------------------------------
 
-    @staticmethod
-    def _ids(table: _Table, keys: list[Any]) -> tuple[list[int], list[int], list[int]]:
-        """Row ids of ``keys``, plus the positions and ids of the keys new to the table."""
-        ids = table.ids
-        found = [ids.get(key) for key in keys]
-        new_pos: list[int] = []
-        new_ids: list[int] = []
-        if None in found:
-            for j, got in enumerate(found):
-                if got is None:
-                    key = keys[j]
-                    got = ids.get(key)
-                    if got is None:
-                        got = ids[key] = len(ids)
-                        new_pos.append(j)
-                        new_ids.append(got)
-                    found[j] = got
-            table.fit()
-        # every key has its row id now: a cast, not a copy (this runs for every sentence)
-        return cast(list[int], found), new_pos, new_ids
+    def _new_tokens(self, toks: list[str], found: list[int | None]) -> None:
+        """Fill the row ids of the tokens that are neither known nor memoised."""
+        memo = self.tokens.ids
+        shared, lowered, cpr = self.tokens.shared, self.tokens.lowered, self.tokens.cpr
+        raw_index = self.uni_raw[0]
+        lower_index = self.uni_lower[0]
+        dictionary = self.dictionary
+        for j in [j for j, got in enumerate(found) if got is None]:
+            tok = toks[j]
+            if tok in raw_index:  # never: every such token is kept
+                got = self._add_extra(self.tokens, tok)
+            else:
+                low, isdigit, istitle = self._attrs(tok)
+                lower = lower_index.get(low)
+                if lower:
+                    got = lowered + (lower * 4 + isdigit * 2 + istitle) * cpr
+                else:
+                    got = shared + (isdigit * 4 + istitle * 2 + (low in dictionary)) * cpr
+            memo[tok] = found[j] = got
+
+    def _new_grams(self, toks: list[str], pair: list[int | None], tri: list[int | None]) -> None:
+        """Fill the row ids of the pairs and triples that are neither known nor memoised."""
+        cache = self.attrs
+        attrs = [cache.get(t) or self._attrs(t) for t in toks]
+        lows = [a[0] for a in attrs]
+        spaced_lows = [a[0] + " " for a in attrs]
+        titles = [a[2] for a in attrs]
+        dictionary = self.dictionary
+        # A key whose raw value the model knows is kept, unless a token holds a space ("Th S"):
+        # then the key is not that value split at its spaces, and gets a row of its own.
+        spaced = " " in "".join(toks)
+        if None in pair:
+            memo = self.pairs.ids
+            shared, lowered, cpr = self.pairs.shared, self.pairs.lowered, self.pairs.cpr
+            lower_index = self.pair_lower[0]
+            for j in [j for j, got in enumerate(pair) if got is None]:
+                key = (toks[j], toks[j + 1])
+                if spaced and toks[j] + " " + toks[j + 1] in self.pair_raw[0]:
+                    got = self._add_extra(self.pairs, key)
+                else:
+                    low = spaced_lows[j] + lows[j + 1]
+                    lower = lower_index.get(low)
+                    if lower:
+                        got = lowered + (lower * 2 + (titles[j] and titles[j + 1])) * cpr
+                    else:
+                        got = shared + ((titles[j] and titles[j + 1]) * 2 + (low in dictionary)) * cpr
+                memo[key] = pair[j] = got
+        if None in tri:
+            memo = self.triples.ids
+            shared, cpr = self.triples.shared, self.triples.cpr
+            for j in [j for j, got in enumerate(tri) if got is None]:
+                key3 = (toks[j], toks[j + 1], toks[j + 2])
+                if spaced and " ".join(key3) in self.triple_raw[0]:
+                    got = self._add_extra(self.triples, key3)
+                else:
+                    # triples have no lower-cased template: 4 shared rows
+                    got = shared + ((titles[j] and titles[j + 1] and titles[j + 2]) * 2
+                                    + (spaced_lows[j] + spaced_lows[j + 1] + lows[j + 2] in dictionary)) * cpr
+                memo[key3] = tri[j] = got
+
+    def _add_extra(self, table: _Table, key: Any) -> int:
+        if table is self.tokens:
+            row = self._token_rows([key])
+            low, isdigit, istitle = self._attrs(key)
+            code = (self.uni_raw[0][key], self.uni_lower[0].get(low, 0),
+                    isdigit * 4 + istitle * 2 + (low in self.dictionary))
+        else:
+            size = len(key)
+            row = self._gram_rows(size, [key])
+            code = self._gram_code(size, key)
+        got = table.extra.get(code)
+        if got is None:
+            got = table.extra[code] = len(self.cells)
+            self.cells = np.concatenate([self.cells, row.reshape(-1, 2).view(np.complex128).ravel()])
+        return got
 
     def tags(self, toks: list[str]) -> list[int]:
         """0 (B-W) or 1 (I-W) for each token."""
@@ -649,52 +723,123 @@ class _Segmenter:
         if n == 0:
             return []
         with self.lock:
-            for table in (self.tokens, self.pairs, self.triples):
-                table.reserve(n + 2)
-            self._reset_edges()
-            uni, new_pos, new_ids = self._ids(self.tokens, toks)
-            if new_ids:
-                self._build_tokens([toks[j] for j in new_pos], new_ids)
-            pair, new_pos, new_ids = self._ids(self.pairs, list(zip(toks, toks[1:])))
-            tri, new_pos3, new_ids3 = self._ids(self.triples, list(zip(toks, toks[1:], toks[2:])))
-            if new_ids or new_ids3:
-                cache = self.attrs
-                attrs = [cache.get(t) or self._attrs(t) for t in toks]
-                lowers = [a[0] for a in attrs]
-                titles = [a[2] for a in attrs]
-                if new_ids:
-                    self._build_grams(self.pairs, 2, toks, lowers, titles, new_pos, new_ids)
-                if new_ids3:
-                    self._build_grams(self.triples, 3, toks, lowers, titles, new_pos3, new_ids3)
-            emit = self._emissions(n, uni, pair, tri)
-            for table in (self.tokens, self.pairs, self.triples):
-                table.shrink()
-        return _viterbi(emit.tolist(), self.trans)
+            tokens, pairs, triples = self.tokens, self.pairs, self.triples
+            tokens.reserve(n)
+            pairs.reserve(n)
+            triples.reserve(n)
+            uni = list(map(tokens.ids.get, toks))
+            if None in uni:
+                self._new_tokens(toks, uni)
+            pair = list(map(pairs.ids.get, zip(toks, toks[1:])))
+            tri = list(map(triples.ids.get, zip(toks, toks[1:], toks[2:])))
+            if None in pair or None in tri:
+                self._new_grams(toks, pair, tri)
+            # every id is filled in now: casts, not copies (this runs for every sentence)
+            emit = self._emissions(n, cast(list[int], uni), cast(list[int], pair), cast(list[int], tri))
+            tokens.shrink()
+            pairs.shrink()
+            triples.shrink()
+        return _viterbi(emit.real.tolist(), emit.imag.tolist(), self.trans)
 
     def _emissions(self, n: int, uni: list[int], pair: list[int], tri: list[int]) -> np.ndarray:
-        """(n, 2) scores: for syllable i, the weights of its 43 features summed in template order."""
-        tables = []
-        for table, ids, width in ((self.tokens, [0, 0, *uni, 1, 1], 5), (self.pairs, [0, 0, *pair, 1, 1], 4),
-                                  (self.triples, [0, 0, *tri, 1, 1][: n + 2], 3)):
-            # index[i, k] = row of the key read at offset k from syllable i (BOS/EOS: rows 0/1),
-            # in the table seen as (keys x offsets) rows of (kinds x 2) weights.
-            offsets = _OFFSETS[width]
-            index = np.asarray(ids)[np.arange(n)[:, None] + offsets] * width + offsets
-            tables.append((table.rows.reshape(-1, table.kinds, 2), index))
-        out = np.empty((n, 2))
+        """n scores (w_B + w_I j): for syllable i, the weights of its 43 features summed in
+        template order."""
+        # One padded row of first cells per table (n + 4 each): BOS BOS keys... EOS EOS (EOS
+        # also where a pair or triple would reach past the end).
+        t, p, r = self.tokens, self.pairs, self.triples
+        eos = r.base + r.cpr
+        firsts = np.array([t.base, t.base, *uni, t.base + t.cpr, t.base + t.cpr,
+                           p.base, p.base, *pair, *[p.base + p.cpr] * (n + 2 - len(pair)),
+                           r.base, r.base, *tri, *[eos] * (n + 2 - len(tri))])
+        # positions[i, k]: where in ``firsts`` template k finds the key it reads at syllable i
+        positions = self.positions.get(n)
+        if positions is None:
+            positions = np.arange(min(n, _BLOCK))[:, None] + (self.template_table * (n + 4) + self.template_offset)
+            if n <= 256:
+                self.positions[n] = positions
+        if n <= _BLOCK:
+            # cumsum adds strictly left to right, as underthesea_core does (np.sum: pairwise)
+            scores: np.ndarray = self.cells.take(firsts.take(positions) + self.template_cell).cumsum(axis=1)[:, -1]
+            return scores
+        out = np.empty(n, np.complex128)
         for start in range(0, n, _BLOCK):
             stop = min(n, start + _BLOCK)
-            gathered = np.concatenate([flat[index[start:stop]].reshape(stop - start, -1, 2)
-                                       for flat, index in tables], axis=1)[:, self.order]
-            # cumsum adds strictly left to right (np.sum would add pairwise).
+            gathered = self.cells.take(firsts.take(positions[: stop - start] + start) + self.template_cell)
+            # underthesea_core adds a syllable's 43 weights one by one, in template order;
+            # floating-point addition is not associative and ties between two paths do occur (two
+            # unknown tokens in a row): cumsum adds strictly left to right (np.sum, pairwise).
             out[start:stop] = np.cumsum(gathered, axis=1)[:, -1]
         return out
+
+    # --- pre-tokenizer with a memo per segment ------------------------------------------------
+
+    def _clear_segments(self) -> None:
+        self.segment_tokens = dict(self.segment_tokens_kept)
+        self.segment_spans = dict(self.segment_spans_kept)
+
+    def _split(self, seg: str, tail: str = " ") -> tuple[str, ...]:
+        """Tokens of a segment followed by ``tail``, memoised (short segments only)."""
+        n = len(seg)
+        if n == 1 or _plain(seg) or (seg.isdigit() and seg.isascii()):
+            toks: tuple[str, ...] = (seg,)
+        else:
+            toks = tuple([seg[a:b] for a, b in _segment_spans(self.pattern, seg, tail)])
+        if n <= SEGMENT_KEY:
+            if len(self.segment_tokens) - len(self.segment_tokens_kept) >= SEGMENT_CAP:
+                self._clear_segments()
+            self.segment_tokens[seg if tail == " " else (seg, tail)] = toks
+        return toks
+
+    def _split_spans(self, seg: str, tail: str) -> tuple[tuple[int, int], ...]:
+        """Spans of the tokens of a segment followed by ``tail``, memoised (short segments only)."""
+        spans = tuple(_segment_spans(self.pattern, seg, tail))
+        if len(seg) <= SEGMENT_KEY:
+            if len(self.segment_spans) - len(self.segment_spans_kept) >= SEGMENT_CAP:
+                self._clear_segments()
+            self.segment_spans[seg if tail == " " else (seg, tail)] = spans
+        return spans
+
+    @staticmethod
+    def _segments(text: str) -> list[Any]:
+        """The segments of ``text``, the last one as (segment, what follows it) when that is the
+        end of the text or its last character (then it decides ``$``)."""
+        segs: list[Any] = _SEGMENT.findall(text)
+        if segs:
+            end = len(text.rstrip())
+            if end >= len(text) - 1:
+                segs[-1] = (segs[-1], text[end:])
+        return segs
+
+    def _tokens(self, text: str) -> list[str]:
+        """underthesea's regex tokens of ``text`` (already character-normalised)."""
+        segs = self._segments(text)
+        found = list(map(self.segment_tokens.get, segs))
+        if None in found:
+            for j, got in enumerate(found):
+                if got is None:
+                    key = segs[j]
+                    found[j] = self._split(*key) if isinstance(key, tuple) else self._split(key)
+        # every segment has its tokens now: a cast, not a copy
+        return list(chain.from_iterable(cast(list[tuple[str, ...]], found)))
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of underthesea's regex tokens in ``text`` (already character-normalised)."""
+        segs = self._segments(text)
+        found = list(map(self.segment_spans.get, segs))
+        if None in found:
+            for j, got in enumerate(found):
+                if got is None:
+                    key = segs[j]
+                    found[j] = self._split_spans(*key) if isinstance(key, tuple) else self._split_spans(key, " ")
+        starts = [m.start() for m in _SEGMENT.finditer(text)]
+        return [(start + a, start + b) for start, spans in zip(starts, cast(list[tuple[tuple[int, int], ...]], found))
+                for a, b in spans]
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
         """Word spans in ``text``; None when character normalisation would change the text."""
         if self.char_normalize(text) != text:
             return None
-        pieces = _pretokenize(self.pattern, text)
+        pieces = self._spans(text)
         tags = self.tags([text[a:b] for a, b in pieces])
         out: list[tuple[int, int]] = []
         for (a, b), tag in zip(pieces, tags):
@@ -705,8 +850,7 @@ class _Segmenter:
         return out
 
     def word_tokenize(self, sentence: str, use_token_normalize: bool) -> list[str]:
-        text = self.char_normalize(sentence)
-        toks = [text[a:b] for a, b in _pretokenize(self.pattern, text)]
+        toks = self._tokens(self.char_normalize(sentence))
         if use_token_normalize:
             memo = self.normalized
             if len(memo) > TOKEN_CAP:
@@ -721,31 +865,41 @@ class _Segmenter:
         return out
 
 
-_OFFSETS = {w: np.arange(w) for w in (3, 4, 5)}
 # Syllables whose 43 weights are gathered at once (bounds the memory of a giant line).
 _BLOCK = 2048
 _BOS = ("\x00BOS",)
 _EOS = ("\x00EOS",)
 
 
-def _viterbi(emit: list[list[float]], trans: list[list[float]]) -> list[int]:
+def _viterbi(emit_b: list[float], emit_i: list[float], trans: list[list[float]]) -> list[int]:
     """Best label path (0 = B-W, 1 = I-W); ties go to the lower label, as in CRFsuite."""
     (t_bb, t_bi), (t_ib, t_ii) = trans
-    d_b, d_i = emit[0]
-    back: list[tuple[int, int]] = []
-    for e_b, e_i in emit[1:]:
-        x, y = d_b + t_bb, d_i + t_ib
-        from_b = 0 if x >= y else 1
-        nb = (x if x >= y else y) + e_b
-        x, y = d_b + t_bi, d_i + t_ii
-        from_i = 0 if x >= y else 1
-        ni = (x if x >= y else y) + e_i
-        back.append((from_b, from_i))
-        d_b, d_i = nb, ni
+    d_b = emit_b[0]
+    d_i = emit_i[0]
+    back: list[int] = []  # bit 0: best predecessor of B-W, bit 1: of I-W
+    append = back.append
+    for e_b, e_i in zip(emit_b[1:], emit_i[1:]):
+        x = d_b + t_bb
+        y = d_i + t_ib
+        if x >= y:
+            nb = x + e_b
+            code = 0
+        else:
+            nb = y + e_b
+            code = 1
+        x = d_b + t_bi
+        y = d_i + t_ii
+        if x >= y:
+            d_i = x + e_i
+        else:
+            d_i = y + e_i
+            code += 2
+        d_b = nb
+        append(code)
     label = 0 if d_b >= d_i else 1
     path = [label]
-    for pointers in reversed(back):
-        label = pointers[label]
+    for code in reversed(back):
+        label = (code >> label) & 1
         path.append(label)
     path.reverse()
     return path
@@ -821,9 +975,9 @@ def word_spans(text: str) -> list[tuple[int, int]] | None:
 
 
 def memo_stats() -> dict[str, int]:
-    """Memoised rows per table (beyond those built at load: ``*_kept``), attribute entries, and
-    the bytes of the tables (rows, dicts, keys; a string shared by several keys is counted for
-    each)."""
+    """Memoised keys per table (the keys known at load: ``*_kept``), attribute entries,
+    memoised segments, and the bytes of the tables (weights, dicts, keys; a string shared by
+    several keys is counted for each)."""
     seg = _segmenter()
     if seg is None:
         return {}
@@ -831,13 +985,14 @@ def memo_stats() -> dict[str, int]:
     out = {name: len(t.ids) - len(t.kept) for name, t in tables.items()}
     out.update({f"{name}_kept": len(t.kept) for name, t in tables.items()})
     out["attrs"] = len(seg.attrs)
-    out["bytes"] = sum(t.nbytes() for t in tables.values())
+    out["segments"] = len(seg.segment_tokens) - len(seg.segment_tokens_kept)
+    out["bytes"] = sum(t.nbytes() for t in tables.values()) + seg.cells.nbytes
     return out
 
 
 def clear_memo() -> None:
-    """Drop every memoised row but those built at load (benchmarks use it to measure a first
-    article)."""
+    """Forget every memoised key, as in a new process (benchmarks use it to measure a first
+    article); what is built at load stays."""
     seg = _segmenter()
     if seg is not None:
         with seg.lock:
@@ -845,3 +1000,4 @@ def clear_memo() -> None:
                 table.clear()
             seg.attrs = dict(seg.attrs_kept)
             seg.normalized = {}
+            seg._clear_segments()
