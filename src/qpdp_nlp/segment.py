@@ -150,7 +150,6 @@ _SEGMENT = re.compile(r"\S+(?:(?<=Th)[^\S\n](?=[Ss])\S+)*")
 # Characters a URL body may hold but not end with (underthesea's url rule): long runs of them
 # after a URL prefix make its backtracking explode.
 _EXPLOSIVE = re.compile("[`!;:'\".,?«»“”‘’]{" + str(EXPLOSIVE_RUN) + ",}")
-_CUT_AFTER = re.compile(r"[^\w]")
 
 
 # Rule P': a plain word or ASCII number followed by one of these is two tokens, except a word
