@@ -176,3 +176,24 @@ def test_sentences_untouched_below_the_run_limit():
     from underthesea import sent_tokenize
 
     assert [s.text for s in sentences(line)] == [s.strip() for s in sent_tokenize(line)]
+
+
+def test_first_chars_covers_every_match():
+    # The look-ahead built from first_chars may only skip positions where nothing matches: every
+    # match of every topic rule (and of a few shapes the parser handles) starts with one of them.
+    import re
+
+    from qpdp_nlp.lexicons import read_rows
+    from qpdp_nlp.text import first_chars
+
+    patterns = [row[2] for row in read_rows("topic_rules.tsv")[1]]
+    patterns += [r"(?<=\n)x|[a-c]y", r"(?:ab)?c|d+", r"q*?r", r"(?:^|\n)năm"]
+    texts = [normalize(p.read_text(encoding="utf-8")).lower() for p in sorted(SAMPLES.glob("*.txt"))]
+    texts.append("ab c abc d dd\nx by qqr năm")
+    for pattern in patterns:
+        chars = first_chars(pattern)
+        assert chars is not None, pattern
+        compiled = re.compile(pattern)
+        for text in texts:
+            assert all(text[m.start()] in chars for m in compiled.finditer(text) if m.end() > m.start())
+    assert first_chars(r"\s*năm") is None and first_chars(r"[^a]b") is None and first_chars("") is None

@@ -113,6 +113,89 @@ def clear_article_caches() -> None:
         cached.cache_clear()
 
 
+# --- regexes scanned over whole articles ----------------------------------------------------------
+
+try:
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
+_Firsts = tuple[set[str] | None, bool]  # (the characters a match may start with, may match empty)
+
+
+def first_chars(pattern: str) -> str | None:
+    """Every character a match of ``pattern`` can start with, sorted, or None when that cannot
+    be told (a class like ``\\w``, a wildcard, a flag, a pattern that may match empty).
+
+    A scan over a whole article that opens with a look-ahead on these characters rejects most
+    positions before the alternation runs, with the same matches: the look-ahead only excludes
+    positions where no branch could match. Read off the regex parser, so a data file's patterns
+    get it without anyone listing their letters.
+
+    >>> first_chars(r"tổng kết|(?:^|(?<=\\n))năm \\d{4}|(?:6|sáu) tháng"), first_chars(r"\\bqp|x?y")
+    ('6nst', 'qxy')
+    >>> first_chars(r"\\w+") is None, first_chars(r"a?") is None, first_chars(r"(?i)a") is None
+    (True, True, True)
+    """
+    parsed = _sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    chars, empty = _sequence_firsts(parsed)
+    return None if chars is None or empty or not chars else "".join(sorted(chars))
+
+
+def _sequence_firsts(items: Any) -> _Firsts:
+    chars: set[str] = set()
+    for op, av in items:
+        first, empty = _item_firsts(op, av)
+        if first is None:
+            return None, False
+        chars |= first
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _item_firsts(op: Any, av: Any) -> _Firsts:
+    if op is _sre.LITERAL:
+        return {chr(av)}, False
+    if op is _sre.IN:
+        return _class_firsts(av), False
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):  # zero-width: what follows starts the match
+        return set(), True
+    if op is _sre.SUBPATTERN:
+        # inline flags (case) change which characters match
+        return (None, False) if av[1] or av[2] else _sequence_firsts(av[-1])
+    if op is _sre.BRANCH:
+        union: set[str] = set()
+        may_be_empty = False
+        for branch in av[1]:
+            first, empty = _sequence_firsts(branch)
+            if first is None:
+                return None, False
+            union |= first
+            may_be_empty = may_be_empty or empty
+        return union, may_be_empty
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        first, empty = _sequence_firsts(av[2])
+        return first, empty or av[0] == 0
+    return None, False
+
+
+def _class_firsts(av: Any) -> set[str] | None:
+    chars: set[str] = set()
+    for kind, value in av:
+        if kind is _sre.LITERAL:
+            chars.add(chr(value))
+        elif kind is _sre.RANGE:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:  # a negation or a category
+            return None
+    return chars
+
+
 # --- tokens with offsets ---------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ from functools import lru_cache
 from .. import gazetteer as gz
 from ..lexicons import read_rows
 from ..records import Count, Place, Scope, Topic, Unit, is_topic
-from ..text import Analysis, Token
+from ..text import Analysis, Token, first_chars
 from . import places as places_mod
 from .zones import ZoneMention, defence_zone_in, defence_zones
 
@@ -1067,13 +1067,24 @@ MIN_TOPIC_SCORE = 3.0
 
 @dataclass(frozen=True)
 class TopicRules:
-    """``data/topic_rules.tsv`` compiled: one alternation for the topics (a named group per
-    row, so one pass over the text finds them all) and one for the defence cues."""
+    """``data/topic_rules.tsv`` compiled: one alternation for the topics, so one pass over the
+    text finds them all, and one for the defence cues. The alternation has no group per row
+    (groups cost the regex engine at every branch of every position); the row of a match is
+    the first row whose pattern matches there (:meth:`row_at`), which is the branch the
+    alternation took, since it takes the first branch that matches."""
 
     topics: tuple[Topic, ...]
-    weights: dict[str, tuple[Topic, float]]  # group name -> (topic, weight)
+    weights: dict[str, tuple[Topic, float]]  # row name -> (topic, weight)
     topic_pattern: re.Pattern[str]
     defense_pattern: re.Pattern[str]
+    rows: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (row name, the row alone), in order
+
+    def row_at(self, text: str, pos: int) -> str:
+        """The name of the topic row that :attr:`topic_pattern` matched at ``pos``."""
+        for name, pattern in self.rows:
+            if pattern.match(text, pos):
+                return name
+        raise ValueError(f"topic_rules.tsv: a match of no row at {pos}")
 
 
 @lru_cache(maxsize=1)
@@ -1093,15 +1104,25 @@ def topic_rules() -> TopicRules:
         if not is_topic(topic):
             continue  # "defense", a defence cue: every other row is a topic (checked above)
         weights[f"r{i}"] = (topic, weight)
-        parts.append(f"(?P<r{i}>{pattern})")
-    defense = "|".join(f"(?:{p})" for t, _, p in rows if t == "defense")
+        parts.append(pattern)
+    defense = [p for t, _, p in rows if t == "defense"]
     return TopicRules(
         topics=tuple(dict.fromkeys(topic for topic, _ in weights.values())),
         weights=weights,
-        # Every cue starts a word: the look-behind rejects most positions before any branch runs.
-        topic_pattern=re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + ")"),
-        defense_pattern=re.compile(r"(?<![^\W_])(?:" + defense + ")"),
+        topic_pattern=_cue_pattern(parts),
+        defense_pattern=_cue_pattern(defense),
+        rows=tuple((name, _cue_pattern([rows[int(name[1:])][2]])) for name in weights),
     )
+
+
+def _cue_pattern(patterns: list[str]) -> re.Pattern[str]:
+    """One alternation of ``patterns`` (each a whole regex: ``a|b`` then ``c`` is ``a|b|c``).
+    Every cue starts a word: the look-behind rejects most positions before any branch runs, and
+    the look-ahead on the characters a cue can start with (when the patterns tell) most of the
+    others."""
+    firsts = [first_chars(p) for p in patterns]
+    ahead = "" if None in firsts else "(?=[" + re.escape("".join(sorted(set("".join(map(str, firsts)))))) + "])"
+    return re.compile(ahead + r"(?<![^\W_])(?:" + "|".join(patterns) + ")")
 
 
 def rule_topic(doc: Analysis) -> Topic:
@@ -1126,9 +1147,7 @@ def rule_topic(doc: Analysis) -> Topic:
         return "not-defense"
     scores: dict[Topic, float] = {}
     for m in rules.topic_pattern.finditer(lowered):
-        if m.lastgroup is None:  # not reached: every branch of the alternation is a named group
-            raise ValueError(f"topic_rules.tsv: a match of no row at {m.start()}")
-        topic, weight = rules.weights[m.lastgroup]
+        topic, weight = rules.weights[rules.row_at(lowered, m.start())]
         scores[topic] = scores.get(topic, 0.0) + weight * zone_weight(m.start())
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], rules.topics.index(kv[0])))
     if not ranked or ranked[0][1] < MIN_TOPIC_SCORE:
