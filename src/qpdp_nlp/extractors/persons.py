@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
+from operator import or_
 
 from ..lexicons import read_rows
 from ..records import Person
@@ -175,6 +177,9 @@ def tokenize(text: str) -> list[Tok]:
     return [Tok(t, s, e, t.casefold(), i == 0 or s > ends[i - 1]) for i, (t, s, e) in enumerate(zip(texts, starts, ends))]
 
 
+# Asked of the same syllables over and over (every token a name or a title could start at): the
+# answers are cached, the cache capped.
+@lru_cache(maxsize=16384)
 def _is_cap(t: str) -> bool:
     """A capitalised syllable: "Nguyễn", "A", "K'", "K'đăm" (not "UBND", not "huyện", not "2023")."""
     if "'" in t or "’" in t:
@@ -182,6 +187,7 @@ def _is_cap(t: str) -> bool:
     return t.isalpha() and t[0].isupper() and (len(t) == 1 or t[1:].islower())
 
 
+@lru_cache(maxsize=16384)
 def _is_acronym(t: str) -> bool:
     return any(c.isalpha() for c in t) and not any(c.islower() for c in t) and len(t) >= 2
 
@@ -205,12 +211,15 @@ class _Scanner:
         # word inside a body is taken whole ("Thủ đô", "Tài chính"), lower-case syllables and all.
         # Only words of one capital then lower case: the segmenter sometimes glues a place to the
         # verb after it ("Hương Sơn trình"), never a body word like that.
+        # (A first character that is neither a capital nor an apostrophe rules _is_cap out:
+        # most words are dropped on that one test.)
         self.word_end = {
             w.start: w.end for w in words
-            if " " in w.text and _is_cap(w.text.split(" ", 1)[0]) and w.text.split(" ", 1)[1].islower()
+            if ((c := w.text[0]).isupper() or c in "'’") and " " in w.text
+            and _is_cap((parts := w.text.split(" ", 1))[0]) and parts[1].islower()
         }
         self.texts, self.starts, self.ends = token_lists(text)
-        self.lows = [t.casefold() for t in self.texts]
+        self.lows = list(map(str.casefold, self.texts))
         # Defence-zone commands are bodies written whole, their number and name included
         # ("Chỉ huy trưởng Ban Chỉ huy Phòng thủ khu vực 3 - Kỳ Anh").
         self.zone_end = {z.start: z.end for z in defence_zones_in(text)} if "hu vực" in text or "PTKV" in text else {}
@@ -481,7 +490,7 @@ def _mentions(sc: _Scanner) -> list[_Mention]:  # noqa: C901 (one of today's lis
     # Most tokens can start nothing: the ones that can (a first word of a rank, an honorific or
     # a title, or a family name) are listed in one pass, and the loop jumps from one to the next
     # (past covered_until) without trying every rule.
-    starters = [k for k, (low, t) in enumerate(zip(sc.lows, sc.texts)) if low in triggers or t in surnames]
+    starters = list(compress(count(), map(or_, map(triggers.__contains__, sc.lows), map(surnames.__contains__, sc.texts))))
     i = 0
     while i < sc.n:
         if i < covered_until or (sc.lows[i] not in triggers and sc.texts[i] not in surnames):
