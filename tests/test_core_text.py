@@ -193,7 +193,33 @@ def test_first_chars_covers_every_match():
     for pattern in patterns:
         chars = first_chars(pattern)
         assert chars is not None, pattern
-        compiled = re.compile(pattern)
+        compiled, first = re.compile(pattern), re.compile(f"[{chars}]")
         for text in texts:
-            assert all(text[m.start()] in chars for m in compiled.finditer(text) if m.end() > m.start())
-    assert first_chars(r"\s*năm") is None and first_chars(r"[^a]b") is None and first_chars("") is None
+            assert all(first.match(text, m.start()) for m in compiled.finditer(text))
+    assert first_chars(r"\s*năm") == r"n\s" and first_chars(r"[^a]b") is None and first_chars("") is None
+
+
+def test_compile_scan_finds_what_re_compile_finds():
+    # Every pattern built by compile_scan, on the sample texts as written, lower-cased and
+    # upper-cased (IGNORECASE patterns: the look-ahead must match each first letter in any case,
+    # and the letters Python's case folding pairs with i and s).
+    import re
+
+    from qpdp_nlp.extractors import counts, documents, scope
+    from qpdp_nlp.text import compile_scan
+
+    texts = [normalize(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.txt"))]
+    texts += [t.lower() for t in texts] + [t.upper() for t in texts]
+    texts.append("İ ı ſ ſố KỶ NIỆM 2 Bộ quốc PHÒNG cả NƯỚC")
+    built = [
+        value
+        for module in (scope, counts, documents)
+        for value in vars(module).values()
+        if isinstance(value, re.Pattern) and value.pattern.startswith("(?=[")
+    ]
+    assert len(built) >= 15
+    for scanned in built:
+        plain = re.compile(scanned.pattern.split("])(?:", 1)[1][:-1], scanned.flags)
+        assert compile_scan(plain.pattern, plain.flags & ~re.UNICODE).pattern == scanned.pattern
+        for text in texts:
+            assert [m.span() for m in scanned.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -123,27 +123,49 @@ except ImportError:  # Python 3.10
     import sre_parse as _sre_parse
 
 _Firsts = tuple[set[str] | None, bool]  # (the characters a match may start with, may match empty)
+# Classes kept as they are written: in a character class they match what they match alone.
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
 
 
-def first_chars(pattern: str) -> str | None:
-    """Every character a match of ``pattern`` can start with, sorted, or None when that cannot
-    be told (a class like ``\\w``, a wildcard, a flag, a pattern that may match empty).
+def first_chars(pattern: str, flags: int = 0) -> str | None:
+    """The characters a match of ``pattern`` can start with, as the inside of a character
+    class, or None when that cannot be told (a negated class, a wildcard, an inline flag, a
+    pattern that may match empty).
 
     A scan over a whole article that opens with a look-ahead on these characters rejects most
     positions before the alternation runs, with the same matches: the look-ahead only excludes
     positions where no branch could match. Read off the regex parser, so a data file's patterns
-    get it without anyone listing their letters.
+    get it without anyone listing their letters. Compiled with the pattern's own ``flags``, the
+    class matches what the pattern's first characters match (in either case with IGNORECASE).
 
     >>> first_chars(r"tổng kết|(?:^|(?<=\\n))năm \\d{4}|(?:6|sáu) tháng"), first_chars(r"\\bqp|x?y")
     ('6nst', 'qxy')
-    >>> first_chars(r"\\w+") is None, first_chars(r"a?") is None, first_chars(r"(?i)a") is None
+    >>> first_chars(r"\\d{4}|số|[a-c]")
+    'abcs\\\\d'
+    >>> first_chars(r"\\W+") is None, first_chars(r"a?") is None, first_chars(r"(?i)a") is None
     (True, True, True)
     """
-    parsed = _sre_parse.parse(pattern)
-    if parsed.state.flags & re.IGNORECASE:
+    if re.match(r"\(\?[aiLmsux]+\)", pattern):  # a look-ahead cannot go before a global inline flag
         return None
-    chars, empty = _sequence_firsts(parsed)
-    return None if chars is None or empty or not chars else "".join(sorted(chars))
+    chars, empty = _sequence_firsts(_sre_parse.parse(pattern, flags))
+    if chars is None or empty or not chars:
+        return None
+    categories = sorted(c for c in chars if c in _CATEGORIES.values())
+    return re.escape("".join(sorted(chars.difference(categories)))) + "".join(categories)
+
+
+def compile_scan(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, opened by a look-ahead on :func:`first_chars` when they
+    are known: the same matches, found faster where the engine has no prefix of its own to skip
+    by (case-insensitive patterns, patterns opening with a look-behind).
+
+    >>> compile_scan(r"Bộ Quốc phòng|cả nước", re.IGNORECASE).pattern
+    '(?=[Bc])(?:Bộ Quốc phòng|cả nước)'
+    """
+    chars = first_chars(pattern, flags)
+    if chars is None:
+        return re.compile(pattern, flags)
+    return re.compile(f"(?=[{chars}])(?:{pattern})", flags)
 
 
 def _sequence_firsts(items: Any) -> _Firsts:
@@ -191,7 +213,9 @@ def _class_firsts(av: Any) -> set[str] | None:
             chars.add(chr(value))
         elif kind is _sre.RANGE:
             chars.update(map(chr, range(value[0], value[1] + 1)))
-        else:  # a negation or a category
+        elif kind is _sre.CATEGORY and getattr(value, "name", None) in _CATEGORIES:
+            chars.add(_CATEGORIES[value.name])
+        else:  # a negation, a negated category
             return None
     return chars
 
