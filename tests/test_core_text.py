@@ -223,3 +223,16 @@ def test_compile_scan_finds_what_re_compile_finds():
         assert compile_scan(plain.pattern, plain.flags & ~re.UNICODE).pattern == scanned.pattern
         for text in texts:
             assert [m.span() for m in scanned.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_words_built_without_init_are_the_same_tokens():
+    from qpdp_nlp.text import Token, _words_at
+
+    text = "xx Thượng tá Nguyễn Quang Long"
+    built = _words_at(text, 3, [(0, 9), (10, 27)])
+    expected = [Token("Thượng tá", 3, 12), Token("Nguyễn Quang Long", 13, 30)]
+    assert built == expected
+    assert [hash(t) for t in built] == [hash(t) for t in expected]
+    assert [repr(t) for t in built] == [repr(t) for t in expected]
+    with pytest.raises(AttributeError):  # still frozen
+        built[0].start = 0  # type: ignore[misc]

