@@ -31,6 +31,7 @@ import enum
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 
 from ..records import Count, Qualifier
 from ..text import Analysis, Token, compile_scan
@@ -110,8 +111,8 @@ class _Words:
     def __init__(self, doc: Analysis) -> None:
         self.text = doc.text
         self.words = doc.words
-        self.starts = [w.start for w in doc.words]
-        self.ends = [w.end for w in doc.words]
+        self.starts = list(map(attrgetter("start"), doc.words))  # in C: every word of the article
+        self.ends = list(map(attrgetter("end"), doc.words))
 
 
 def _words_before(doc: _Words, pos: int, n: int = 2) -> list[Token]:

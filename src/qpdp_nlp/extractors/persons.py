@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count
-from operator import or_
+from operator import attrgetter, or_
 
 from ..lexicons import read_rows
 from ..records import Person
@@ -220,14 +220,10 @@ class _Scanner:
         # Where an underthesea word of several syllables starts, and where it ends: a capitalised
         # word inside a body is taken whole ("Thủ đô", "Tài chính"), lower-case syllables and all.
         # Only words of one capital then lower case: the segmenter sometimes glues a place to the
-        # verb after it ("Hương Sơn trình"), never a body word like that.
-        # (A first character that is neither a capital nor an apostrophe rules _is_cap out:
-        # most words are dropped on that one test.)
-        self.word_end = {
-            w.start: w.end for w in words
-            if ((c := w.text[0]).isupper() or c in "'’") and " " in w.text
-            and _is_cap((parts := w.text.split(" ", 1))[0]) and parts[1].islower()
-        }
+        # verb after it ("Hương Sơn trình"), never a body word like that. Asked only inside a
+        # title's body, so looked up there (word_end) rather than tabled for every word.
+        self.words = words
+        self.word_starts = list(map(attrgetter("start"), words))
         self.texts, self.starts, self.ends = token_lists(text)
         self.lows = list(map(str.casefold, self.texts))
         # Defence-zone commands are bodies written whole, their number and name included
@@ -235,6 +231,17 @@ class _Scanner:
         self.zone_end = {z.start: z.end for z in defence_zones_in(text)} if "hu vực" in text or "PTKV" in text else {}
         self.lex = lexicon()
         self.n = len(self.texts)
+
+    def word_end(self, start: int) -> int | None:
+        """End of the word of several syllables, one capital then lower case, that starts at
+        ``start`` ("Thủ đô"), or None."""
+        k = bisect.bisect_left(self.word_starts, start)
+        if k == len(self.word_starts) or self.word_starts[k] != start:
+            return None
+        w = self.words[k]
+        if " " in w.text and _is_cap((parts := w.text.split(" ", 1))[0]) and parts[1].islower():
+            return w.end
+        return None
 
     # phrase lookups ------------------------------------------------------------------------
     def _longest(self, i: int, firsts: dict[str, list[tuple[str, ...]]]) -> int:
@@ -342,7 +349,7 @@ class _Scanner:
                 continue
             if _is_cap(t) or _is_acronym(t) or t.isdigit():
                 # ... and only at the start of a capitalised run ("Thủ đô" after "Bộ Tư lệnh").
-                word_end = self.word_end.get(self.starts[j]) if not _is_cap(self.texts[j - 1]) else None
+                word_end = self.word_end(self.starts[j]) if not _is_cap(self.texts[j - 1]) else None
                 j += 1
                 while word_end is not None and j < self.n and self.ends[j] <= word_end:
                     j += 1

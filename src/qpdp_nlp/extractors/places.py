@@ -28,7 +28,7 @@ from ..gazetteer import AdminUnit, name_key
 from ..lexicons import UPPER, read_table
 from ..records import Era as EraName
 from ..records import Place
-from ..text import Analysis, per_article
+from ..text import Analysis, first_chars, per_article
 
 # How a place mention was found: the ``rule`` of every Place.
 RULES: dict[str, str] = {
@@ -623,8 +623,11 @@ def _year_month(value: str) -> tuple[int, int] | None:
 # A two-digit year ("Thứ ba, 3-3-26 05:19") is a site's clock, not the article's date.
 DATELINE_LINES = 6
 _DATELINE_ISO = re.compile(r"^[ ]*date[ ](20\d\d)-(\d\d)(?:-(\d\d))?")
+_DATELINE_LABELS = r"đã đăng(?: vào)?|ngày đăng|cập nhật(?: lúc)?|thời gian đăng|đăng lúc|xuất bản"
 _DATELINE_LABEL = re.compile(
-    r"(?i:đã đăng(?: vào)?|ngày đăng|cập nhật(?: lúc)?|thời gian đăng|đăng lúc|xuất bản)[ ]*:?[ ]*"
+    # Searched along whole paragraphs: the look-ahead on the labels' first letters (in either
+    # case, as the labels are matched) skips most positions at once, with the same matches.
+    rf"(?=(?i:[{first_chars(_DATELINE_LABELS)}]))(?i:{_DATELINE_LABELS})[ ]*:?[ ]*"
     r"(?:\d{1,2}:\d\d,?[ ]*)?(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)"
 )
 _DATELINE_ALONE = re.compile(
