@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -196,10 +196,17 @@ def _scan(text: str) -> list[Mention]:
     """Every candidate mention of ``text``, unresolved. The era and the mentions both scan the
     same article: the scan is remembered while the article is extracted, and each caller gets
     mentions of its own (``resolve`` changes them in place)."""
-    return [
-        replace(m, candidates=list(m.candidates), typed=list(m.typed), every=list(m.every), follows=list(m.follows))
-        for m in _scan_once(text)
-    ]
+    return [_copy(m) for m in _scan_once(text)]
+
+
+def _copy(m: Mention) -> Mention:
+    """``replace(m, ...)`` with lists of its own: the same fields, without dataclasses.replace's
+    walk over the fields and ``__init__`` (Mention has no ``__post_init__``), for every mention
+    of the article twice."""
+    new = object.__new__(Mention)
+    new.__dict__.update(m.__dict__)
+    new.candidates, new.typed, new.every, new.follows = list(m.candidates), list(m.typed), list(m.every), list(m.follows)
+    return new
 
 
 @per_article
