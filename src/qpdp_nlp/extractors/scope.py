@@ -1146,7 +1146,13 @@ def rule_topic(doc: Analysis) -> Topic:
             return TOPIC_TITLE_WEIGHT
         return TOPIC_LEAD_WEIGHT if pos < lead_end else TOPIC_BODY_WEIGHT
 
-    defense = sum(zone_weight(m.start()) for m in rules.defense_pattern.finditer(lowered))
+    # Only whether the cues reach MIN_DEFENSE_CUES matters: the scan stops there (the weights
+    # are positive, so the sum cannot fall back under it).
+    defense = 0.0
+    for m in rules.defense_pattern.finditer(lowered):
+        defense += zone_weight(m.start())
+        if defense >= MIN_DEFENSE_CUES:
+            break
     if defense < MIN_DEFENSE_CUES:
         return "not-defense"
     scores: dict[Topic, float] = {}
