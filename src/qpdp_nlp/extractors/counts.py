@@ -377,12 +377,16 @@ def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
-_NAME_BEFORE = re.compile(r"((?:[^\W\d_]+ )*?[^\W\d_]+) $")
+# Tried only where a word starts (the look-behind) in the 30 characters cut before the number:
+# the same leftmost match, since a match starting inside a word could start one letter earlier,
+# except at the cut itself, where the look-behind sees nothing. Without it every position of
+# every word was tried, each reading on to the end of the window.
+_NAME_BEFORE = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]+ )*?[^\W\d_]+) $")
 
 
 def _name_before(text: str, start: int) -> str:
     """The capitalised words right before ``start`` ("A Lưới" in "A Lưới 2")."""
-    m = _NAME_BEFORE.search(text, max(0, start - 30), start)
+    m = _NAME_BEFORE.search(text[max(0, start - 30):start])
     if m is None:
         return ""
     words = m.group(1).split()
