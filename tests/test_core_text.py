@@ -176,3 +176,63 @@ def test_sentences_untouched_below_the_run_limit():
     from underthesea import sent_tokenize
 
     assert [s.text for s in sentences(line)] == [s.strip() for s in sent_tokenize(line)]
+
+
+def test_first_chars_covers_every_match():
+    # The look-ahead built from first_chars may only skip positions where nothing matches: every
+    # match of every topic rule (and of a few shapes the parser handles) starts with one of them.
+    import re
+
+    from qpdp_nlp.lexicons import read_rows
+    from qpdp_nlp.text import first_chars
+
+    patterns = [row[2] for row in read_rows("topic_rules.tsv")[1]]
+    patterns += [r"(?<=\n)x|[a-c]y", r"(?:ab)?c|d+", r"q*?r", r"(?:^|\n)năm"]
+    texts = [normalize(p.read_text(encoding="utf-8")).lower() for p in sorted(SAMPLES.glob("*.txt"))]
+    texts.append("ab c abc d dd\nx by qqr năm")
+    for pattern in patterns:
+        chars = first_chars(pattern)
+        assert chars is not None, pattern
+        compiled, first = re.compile(pattern), re.compile(f"[{chars}]")
+        for text in texts:
+            assert all(first.match(text, m.start()) for m in compiled.finditer(text))
+    assert first_chars(r"\s*năm") == r"n\s" and first_chars(r"[^a]b") is None and first_chars("") is None
+
+
+def test_compile_scan_finds_what_re_compile_finds():
+    # Every pattern built by compile_scan, on the sample texts as written, lower-cased and
+    # upper-cased (IGNORECASE patterns: the look-ahead must match each first letter in any case,
+    # and the letters Python's case folding pairs with i and s).
+    import re
+
+    from qpdp_nlp.extractors import counts, documents, scope
+    from qpdp_nlp.text import compile_scan
+
+    texts = [normalize(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.txt"))]
+    texts += [t.lower() for t in texts] + [t.upper() for t in texts]
+    texts.append("İ ı ſ ſố KỶ NIỆM 2 Bộ quốc PHÒNG cả NƯỚC")
+    built = [
+        value
+        for module in (scope, counts, documents)
+        for value in vars(module).values()
+        if isinstance(value, re.Pattern) and value.pattern.startswith("(?=[")
+    ]
+    assert len(built) >= 15
+    for scanned in built:
+        plain = re.compile(scanned.pattern.split("])(?:", 1)[1][:-1], scanned.flags)
+        assert compile_scan(plain.pattern, plain.flags & ~re.UNICODE).pattern == scanned.pattern
+        for text in texts:
+            assert [m.span() for m in scanned.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_words_built_without_init_are_the_same_tokens():
+    from qpdp_nlp.text import Token, _words_at
+
+    text = "xx Thượng tá Nguyễn Quang Long"
+    built = _words_at(text, 3, [(0, 9), (10, 27)])
+    expected = [Token("Thượng tá", 3, 12), Token("Nguyễn Quang Long", 13, 30)]
+    assert built == expected
+    assert [hash(t) for t in built] == [hash(t) for t in expected]
+    assert [repr(t) for t in built] == [repr(t) for t in expected]
+    with pytest.raises(AttributeError):  # still frozen
+        built[0].start = 0  # type: ignore[misc]

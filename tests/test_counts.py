@@ -222,3 +222,27 @@ def test_extractor_on_adversarial_text(kind):
         found = counts.extract(doc)
     for c in found[:1000]:
         assert text[c.start:c.end] == c.text
+
+
+def test_name_before_same_as_trying_every_position():
+    # _NAME_BEFORE is tried only where a word starts; the pattern tried at every position of the
+    # window (as it was) finds the same names before every position of the sample texts.
+    from conftest import SAMPLES
+    from qpdp_nlp.extractors.counts import _name_before
+    from qpdp_nlp.text import normalize
+
+    every_position = re.compile(r"((?:[^\W\d_]+ )*?[^\W\d_]+) $")
+
+    def reference(text: str, start: int) -> str:
+        m = every_position.search(text, max(0, start - 30), start)
+        words = m.group(1).split() if m else []
+        name: list[str] = []
+        for w in reversed(words):
+            if not w[:1].isupper():
+                break
+            name.insert(0, w)
+        return " ".join(name)
+
+    for path in sorted(SAMPLES.glob("*.txt"))[:8]:
+        text = normalize(path.read_text(encoding="utf-8"))
+        assert all(_name_before(text, start) == reference(text, start) for start in range(len(text)))

@@ -501,3 +501,14 @@ def test_spelling_class_keys():
     # Vietnamese syllables in -ắc of other onsets stay apart; a dash at a name's end is kept.
     assert gz.name_key("Bắc Sơn") != gz.name_key("Băk Sơn")
     assert gz.name_key("Hòa Vang -") != gz.name_key("Hòa Vang")
+
+
+def test_scan_copies_are_replace_copies_with_lists_of_their_own():
+    from dataclasses import replace
+
+    from qpdp_nlp.extractors.places import _copy, _scan_once
+
+    for m in _scan_once("Huyện Ba Bể và các xã Quảng Khê, Nam Mẫu thuộc tỉnh Bắc Kạn."):
+        copied = _copy(m)
+        assert copied == replace(m) and copied is not m
+        assert all(getattr(copied, f) is not getattr(m, f) for f in ("candidates", "typed", "every", "follows"))

@@ -113,6 +113,113 @@ def clear_article_caches() -> None:
         cached.cache_clear()
 
 
+# --- regexes scanned over whole articles ----------------------------------------------------------
+
+try:
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+
+_Firsts = tuple[set[str] | None, bool]  # (the characters a match may start with, may match empty)
+# Classes kept as they are written: in a character class they match what they match alone.
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
+
+
+def first_chars(pattern: str, flags: int = 0) -> str | None:
+    """The characters a match of ``pattern`` can start with, as the inside of a character
+    class, or None when that cannot be told (a negated class, a wildcard, an inline flag, a
+    pattern that may match empty).
+
+    A scan over a whole article that opens with a look-ahead on these characters rejects most
+    positions before the alternation runs, with the same matches: the look-ahead only excludes
+    positions where no branch could match. Read off the regex parser, so a data file's patterns
+    get it without anyone listing their letters. Compiled with the pattern's own ``flags``, the
+    class matches what the pattern's first characters match (in either case with IGNORECASE).
+
+    >>> first_chars(r"tổng kết|(?:^|(?<=\\n))năm \\d{4}|(?:6|sáu) tháng"), first_chars(r"\\bqp|x?y")
+    ('6nst', 'qxy')
+    >>> first_chars(r"\\d{4}|số|[a-c]")
+    'abcs\\\\d'
+    >>> first_chars(r"\\W+") is None, first_chars(r"a?") is None, first_chars(r"(?i)a") is None
+    (True, True, True)
+    """
+    if re.match(r"\(\?[aiLmsux]+\)", pattern):  # a look-ahead cannot go before a global inline flag
+        return None
+    chars, empty = _sequence_firsts(_sre_parse.parse(pattern, flags))
+    if chars is None or empty or not chars:
+        return None
+    categories = sorted(c for c in chars if c in _CATEGORIES.values())
+    return re.escape("".join(sorted(chars.difference(categories)))) + "".join(categories)
+
+
+def compile_scan(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, opened by a look-ahead on :func:`first_chars` when they
+    are known: the same matches, found faster where the engine has no prefix of its own to skip
+    by (case-insensitive patterns, patterns opening with a look-behind).
+
+    >>> compile_scan(r"Bộ Quốc phòng|cả nước", re.IGNORECASE).pattern
+    '(?=[Bc])(?:Bộ Quốc phòng|cả nước)'
+    """
+    chars = first_chars(pattern, flags)
+    if chars is None:
+        return re.compile(pattern, flags)
+    return re.compile(f"(?=[{chars}])(?:{pattern})", flags)
+
+
+def _sequence_firsts(items: Any) -> _Firsts:
+    chars: set[str] = set()
+    for op, av in items:
+        first, empty = _item_firsts(op, av)
+        if first is None:
+            return None, False
+        chars |= first
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _item_firsts(op: Any, av: Any) -> _Firsts:
+    if op is _sre.LITERAL:
+        return {chr(av)}, False
+    if op is _sre.IN:
+        return _class_firsts(av), False
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):  # zero-width: what follows starts the match
+        return set(), True
+    if op is _sre.SUBPATTERN:
+        # inline flags (case) change which characters match
+        return (None, False) if av[1] or av[2] else _sequence_firsts(av[-1])
+    if op is _sre.BRANCH:
+        union: set[str] = set()
+        may_be_empty = False
+        for branch in av[1]:
+            first, empty = _sequence_firsts(branch)
+            if first is None:
+                return None, False
+            union |= first
+            may_be_empty = may_be_empty or empty
+        return union, may_be_empty
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        first, empty = _sequence_firsts(av[2])
+        return first, empty or av[0] == 0
+    return None, False
+
+
+def _class_firsts(av: Any) -> set[str] | None:
+    chars: set[str] = set()
+    for kind, value in av:
+        if kind is _sre.LITERAL:
+            chars.add(chr(value))
+        elif kind is _sre.RANGE:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        elif kind is _sre.CATEGORY and getattr(value, "name", None) in _CATEGORIES:
+            chars.add(_CATEGORIES[value.name])
+        else:  # a negation, a negated category
+            return None
+    return chars
+
+
 # --- tokens with offsets ---------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +229,29 @@ class Token:
     text: str
     start: int
     end: int
+
+
+_new_object = object.__new__
+_set_text, _set_start, _set_end = (vars(Token)[name].__set__ for name in ("text", "start", "end"))  # the slots
+
+
+def _words_at(text: str, base: int, spans: list[tuple[int, int]]) -> list[Token]:
+    """``[Token(text[base + a:base + b], base + a, base + b) for a, b in spans]``, the same
+    tokens built without the frozen dataclass's ``__init__``, which sets each field through
+    ``object.__setattr__``: the three slots are set directly. Every word of every article goes
+    through here (what words() costs besides the segmentation: 0.020 -> 0.013 s over the 71
+    bench texts)."""
+    out: list[Token] = []
+    add = out.append
+    for a, b in spans:
+        a += base
+        b += base
+        token = _new_object(Token)
+        _set_text(token, text[a:b])
+        _set_start(token, a)
+        _set_end(token, b)
+        add(token)
+    return out
 
 
 def _underthesea() -> tuple[Callable[..., Any], Callable[..., Any]]:
@@ -190,7 +320,7 @@ def words(text: str) -> list[Token]:
         base = line.start()
         spans = segment.word_spans(chunk)
         if spans is not None:
-            out.extend(Token(text[base + a:base + b], base + a, base + b) for a, b in spans)
+            out.extend(_words_at(text, base, spans))
         else:
             pieces = segment.word_tokenize(chunk, use_token_normalize=False)
             out.extend(_align(text, pieces, base, line.end()))
@@ -202,10 +332,15 @@ def words(text: str) -> list[Token]:
 # A line is cut inside such runs every SENTENCE_RUN characters; nothing else is cut, so on any
 # other line the sentences are underthesea's.
 SENTENCE_RUN = 256
-_LONG_RUN = re.compile(r"(?:[^\W_]|\.){" + str(SENTENCE_RUN + 1) + ",}")
+# A run is only tried where one starts (the look-behinds): inside a word the scan no longer
+# reads the rest of the word at every position. Same matches, since the leftmost match of a run
+# starts where the run does (lines are scanned from their first character, after a line break).
+_LONG_RUN = re.compile(r"(?<![^\W_])(?<!\.)(?:[^\W_]|\.){" + str(SENTENCE_RUN + 1) + ",}")
 
 
 def _sentence_ranges(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if end - start <= SENTENCE_RUN:  # too short to hold a long run: most lines
+        return [(start, end)]
     ranges: list[tuple[int, int]] = []
     pos = start
     for run in _LONG_RUN.finditer(text, start, end):

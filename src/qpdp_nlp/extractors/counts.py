@@ -31,9 +31,10 @@ import enum
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 
 from ..records import Count, Qualifier
-from ..text import Analysis, Token
+from ..text import Analysis, Token, compile_scan
 from .count_nouns import noun_after as _noun_after
 from .count_nouns import tables
 from .numbers import RULES as NUMBER_RULES
@@ -61,7 +62,9 @@ _ANNIVERSARY_AFTER = re.compile(
     r"|kỷ niệm|hội quốc phòng|tổng tiến công|chiến dịch)",
     re.IGNORECASE,
 )
-_ANNIVERSARY_BEFORE = re.compile(r"(?:kỷ niệm|chào mừng|tròn) $", re.IGNORECASE)
+# Searched in the window before each number: compile_scan's look-ahead on the first characters
+# skips most positions (text.compile_scan; same matches).
+_ANNIVERSARY_BEFORE = compile_scan(r"(?:kỷ niệm|chào mừng|tròn) $", re.IGNORECASE)
 # "6 tháng đầu năm", "9 tháng năm 2024": a period of the year, not a duration.
 _PERIOD_AFTER = re.compile(r" tháng (?:đầu |cuối )?năm", re.IGNORECASE)
 # "7 giờ 25 phút", "7 giờ sáng": a time of day.
@@ -72,7 +75,7 @@ _YEAR_AFTER = re.compile(r" năm (?:19|20)\d\d(?!\d)", re.IGNORECASE)
 # "(18 và 19/12)", "ngày 21, 22-5": the first day of a pair of dates
 _DAY_BEFORE_DATE = re.compile(r"\s*(?:và|,|-|–|đến|tới)\s*\d{1,2}[/.-]\d{1,2}(?!\d)", re.IGNORECASE)
 # "226 công dân (chính thức 215, dự phòng 11)": the parts of a call-up, their noun before the number
-_PART_BEFORE = re.compile(r"(?:[(,;:]|gồm|trong đó) ?(chính thức|dự phòng) $", re.IGNORECASE)
+_PART_BEFORE = compile_scan(r"(?:[(,;:]|gồm|trong đó) ?(chính thức|dự phòng) $", re.IGNORECASE)
 # "chính quyền (địa phương) hai cấp / 2 cấp": the name of the two-level system, not a count
 _LEVELS_BEFORE = re.compile(r"chính quyền (?:địa phương )?(?:các )?$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r" tuổi(?![^\W_])", re.IGNORECASE)
@@ -86,7 +89,7 @@ _WORDLIKE = re.compile(r"[^\W\d_][^\W_]*(?:[ -][^\W\d_][^\W_]*)*")
 
 _LIST_GAP = re.compile(r"\s*[,;]")
 # "mỗi huyện 125": a number after "each <noun>"
-_EACH = re.compile(r"(?:^|\s)mỗi ((?:[^\W\d_]+ ){1,3})$", re.IGNORECASE)
+_EACH = compile_scan(r"(?:^|\s)mỗi ((?:[^\W\d_]+ ){1,3})$", re.IGNORECASE)
 
 
 @dataclass
@@ -108,8 +111,8 @@ class _Words:
     def __init__(self, doc: Analysis) -> None:
         self.text = doc.text
         self.words = doc.words
-        self.starts = [w.start for w in doc.words]
-        self.ends = [w.end for w in doc.words]
+        self.starts = list(map(attrgetter("start"), doc.words))  # in C: every word of the article
+        self.ends = list(map(attrgetter("end"), doc.words))
 
 
 def _words_before(doc: _Words, pos: int, n: int = 2) -> list[Token]:
@@ -198,7 +201,7 @@ def _reject_by_following(text: str, number: Number, unit: str | None) -> bool:
     return unit is None and not number.is_percent and _DAY_BEFORE_DATE.match(text, end) is not None
 
 
-_YEAR_NOUN_BEFORE = re.compile(r"(?:\d|\b(?:hàng|mỗi|các|những|cả|trong|cuối|đầu|giữa|từng|nhiều)) $", re.IGNORECASE)
+_YEAR_NOUN_BEFORE = compile_scan(r"(?:\d|\b(?:hàng|mỗi|các|những|cả|trong|cuối|đầu|giữa|từng|nhiều)) $", re.IGNORECASE)
 
 
 def _year_noun(text: str, number: Number, unit: str) -> bool:
@@ -374,12 +377,16 @@ def _accept_list_items(text: str, found: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
-_NAME_BEFORE = re.compile(r"((?:[^\W\d_]+ )*?[^\W\d_]+) $")
+# Tried only where a word starts (the look-behind) in the 30 characters cut before the number:
+# the same leftmost match, since a match starting inside a word could start one letter earlier,
+# except at the cut itself, where the look-behind sees nothing. Without it every position of
+# every word was tried, each reading on to the end of the window.
+_NAME_BEFORE = re.compile(r"(?<![^\W\d_])((?:[^\W\d_]+ )*?[^\W\d_]+) $")
 
 
 def _name_before(text: str, start: int) -> str:
     """The capitalised words right before ``start`` ("A Lưới" in "A Lưới 2")."""
-    m = _NAME_BEFORE.search(text, max(0, start - 30), start)
+    m = _NAME_BEFORE.search(text[max(0, start - 30):start])
     if m is None:
         return ""
     words = m.group(1).split()

@@ -33,7 +33,7 @@ from functools import cache, lru_cache
 
 from ..lexicons import UPPER, alternation
 from ..records import Document
-from ..text import Analysis
+from ..text import Analysis, compile_scan
 from .document_links import assign_ids
 from .document_tables import (
     _DASH,
@@ -88,7 +88,8 @@ _COUNT_AFTER = re.compile(
     re.IGNORECASE,
 )
 # The word before a lowercase "luật" that makes it part of another word ("pháp luật", "kỷ luật").
-_NOT_LAW_BEFORE = re.compile(r"(?:pháp|kỷ|quy|dự|điều|hiến|định|trái|đúng)\s++$", re.IGNORECASE)
+# (compile_scan: searched before every law-like word; a look-ahead on the first characters.)
+_NOT_LAW_BEFORE = compile_scan(r"(?:pháp|kỷ|quy|dự|điều|hiến|định|trái|đúng)\s++$", re.IGNORECASE)
 
 _TOKEN = rf"[{_UPPER}](?:[A-Za-zđĐưƯơƠâÂăĂêÊôÔ&]|\.(?=[{_UPPER}]))*+\d{{0,2}}+"
 _SEP = rf"\s?[/{_DASH}]\s?"

@@ -63,7 +63,11 @@ def fold(text: str) -> str:
     >>> fold("Trıệu"), fold("İT"), fold("ſố")
     ('triệu', 'it', 'số')
     """
-    return text.translate(_FOLD).lower()
+    # translate walks the string in Python-level table lookups: only a string holding one of
+    # the three letters needs it (the same result otherwise, at a fraction of the cost).
+    if "ı" in text or "İ" in text or "ſ" in text:
+        return text.translate(_FOLD).lower()
+    return text.lower()
 
 
 # --- Roman numerals ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -28,7 +28,7 @@ from ..gazetteer import AdminUnit, name_key
 from ..lexicons import UPPER, read_table
 from ..records import Era as EraName
 from ..records import Place
-from ..text import Analysis, per_article
+from ..text import Analysis, first_chars, per_article
 
 # How a place mention was found: the ``rule`` of every Place.
 RULES: dict[str, str] = {
@@ -196,10 +196,17 @@ def _scan(text: str) -> list[Mention]:
     """Every candidate mention of ``text``, unresolved. The era and the mentions both scan the
     same article: the scan is remembered while the article is extracted, and each caller gets
     mentions of its own (``resolve`` changes them in place)."""
-    return [
-        replace(m, candidates=list(m.candidates), typed=list(m.typed), every=list(m.every), follows=list(m.follows))
-        for m in _scan_once(text)
-    ]
+    return [_copy(m) for m in _scan_once(text)]
+
+
+def _copy(m: Mention) -> Mention:
+    """``replace(m, ...)`` with lists of its own: the same fields, without dataclasses.replace's
+    walk over the fields and ``__init__`` (Mention has no ``__post_init__``), for every mention
+    of the article twice."""
+    new = object.__new__(Mention)
+    new.__dict__.update(m.__dict__)
+    new.candidates, new.typed, new.every, new.follows = list(m.candidates), list(m.typed), list(m.every), list(m.follows)
+    return new
 
 
 @per_article
@@ -623,8 +630,11 @@ def _year_month(value: str) -> tuple[int, int] | None:
 # A two-digit year ("Thứ ba, 3-3-26 05:19") is a site's clock, not the article's date.
 DATELINE_LINES = 6
 _DATELINE_ISO = re.compile(r"^[ ]*date[ ](20\d\d)-(\d\d)(?:-(\d\d))?")
+_DATELINE_LABELS = r"đã đăng(?: vào)?|ngày đăng|cập nhật(?: lúc)?|thời gian đăng|đăng lúc|xuất bản"
 _DATELINE_LABEL = re.compile(
-    r"(?i:đã đăng(?: vào)?|ngày đăng|cập nhật(?: lúc)?|thời gian đăng|đăng lúc|xuất bản)[ ]*:?[ ]*"
+    # Searched along whole paragraphs: the look-ahead on the labels' first letters (in either
+    # case, as the labels are matched) skips most positions at once, with the same matches.
+    rf"(?=(?i:[{first_chars(_DATELINE_LABELS)}]))(?i:{_DATELINE_LABELS})[ ]*:?[ ]*"
     r"(?:\d{1,2}:\d\d,?[ ]*)?(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)"
 )
 _DATELINE_ALONE = re.compile(

@@ -326,13 +326,14 @@ def patterns() -> _Patterns:
     for entry in head_entries():
         head_phrases |= abbreviated_variants(entry.surface)
     flags = re.IGNORECASE
-    # The look-ahead on the first letters lets the engine skip most positions at once.
+    # The look-ahead on the first letters lets the engine skip most positions at once; it comes
+    # before the look-behind, which is dearer to try at every position (same matches).
     initials = {c for phrase in head_phrases for c in (phrase[0].lower(), phrase[0].upper())}
     first_letter = "(?=[" + re.escape("".join(sorted(initials))) + "])"
     return _Patterns(
         # "Tỉnh ủy viên", "Công an viên" are titles of persons, not bodies.
         head=re.compile(
-            r"(?<!\w)" + first_letter + _trie_regex(head_phrases) + r"(?!\w)(?! viên(?!\w))", flags
+            first_letter + r"(?<!\w)" + _trie_regex(head_phrases) + r"(?!\w)(?! viên(?!\w))", flags
         ),
         # A level word, unless it begins "huyện ủy" / "tỉnh ủy" (the next unit's head).
         level=re.compile(
