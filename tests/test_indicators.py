@@ -92,6 +92,8 @@ DECISIONS = [
     # propaganda and extracurricular talks reach people: outreach, even when they are pupils or recruits
     ("Đồn biên phòng tuyên truyền pháp luật về biên giới cho ⟦350 học sinh⟧ của trường.", "qpan_outreach"),
     ("Xã tổ chức tuyên truyền Luật Nghĩa vụ quân sự cho ⟦27 thanh niên⟧ chuẩn bị nhập ngũ.", "qpan_outreach"),
+    # propaganda on another subject (fire safety) reaches people, but not with defence knowledge
+    ("Công an xã tuyên truyền phòng cháy, chữa cháy cho ⟦150 hộ kinh doanh⟧ trên địa bàn.", "other"),
     # an application names enlistment as its goal: the applicants are not yet recruits
     ("Tuần qua có ⟦19 thanh niên⟧ viết đơn tình nguyện nhập ngũ.", "registration"),
     # support given to recruits is support
