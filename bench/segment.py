@@ -25,20 +25,19 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_texts import load_texts
 
 
-def load_articles(dirs: list[Path]) -> list[list[str]]:
+def load_articles(dirs: list[Path] | None) -> list[list[str]]:
+    """Each text's non-empty lines."""
     out = []
-    for d in dirs:
-        for p in sorted(d.glob("*.txt")):
-            lines = [line for line in p.read_text(encoding="utf-8").split("\n") if line.strip()]
-            if lines:
-                out.append(lines)
+    for text in load_texts(dirs):
+        lines = [line for line in text.split("\n") if line.strip()]
+        if lines:
+            out.append(lines)
     return out
 
 
@@ -73,10 +72,7 @@ def main() -> None:
     parser.add_argument("--memo-articles", type=int, default=0, help="generated articles for the memo check")
     args = parser.parse_args()
 
-    dirs = args.texts or [ROOT / "corpora" / "samples", ROOT.parent / "shared" / "corpus" / "dev"]
-    articles = load_articles([d for d in dirs if d.is_dir()])
-    if not articles:
-        sys.exit("bench: no texts found")
+    articles = load_articles(args.texts)
     lines = sum(len(a) for a in articles)
     chars = sum(len(line) for a in articles for line in a)
 

@@ -19,13 +19,12 @@ target (extract at 1.3x or more its speed, no extractor above a tenth of segment
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_texts import load_texts
 
 # (module path, attribute): what Pipeline.__call__ calls, in its order.
 STAGES = [
@@ -50,13 +49,6 @@ ANALYSE_PARTS = [("qpdp_nlp.text", "normalize"), ("qpdp_nlp.text", "words"), ("q
 
 def label(module: str, attr: str) -> str:
     return f"{module.rsplit('.', 1)[-1]}.{attr}"
-
-
-def load_texts(dirs: list[Path]) -> list[str]:
-    texts = []
-    for d in dirs:
-        texts += [p.read_text(encoding="utf-8") for p in sorted(d.glob("*.txt"))]
-    return texts
 
 
 class Timer:
@@ -101,10 +93,7 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true", help="also time underthesea.word_tokenize")
     args = parser.parse_args()
 
-    dirs = args.texts or [ROOT / "corpora" / "samples", ROOT.parent / "shared" / "corpus" / "dev"]
-    texts = load_texts([d for d in dirs if d.is_dir()])
-    if not texts:
-        sys.exit("bench: no texts found")
+    texts = load_texts(args.texts)
 
     import importlib
 

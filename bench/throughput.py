@@ -20,18 +20,10 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_texts(dirs: list[Path]) -> list[str]:
-    texts = []
-    for d in dirs:
-        texts += [p.read_text(encoding="utf-8") for p in sorted(d.glob("*.txt"))]
-    return texts
+from bench_texts import load_texts
 
 
 def timed_together(fns: dict, texts, repeat: int) -> dict[str, float]:
@@ -54,10 +46,7 @@ def main() -> None:
     parser.add_argument("--skip-ner", action="store_true", help="skip underthesea.ner (slow)")
     args = parser.parse_args()
 
-    dirs = args.texts or [ROOT / "corpora" / "samples", ROOT.parent / "shared" / "corpus" / "dev"]
-    texts = load_texts([d for d in dirs if d.is_dir()])
-    if not texts:
-        sys.exit("bench: no texts found")
+    texts = load_texts(args.texts)
     chars = sum(len(t) for t in texts)
 
     from underthesea import ner, word_tokenize

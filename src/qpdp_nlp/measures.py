@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .extractors.count_nouns import tables as count_tables
+from .extractors.numbers import fold
 from .lexicons import read_table
 from .records import INDICATORS
 from .text import normalize
@@ -51,13 +53,22 @@ def known_measure(unit: str | None, *, percent: bool = False) -> str | None:
         return PERCENT
     if not unit:
         return None
-    first = _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
-    table = _measures()
-    words = first.split()
+    return _longest_listed(_first_noun(unit), _measures())
+
+
+def _first_noun(unit: str) -> str:
+    """The unit's first noun, case-folded: "Xã, thị trấn" -> "xã"."""
+    return _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
+
+
+def _longest_listed(noun: str, table: dict[str, str]) -> str | None:
+    """The value of the longest key of ``table`` that ``noun`` starts with, word by word
+    ("công dân nam" -> the row of "công dân")."""
+    words = noun.split()
     for n in range(len(words), 0, -1):
-        measure = table.get(" ".join(words[:n]))
-        if measure is not None:
-            return measure
+        value = table.get(" ".join(words[:n]))
+        if value is not None:
+            return value
     return None
 
 
@@ -69,7 +80,7 @@ def measure_of(unit: str | None, *, percent: bool = False) -> str:
         return known
     if not unit:
         return ""
-    return _FIRST_NOUN.split(normalize(unit).strip().casefold(), maxsplit=1)[0]
+    return _first_noun(unit)
 
 
 # Count-noun groups (count_nouns.tsv) whose nouns are objects, not people: a unit the measure
@@ -88,16 +99,8 @@ def indicator_measure(unit: str | None, *, percent: bool = False) -> str | None:
     known = known_measure(unit, percent=percent)
     if known is not None or not unit:
         return known
-    from .extractors.count_nouns import tables
-    from .extractors.numbers import fold
-
-    groups = tables().noun_group
-    words = fold(_FIRST_NOUN.split(normalize(unit).strip(), maxsplit=1)[0]).split()
-    for n in range(len(words), 0, -1):
-        group = groups.get(" ".join(words[:n]))
-        if group is not None:
-            return f"@{group}" if group in _OBJECT_GROUPS else None
-    return None
+    group = _longest_listed(fold(_first_noun(unit)), count_tables().noun_group)
+    return f"@{group}" if group in _OBJECT_GROUPS else None
 
 
 def indicators_for_measure(measure: str | None) -> frozenset[str]:
